@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// One CloudTrail record as the reader hands it out: views of the fields every command needs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace trailsift {
+
+/// The `userIdentity` fields that name who acted. Absent fields are empty.
+struct UserIdentity {
+  std::string_view type;
+  std::string_view principal_id;
+  std::string_view arn;
+  std::string_view account_id;
+  std::string_view access_key_id;
+  std::string_view user_name;
+  std::string_view invoked_by;
+};
+
+/// What `aws cloudtrail lookup-events` adds around a record (its `CloudTrailEvent`).
+struct LookupInfo {
+  bool present = false;        ///< the record came from lookup-events output
+  bool has_username = false;   ///< the Event had a `Username` key
+  std::string_view username;
+  std::string_view resources_json;  ///< raw JSON of `Resources`, or empty
+};
+
+/// One record. Every view points into the reader's buffers and is valid only until the visitor
+/// returns: copy what you keep. Absent fields, and JSON nulls, are empty views. Strings are
+/// unescaped; `readOnly` and `managementEvent` read "true"/"false" whether they were JSON
+/// booleans or strings.
+struct Event {
+  std::string_view json;         ///< the record's JSON text as in the input (may hold whitespace)
+  std::uint64_t record = 0;      ///< 1-based position among the records of its input
+  std::uint64_t line = 0;        ///< 1-based line for line-delimited inputs, else 0
+
+  std::string_view event_version;
+  std::string_view event_time;
+  std::string_view event_source;
+  std::string_view event_name;
+  std::string_view aws_region;
+  std::string_view source_ip_address;
+  std::string_view user_agent;
+  std::string_view error_code;
+  std::string_view error_message;
+  std::string_view request_id;
+  std::string_view event_id;
+  std::string_view event_type;
+  std::string_view read_only;
+  std::string_view management_event;
+  std::string_view recipient_account_id;
+  std::string_view event_category;
+  UserIdentity user_identity;
+  std::string_view resources_json;           ///< raw JSON of `resources`, or empty
+  std::string_view request_parameters_json;  ///< raw JSON of `requestParameters`, or empty
+  LookupInfo lookup;
+
+  /// The console's "User name": lookup-events' own Username when the record came from there;
+  /// otherwise "root" for Root, the session (last ARN segment) for AssumedRole and
+  /// FederatedUser, else userIdentity.userName. Empty when there is none.
+  std::string_view username() const;
+};
+
+/// Calls `visit(name, type)` for each resource the event names, as the console would list it:
+/// lookup-events' `Resources` when present, else each `resources[]` ARN (or ARNPrefix) with its
+/// type, then identifiers in `requestParameters` (keys ending in Name, Id, Ids, Arn, Arns or
+/// Identifier) with the type their key implies, or an empty type. `type` may be empty.
+/// docs/resources.md says exactly what is matched and how it differs from AWS.
+void for_each_resource(const Event& event,
+                       const std::function<void(std::string_view name, std::string_view type)>& visit);
+
+/// Calls `visit(text)` for each value at a dotted path of the record (`userIdentity.type`,
+/// `resources.ARN`): arrays on the way, and at the end, are searched element by element.
+/// Strings are unescaped; true, false, null and numbers are given as JSON; objects as compact
+/// JSON.
+/// Returns false when the record's JSON cannot be parsed.
+bool for_each_value_at_path(const Event& event, std::string_view dotted_path,
+                            const std::function<void(std::string_view text)>& visit);
+
+}  // namespace trailsift

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Selecting events: the console's lookup attributes, a time range and the analysts' extras,
+// shared by filter, stats and diff.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trailsift/event.hpp"
+#include "trailsift/result.hpp"
+#include "trailsift/time.hpp"
+
+namespace trailsift {
+
+/// The selection as the user typed it. Values of one attribute are ORed; attributes are ANDed.
+struct FilterSpec {
+  // The console's lookup attributes.
+  std::vector<std::string> event_ids;
+  std::vector<std::string> event_names;
+  std::vector<std::string> event_sources;
+  std::vector<std::string> usernames;
+  std::vector<std::string> resource_names;
+  std::vector<std::string> resource_types;
+  std::vector<std::string> read_only;  ///< "true" or "false"
+  std::vector<std::string> access_key_ids;
+  /// The AWS CLI's `AttributeKey=EventName,AttributeValue=ConsoleLogin` form.
+  std::vector<std::string> lookup_attributes;
+  // Time range, inclusive at both ends (see parse_time_argument).
+  std::string start_time;
+  std::string end_time;
+  // Beyond the console.
+  std::vector<std::string> regions;
+  std::vector<std::string> accounts;    ///< recipientAccountId or userIdentity.accountId
+  std::vector<std::string> source_ips;  ///< addresses, CIDR blocks, or other text (DNS names)
+  std::vector<std::string> error_codes;
+  bool errors_only = false;             ///< any errorCode
+  std::vector<std::string> event_types;
+  std::vector<std::string> user_agents;
+  std::vector<std::string> field_matches;  ///< PATH=VALUE on any dotted path
+  bool ignore_case = false;
+};
+
+/// A compiled FilterSpec. Thread-safe: one filter serves every worker.
+class EventFilter {
+ public:
+  /// Checks and compiles the spec; errors name the option and the accepted forms.
+  static Result<EventFilter> compile(const FilterSpec& spec);
+
+  bool matches(const Event& event) const;
+  bool matches_everything() const { return predicates_.empty(); }
+  const TimeRange& time_range() const { return time_range_; }
+
+ private:
+  using Predicate = std::function<bool(const Event&)>;
+  std::vector<Predicate> predicates_;  // cheap ones first
+  TimeRange time_range_;
+};
+
+}  // namespace trailsift

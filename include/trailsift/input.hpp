@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// Finding inputs (files, directories, standard input) and reading them into memory, inflated.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trailsift/result.hpp"
+
+namespace trailsift {
+
+/// The name that stands for standard input.
+inline constexpr std::string_view kStdinPath = "-";
+
+/// One input to read.
+struct InputFile {
+  std::string path;        ///< file path, or "-" for standard input
+  bool named = false;      ///< given by the user, not found by walking a directory
+  std::uint64_t size = 0;  ///< size on disk when known (for progress), else 0
+};
+
+/// What expand_inputs found: the files in reading order, and the paths it could not use.
+struct InputList {
+  std::vector<InputFile> files;
+  std::vector<Error> errors;
+};
+
+/// Turns command-line paths into files: directories are walked recursively in byte order of
+/// their entries, keeping only event files (see is_event_file_name) and skipping
+/// `CloudTrail-Digest` folders; symbolic links to directories are not followed. No paths at
+/// all means standard input.
+InputList expand_inputs(const std::vector<std::string>& paths);
+
+/// True for `.json`, `.jsonl`, `.ndjson` and their `.gz` forms, except digest files.
+bool is_event_file_name(std::string_view file_name);
+
+/// A growable byte buffer that keeps `kPadding` readable bytes after its end, as simdjson needs,
+/// and is never zero-filled (it is overwritten by reads and inflation).
+class ByteBuffer {
+ public:
+  static constexpr std::size_t kPadding = 64;
+
+  const char* data() const { return data_.get(); }
+  char* data() { return data_.get(); }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return capacity_; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+  /// Makes room for `capacity` bytes (plus padding), keeping the current contents.
+  void reserve(std::size_t capacity);
+  /// Sets the size; `size` must not exceed capacity().
+  void resize(std::size_t size) { size_ = size; }
+  void assign(std::string_view bytes);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+/// Limits that protect memory against hostile or broken inputs.
+struct ReadLimits {
+  /// Largest input accepted after inflation; larger ones are refused with an error.
+  std::uint64_t max_bytes = std::uint64_t{2} << 30;
+};
+
+/// True when `bytes` starts with the gzip magic number.
+bool is_gzip(std::string_view bytes);
+
+/// Inflates every gzip member of `compressed` (as `gzip -d` does) into `out`.
+Status inflate_gzip(std::string_view compressed, const ReadLimits& limits, ByteBuffer& out);
+
+/// Reads the whole input at `path` ("-": standard input) into `out`, inflating it when it
+/// starts with the gzip magic number, whatever its name. `scratch` holds the compressed bytes.
+Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer& scratch,
+                  ByteBuffer& out);
+
+/// "2 GiB", "512 MiB", "100 KiB", "12 bytes": sizes in error messages.
+std::string format_size(std::uint64_t bytes);
+
+}  // namespace trailsift

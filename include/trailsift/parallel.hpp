@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// Work spread over threads, results taken in input order: output is deterministic whatever
+// the number of threads.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace trailsift {
+
+/// Runs `work(item, slot, worker)` for every item in [0, count) on `threads` workers, and
+/// `deliver(item, slot)` on the calling thread in item order, each after its work is done.
+/// At most `slots` items are between the start of their work and the end of their delivery,
+/// so results can live in `slots` reusable buffers (indexed by `slot`, < slots) and memory
+/// stays bounded however many items there are. `worker` < threads identifies the thread, for
+/// per-thread state. With one thread everything runs on the calling thread.
+void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
+                  const std::function<void(std::size_t item, std::size_t slot, unsigned worker)>& work,
+                  const std::function<void(std::size_t item, std::size_t slot)>& deliver);
+
+/// The default for --threads: the number of hardware threads (at least 1).
+unsigned default_thread_count();
+
+}  // namespace trailsift

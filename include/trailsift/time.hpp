@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// Times: CloudTrail's eventTime, and the time arguments users type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "trailsift/result.hpp"
+
+namespace trailsift {
+
+/// Seconds since the Unix epoch, UTC.
+using UnixSeconds = std::int64_t;
+
+/// Parses ISO 8601 date-times as CloudTrail writes them (`2024-03-01T12:00:00Z`), also with
+/// fractional seconds, a `+hh:mm` offset or a space for the `T`. nullopt if it is not one.
+std::optional<UnixSeconds> parse_iso8601(std::string_view text);
+
+/// Which end of an inclusive range a time argument bounds: a bare date as an end means the
+/// whole of that day.
+enum class RangeEnd { kStart, kEnd };
+
+/// Parses a user's time argument: ISO 8601 with `Z` or an offset, a bare date `YYYY-MM-DD`, or
+/// epoch seconds. The error names the forms accepted.
+Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end);
+
+/// `2024-03-01T12:00:00Z`.
+std::string format_iso8601(UnixSeconds seconds);
+
+/// An inclusive range of times; an unset end is unbounded.
+struct TimeRange {
+  std::optional<UnixSeconds> start;
+  std::optional<UnixSeconds> end;
+
+  bool bounded() const { return start || end; }
+  bool contains(UnixSeconds time) const {
+    return (!start || time >= *start) && (!end || time <= *end);
+  }
+};
+
+}  // namespace trailsift

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// Derived views of a record: the console's user name and resources, and dotted-path values.
+// The last two parse parts of the record again (simdjson DOM, one parser per thread); they
+// run only for the filters that need them.
+#include "trailsift/event.hpp"
+
+#include <simdjson.h>
+
+#include <array>
+#include <cctype>
+#include <string>
+#include <utility>
+
+namespace trailsift {
+namespace {
+
+namespace dom = simdjson::dom;
+
+dom::parser& thread_parser() {
+  thread_local dom::parser parser;
+  return parser;
+}
+
+// dom::array and dom::object are cheap views; taking them by value keeps range-for loops off
+// the temporaries that simdjson_result would otherwise leave dangling.
+dom::array array_of(dom::element element) {
+  dom::array array;
+  if (element.get_array().get(array)) return {};
+  return array;
+}
+
+dom::object object_of(dom::element element) {
+  dom::object object;
+  if (element.get_object().get(object)) return {};
+  return object;
+}
+
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  const std::string_view tail = text.substr(text.size() - suffix.size());
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(tail[i])) != suffix[i]) return false;
+  }
+  return true;
+}
+
+/// requestParameters keys whose values name a resource.
+bool is_identifier_key(std::string_view key) {
+  for (std::string_view suffix : {"name", "id", "ids", "arn", "arns", "identifier"}) {
+    if (ends_with_ignoring_case(key, suffix)) return true;
+  }
+  return false;
+}
+
+/// The CloudFormation-style type a requestParameters key implies, where it is unambiguous.
+std::string_view type_for_key(std::string_view key) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 25> kTypes{{
+      {"bucketName", "AWS::S3::Bucket"},
+      {"instanceId", "AWS::EC2::Instance"},
+      {"instanceIds", "AWS::EC2::Instance"},
+      {"groupId", "AWS::EC2::SecurityGroup"},
+      {"vpcId", "AWS::EC2::VPC"},
+      {"subnetId", "AWS::EC2::Subnet"},
+      {"volumeId", "AWS::EC2::Volume"},
+      {"snapshotId", "AWS::EC2::Snapshot"},
+      {"imageId", "AWS::EC2::Ami"},
+      {"keyName", "AWS::EC2::KeyPair"},
+      {"networkInterfaceId", "AWS::EC2::NetworkInterface"},
+      {"userName", "AWS::IAM::User"},
+      {"roleName", "AWS::IAM::Role"},
+      {"policyArn", "AWS::IAM::Policy"},
+      {"instanceProfileName", "AWS::IAM::InstanceProfile"},
+      {"accessKeyId", "AWS::IAM::AccessKey"},
+      {"functionName", "AWS::Lambda::Function"},
+      {"tableName", "AWS::DynamoDB::Table"},
+      {"keyId", "AWS::KMS::Key"},
+      {"secretId", "AWS::SecretsManager::Secret"},
+      {"dBInstanceIdentifier", "AWS::RDS::DBInstance"},
+      {"dBSnapshotIdentifier", "AWS::RDS::DBSnapshot"},
+      {"topicArn", "AWS::SNS::Topic"},
+      {"logGroupName", "AWS::Logs::LogGroup"},
+      {"stackName", "AWS::CloudFormation::Stack"},
+  }};
+  for (const auto& [name, type] : kTypes) {
+    if (key == name) return type;
+  }
+  return {};
+}
+
+using ResourceVisitor = std::function<void(std::string_view, std::string_view)>;
+
+// Depth limit: identifiers sit near the top, and hostile input must not recurse without end.
+constexpr int kMaxDepth = 8;
+
+void visit_identifiers(dom::element element, int depth, const ResourceVisitor& visit) {
+  if (depth > kMaxDepth) return;
+  if (element.is_array()) {
+    for (dom::element item : array_of(element)) visit_identifiers(item, depth + 1, visit);
+    return;
+  }
+  if (!element.is_object()) return;
+  for (dom::key_value_pair member : object_of(element)) {
+    if (member.value.is_string() && is_identifier_key(member.key)) {
+      visit(std::string_view(member.value), type_for_key(member.key));
+    } else if (member.value.is_array() && is_identifier_key(member.key)) {
+      for (dom::element item : array_of(member.value)) {
+        if (item.is_string()) visit(std::string_view(item), type_for_key(member.key));
+      }
+    } else {
+      visit_identifiers(member.value, depth + 1, visit);
+    }
+  }
+}
+
+std::string_view string_at(dom::object object, std::string_view key) {
+  std::string_view text;
+  if (object.at_key(key).get(text)) return {};
+  return text;
+}
+
+void visit_path(dom::element element, const std::vector<std::string_view>& segments,
+                std::size_t index, const std::function<void(std::string_view)>& visit) {
+  if (element.is_array()) {
+    for (dom::element item : array_of(element)) {
+      visit_path(item, segments, index, visit);
+    }
+    return;
+  }
+  if (index == segments.size()) {
+    if (element.is_string()) {
+      visit(std::string_view(element));
+    } else {
+      const std::string text = simdjson::minify(element);
+      visit(text);
+    }
+    return;
+  }
+  dom::element child;
+  if (element.is_object() && !object_of(element).at_key(segments[index]).get(child)) {
+    visit_path(child, segments, index + 1, visit);
+  }
+}
+
+}  // namespace
+
+std::string_view Event::username() const {
+  if (lookup.present) return lookup.has_username ? lookup.username : std::string_view{};
+  const UserIdentity& identity = user_identity;
+  if (identity.type == "Root") return "root";
+  if (identity.type == "AssumedRole" || identity.type == "FederatedUser") {
+    if (const std::size_t slash = identity.arn.rfind('/'); slash != std::string_view::npos) {
+      return identity.arn.substr(slash + 1);
+    }
+    if (const std::size_t colon = identity.principal_id.find(':'); colon != std::string_view::npos) {
+      return identity.principal_id.substr(colon + 1);
+    }
+  }
+  return identity.user_name;
+}
+
+void for_each_resource(const Event& event, const ResourceVisitor& visit) {
+  dom::parser& parser = thread_parser();
+  dom::element root;
+  if (event.lookup.present && !event.lookup.resources_json.empty()) {
+    if (parser.parse(event.lookup.resources_json.data(), event.lookup.resources_json.size()).get(root) ||
+        !root.is_array()) {
+      return;
+    }
+    for (dom::element item : array_of(root)) {
+      if (!item.is_object()) continue;
+      const dom::object resource = object_of(item);
+      visit(string_at(resource, "ResourceName"), string_at(resource, "ResourceType"));
+    }
+    return;
+  }
+  if (!event.resources_json.empty() &&
+      !parser.parse(event.resources_json.data(), event.resources_json.size()).get(root) &&
+      root.is_array()) {
+    for (dom::element item : array_of(root)) {
+      if (!item.is_object()) continue;
+      const dom::object resource = object_of(item);
+      std::string_view name = string_at(resource, "ARN");
+      if (name.empty()) name = string_at(resource, "ARNPrefix");
+      if (!name.empty()) visit(name, string_at(resource, "type"));
+    }
+  }
+  if (!event.request_parameters_json.empty() &&
+      !parser.parse(event.request_parameters_json.data(), event.request_parameters_json.size())
+           .get(root)) {
+    visit_identifiers(root, 0, visit);
+  }
+}
+
+bool for_each_value_at_path(const Event& event, std::string_view dotted_path,
+                            const std::function<void(std::string_view)>& visit) {
+  std::vector<std::string_view> segments;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = dotted_path.find('.', start);
+    segments.push_back(dotted_path.substr(start, dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  dom::element root;
+  if (thread_parser().parse(event.json.data(), event.json.size()).get(root)) return false;
+  visit_path(root, segments, 0, visit);
+  return true;
+}
+
+}  // namespace trailsift

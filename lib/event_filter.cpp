@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// Compiles the selection into a list of predicates, ordered so that the cheap field
+// comparisons run first and the ones that parse the record again (resources, --match) last.
+#include "trailsift/event_filter.hpp"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "trailsift/text_pattern.hpp"
+
+namespace trailsift {
+namespace {
+
+using Patterns = std::vector<TextPattern>;
+
+Patterns make_patterns(const std::vector<std::string>& values, bool ignore_case) {
+  Patterns patterns;
+  for (const std::string& value : values) patterns.emplace_back(value, ignore_case);
+  return patterns;
+}
+
+bool any_matches(const Patterns& patterns, std::string_view text) {
+  for (const TextPattern& pattern : patterns) {
+    if (pattern.matches(text)) return true;
+  }
+  return false;
+}
+
+Error option_error(std::string_view option, std::string message) {
+  return make_error("", fmt::format("{}: {}", option, message));
+}
+
+/// An IPv4 or IPv6 address as 16 bytes (IPv4 mapped into IPv6), for prefix comparison.
+struct IpAddress {
+  std::array<unsigned char, 16> bytes{};
+  bool v4 = false;
+};
+
+std::optional<IpAddress> parse_ip(std::string_view text) {
+  char buffer[64];
+  if (text.size() >= sizeof buffer) return std::nullopt;
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  IpAddress address;
+  unsigned char v4[4];
+  if (inet_pton(AF_INET, buffer, v4) == 1) {
+    address.v4 = true;
+    address.bytes[10] = address.bytes[11] = 0xff;
+    std::memcpy(address.bytes.data() + 12, v4, 4);
+    return address;
+  }
+  if (inet_pton(AF_INET6, buffer, address.bytes.data()) == 1) return address;
+  return std::nullopt;
+}
+
+/// One --source-ip value: a CIDR block, an address, or other text (`ec2.amazonaws.com`).
+struct SourceIpMatcher {
+  std::optional<IpAddress> network;
+  unsigned prefix_bits = 128;  // over the 16-byte form
+  std::optional<TextPattern> text;
+
+  bool matches(std::string_view source) const {
+    if (text) return text->matches(source);
+    const std::optional<IpAddress> address = parse_ip(source);
+    if (!address) return false;
+    for (unsigned bit = 0; bit < prefix_bits; ++bit) {
+      const unsigned mask = 0x80u >> (bit % 8);
+      if ((address->bytes[bit / 8] & mask) != (network->bytes[bit / 8] & mask)) return false;
+    }
+    return true;
+  }
+};
+
+Result<SourceIpMatcher> make_source_ip_matcher(const std::string& value, bool ignore_case) {
+  SourceIpMatcher matcher;
+  const std::size_t slash = value.find('/');
+  const std::string_view address_text = std::string_view(value).substr(0, slash);
+  matcher.network = parse_ip(address_text);
+  if (!matcher.network) {
+    if (slash != std::string::npos) {
+      return option_error("--source-ip", fmt::format("invalid CIDR block '{}'", value));
+    }
+    matcher.text.emplace(value, ignore_case);
+    return matcher;
+  }
+  if (slash == std::string::npos) return matcher;
+  const std::string_view bits_text = std::string_view(value).substr(slash + 1);
+  unsigned bits = 0;
+  const auto [end, error] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+  const unsigned max_bits = matcher.network->v4 ? 32 : 128;
+  if (bits_text.empty() || error != std::errc() || end != bits_text.data() + bits_text.size() ||
+      bits > max_bits) {
+    return option_error("--source-ip", fmt::format("invalid prefix length in '{}'", value));
+  }
+  matcher.prefix_bits = matcher.network->v4 ? bits + 96 : bits;
+  return matcher;
+}
+
+/// Splits `AttributeKey=K,AttributeValue=V` (either order) into the spec's lists.
+Status add_lookup_attribute(const std::string& text, FilterSpec& spec) {
+  constexpr std::string_view kKey = "AttributeKey=";
+  constexpr std::string_view kValue = "AttributeValue=";
+  std::string_view key, value;
+  const std::string_view all = text;
+  if (all.starts_with(kKey)) {
+    const std::size_t comma = all.find(',');
+    key = all.substr(kKey.size(), comma == std::string_view::npos ? comma : comma - kKey.size());
+    if (comma != std::string_view::npos && all.substr(comma + 1).starts_with(kValue)) {
+      value = all.substr(comma + 1 + kValue.size());
+    }
+  } else if (all.starts_with(kValue)) {
+    const std::size_t marker = all.rfind(std::string(",") + std::string(kKey));
+    if (marker != std::string_view::npos) {
+      value = all.substr(kValue.size(), marker - kValue.size());
+      key = all.substr(marker + 1 + kKey.size());
+    }
+  }
+  const std::pair<std::string_view, std::vector<std::string>*> kTargets[] = {
+      {"EventId", &spec.event_ids},           {"EventName", &spec.event_names},
+      {"EventSource", &spec.event_sources},   {"Username", &spec.usernames},
+      {"ResourceName", &spec.resource_names}, {"ResourceType", &spec.resource_types},
+      {"ReadOnly", &spec.read_only},          {"AccessKeyId", &spec.access_key_ids},
+  };
+  for (const auto& [name, target] : kTargets) {
+    if (key == name && !value.empty()) {
+      target->emplace_back(value);
+      return {};
+    }
+  }
+  return option_error("--lookup-attributes",
+                      fmt::format("expected AttributeKey=KEY,AttributeValue=VALUE with KEY one of "
+                                  "EventId, EventName, EventSource, Username, ResourceName, "
+                                  "ResourceType, ReadOnly, AccessKeyId; got '{}'",
+                                  text));
+}
+
+bool resource_name_matches(const Patterns& patterns, std::string_view name) {
+  if (any_matches(patterns, name)) return true;
+  // The console also finds an ARN's resource by its own name: the part after the last / or :.
+  if (name.starts_with("arn:")) {
+    const std::size_t cut = name.find_last_of("/:");
+    if (cut + 1 < name.size()) return any_matches(patterns, name.substr(cut + 1));
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
+  FilterSpec spec = user_spec;
+  for (const std::string& attribute : user_spec.lookup_attributes) {
+    if (Status status = add_lookup_attribute(attribute, spec); !status) return status.error();
+  }
+  const bool fold = spec.ignore_case;
+  EventFilter filter;
+  auto& predicates = filter.predicates_;
+
+  // One exact-or-glob test per plain field, in rough order of selectivity.
+  auto add_field = [&](const std::vector<std::string>& values, std::string_view Event::*field) {
+    if (values.empty()) return;
+    predicates.push_back([patterns = make_patterns(values, fold), field](const Event& event) {
+      return any_matches(patterns, event.*field);
+    });
+  };
+  add_field(spec.event_ids, &Event::event_id);
+  add_field(spec.event_names, &Event::event_name);
+  add_field(spec.event_sources, &Event::event_source);
+  add_field(spec.regions, &Event::aws_region);
+  add_field(spec.error_codes, &Event::error_code);
+  add_field(spec.event_types, &Event::event_type);
+  add_field(spec.user_agents, &Event::user_agent);
+
+  for (const std::string& value : spec.read_only) {
+    if (value != "true" && value != "false") {
+      return option_error("--read-only", fmt::format("expected true or false, got '{}'", value));
+    }
+  }
+  add_field(spec.read_only, &Event::read_only);
+
+  if (spec.errors_only) {
+    predicates.push_back([](const Event& event) { return !event.error_code.empty(); });
+  }
+  if (!spec.access_key_ids.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.access_key_ids, fold)](const Event& event) {
+      return !event.user_identity.access_key_id.empty() &&
+             any_matches(patterns, event.user_identity.access_key_id);
+    });
+  }
+  if (!spec.usernames.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.usernames, fold)](const Event& event) {
+      const std::string_view username = event.username();
+      return !username.empty() && any_matches(patterns, username);
+    });
+  }
+  if (!spec.accounts.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.accounts, fold)](const Event& event) {
+      return any_matches(patterns, event.recipient_account_id) ||
+             any_matches(patterns, event.user_identity.account_id);
+    });
+  }
+  if (!spec.source_ips.empty()) {
+    std::vector<SourceIpMatcher> matchers;
+    for (const std::string& value : spec.source_ips) {
+      Result<SourceIpMatcher> matcher = make_source_ip_matcher(value, fold);
+      if (!matcher) return matcher.error();
+      matchers.push_back(std::move(*matcher));
+    }
+    predicates.push_back([matchers = std::move(matchers)](const Event& event) {
+      for (const SourceIpMatcher& matcher : matchers) {
+        if (matcher.matches(event.source_ip_address)) return true;
+      }
+      return false;
+    });
+  }
+
+  if (!spec.start_time.empty()) {
+    Result<UnixSeconds> start = parse_time_argument(spec.start_time, RangeEnd::kStart);
+    if (!start) return option_error("--start-time", start.error().message);
+    filter.time_range_.start = *start;
+  }
+  if (!spec.end_time.empty()) {
+    Result<UnixSeconds> end = parse_time_argument(spec.end_time, RangeEnd::kEnd);
+    if (!end) return option_error("--end-time", end.error().message);
+    filter.time_range_.end = *end;
+  }
+  if (filter.time_range_.start && filter.time_range_.end &&
+      *filter.time_range_.start > *filter.time_range_.end) {
+    return option_error("--start-time", "the start time is after the end time");
+  }
+  if (filter.time_range_.bounded()) {
+    predicates.push_back([range = filter.time_range_](const Event& event) {
+      const std::optional<UnixSeconds> time = parse_iso8601(event.event_time);
+      return time && range.contains(*time);
+    });
+  }
+
+  // These parse part of the record again, so they come last.
+  if (!spec.resource_types.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) {
+      bool found = false;
+      for_each_resource(event, [&](std::string_view, std::string_view type) {
+        found = found || (!type.empty() && any_matches(patterns, type));
+      });
+      return found;
+    });
+  }
+  if (!spec.resource_names.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) {
+      bool found = false;
+      for_each_resource(event, [&](std::string_view name, std::string_view) {
+        found = found || (!name.empty() && resource_name_matches(patterns, name));
+      });
+      return found;
+    });
+  }
+  for (const std::string& field_match : spec.field_matches) {
+    const std::size_t equals = field_match.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return option_error("--match", fmt::format("expected PATH=VALUE (as in "
+                                                 "additionalEventData.MFAUsed=No), got '{}'",
+                                                 field_match));
+    }
+    predicates.push_back([path = field_match.substr(0, equals),
+                          pattern = TextPattern(field_match.substr(equals + 1), fold)](const Event& event) {
+      bool found = false;
+      for_each_value_at_path(event, path, [&](std::string_view text) {
+        found = found || pattern.matches(text);
+      });
+      return found;
+    });
+  }
+  return filter;
+}
+
+bool EventFilter::matches(const Event& event) const {
+  for (const Predicate& predicate : predicates_) {
+    if (!predicate(event)) return false;
+  }
+  return true;
+}
+
+}  // namespace trailsift

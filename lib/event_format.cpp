@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+#include "trailsift/event_format.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace trailsift {
+namespace {
+
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // count lead bytes only
+  }));
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_compact_json(std::string& out, std::string_view json) {
+  const std::size_t start = out.size();
+  // simdjson's minifier reads in 64-byte blocks; give it room past the end.
+  out.resize(start + json.size() + simdjson::SIMDJSON_PADDING);
+  std::size_t length = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data() + start, length) != simdjson::SUCCESS) {
+    out.resize(start);
+    out.append(json);  // unreachable for parsed records; keep the bytes rather than lose them
+    return;
+  }
+  out.resize(start + length);
+}
+
+void append_csv_field(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+const std::vector<std::string_view>& console_csv_columns() {
+  static const std::vector<std::string_view> kColumns = {
+      "User name",  "AWS access key", "Event time", "Event source",       "Event name",
+      "AWS region", "Source IP address", "User agent", "Error code",        "Resources",
+      "Request ID", "Event ID",       "Read-only",  "Event type",         "Recipient Account Id",
+      "Event category"};
+  return kColumns;
+}
+
+void append_console_csv_header(std::string& out) {
+  const auto& columns = console_csv_columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out += ',';
+    out.append(columns[i]);
+  }
+  out += '\n';
+}
+
+void append_console_csv_row(std::string& out, const Event& event) {
+  std::string resources;
+  for_each_resource(event, [&](std::string_view name, std::string_view type) {
+    resources += resources.empty() ? "[" : ",";
+    resources += "{\"resourceType\":";
+    if (type.empty()) {
+      resources += "null";
+    } else {
+      append_json_string(resources, type);
+    }
+    resources += ",\"resourceName\":";
+    append_json_string(resources, name);
+    resources += '}';
+  });
+  if (!resources.empty()) resources += ']';
+
+  const std::string_view fields[] = {
+      event.username(),         event.user_identity.access_key_id, event.event_time,
+      event.event_source,       event.event_name,                  event.aws_region,
+      event.source_ip_address,  event.user_agent,                  event.error_code,
+      resources,                event.request_id,                  event.event_id,
+      event.read_only,          event.event_type,                  event.recipient_account_id,
+      event.event_category};
+  for (std::size_t i = 0; i < std::size(fields); ++i) {
+    if (i > 0) out += ',';
+    append_csv_field(out, fields[i]);
+  }
+  out += '\n';
+}
+
+std::string format_table(std::vector<std::vector<std::string>> rows) {
+  // Cells come from the logs: control characters could move a terminal's cursor or worse.
+  for (auto& row : rows) {
+    for (std::string& cell : row) {
+      std::replace_if(cell.begin(), cell.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
+    }
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (row.size() > widths.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      out += row[i];
+      if (i + 1 < row.size()) out.append(widths[i] - display_width(row[i]) + 2, ' ');
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace trailsift

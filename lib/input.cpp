@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+// Input discovery and whole-file reading. This is the only file of the core that touches the
+// file system. Inputs are read whole: CloudTrail files are at most tens of MB, and whole-buffer
+// inflation (libdeflate) is about twice as fast as streaming zlib.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "trailsift/input.hpp"
+
+#ifdef TRAILSIFT_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#else
+#include <zlib.h>
+#endif
+
+namespace trailsift {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+Error system_error(const std::string& path, int error_number) {
+  return make_error(path, std::strerror(error_number));
+}
+
+void walk_directory(const fs::path& directory, InputList& list) {
+  std::error_code error;
+  std::vector<fs::directory_entry> entries;
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+    entries.push_back(*it);
+  }
+  if (error) {
+    list.errors.push_back(make_error(directory.string(), error.message()));
+    return;
+  }
+  // Byte order of names, so every run and every machine reads the same files in the same order.
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.path().native() < b.path().native(); });
+  for (const fs::directory_entry& entry : entries) {
+    const std::string name = entry.path().filename().string();
+    const fs::file_status link_status = entry.symlink_status(error);
+    if (!error && fs::is_directory(link_status)) {
+      if (name != "CloudTrail-Digest") walk_directory(entry.path(), list);
+      continue;
+    }
+    if (!is_event_file_name(name)) continue;
+    const fs::file_status status = entry.status(error);
+    if (error || !fs::is_regular_file(status)) continue;  // dangling link, socket, ...
+    const std::uintmax_t size = entry.file_size(error);
+    list.files.push_back({entry.path().string(), false, error ? 0 : size});
+  }
+}
+
+Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits,
+                       ByteBuffer& out) {
+  out.resize(0);
+  struct stat info {};
+  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    if (static_cast<std::uint64_t>(info.st_size) > limits.max_bytes) {
+      return make_error(path, fmt::format("file is larger than the {} limit (--max-size)",
+                                          format_size(limits.max_bytes)));
+    }
+    out.reserve(static_cast<std::size_t>(info.st_size) + 1);
+  }
+  while (true) {
+    if (out.size() == out.capacity()) {
+      if (out.size() >= limits.max_bytes) {
+        return make_error(path, fmt::format("input is larger than the {} limit (--max-size)",
+                                            format_size(limits.max_bytes)));
+      }
+      out.reserve(std::min<std::uint64_t>(limits.max_bytes + 1,
+                                          std::max<std::size_t>(out.capacity() * 2, 1 << 16)));
+    }
+    const ssize_t count = ::read(fd, out.data() + out.size(), out.capacity() - out.size());
+    if (count == 0) return {};
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      return system_error(path, errno);
+    }
+    out.resize(out.size() + static_cast<std::size_t>(count));
+  }
+}
+
+Error too_large(const ReadLimits& limits) {
+  return make_error("", fmt::format("gzip data inflates to more than the {} limit (--max-size)",
+                                    format_size(limits.max_bytes)));
+}
+
+/// A first guess at the inflated size, from the gzip trailer (size modulo 2^32 of the last member).
+std::size_t guess_inflated_size(std::string_view compressed, const ReadLimits& limits) {
+  std::uint64_t guess = compressed.size() * std::uint64_t{4};
+  if (compressed.size() >= 18) {
+    const auto* tail = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+    const std::uint64_t trailer_size =
+        tail[0] | (tail[1] << 8) | (tail[2] << 16) | (std::uint64_t{tail[3]} << 24);
+    if (trailer_size >= compressed.size() / 2) guess = trailer_size + 16;
+  }
+  return static_cast<std::size_t>(std::min(guess, limits.max_bytes));
+}
+
+Error after_member_error(std::size_t offset) {
+  Error error = make_error("", "unexpected data after the end of the gzip stream");
+  error.offset = offset;
+  return error;
+}
+
+#ifdef TRAILSIFT_HAVE_LIBDEFLATE
+
+Status inflate_members(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
+  thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>
+      decompressor(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  std::size_t in_pos = 0;
+  while (in_pos < in.size()) {
+    if (!is_gzip(in.substr(in_pos))) return after_member_error(in_pos);
+    while (true) {
+      std::size_t in_used = 0;
+      std::size_t out_used = 0;
+      const libdeflate_result result = libdeflate_gzip_decompress_ex(
+          decompressor.get(), in.data() + in_pos, in.size() - in_pos, out.data() + out.size(),
+          out.capacity() - out.size(), &in_used, &out_used);
+      if (result == LIBDEFLATE_SUCCESS) {
+        out.resize(out.size() + out_used);
+        in_pos += in_used;
+        break;
+      }
+      if (result != LIBDEFLATE_INSUFFICIENT_SPACE) {
+        Error error = make_error("", "corrupt or truncated gzip data");
+        error.offset = in_pos;
+        return error;
+      }
+      if (out.capacity() >= limits.max_bytes) return too_large(limits);
+      out.reserve(static_cast<std::size_t>(
+          std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2)));
+    }
+  }
+  return {};
+}
+
+#else
+
+Status inflate_members(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return make_error("", "zlib: out of memory");
+  std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&stream, &inflateEnd);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  stream.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
+  std::size_t in_pos = 0;
+  while (true) {
+    if (out.size() == out.capacity()) {
+      if (out.capacity() >= limits.max_bytes) return too_large(limits);
+      out.reserve(static_cast<std::size_t>(
+          std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
+    }
+    stream.next_out = reinterpret_cast<Bytef*>(out.data() + out.size());
+    stream.avail_out = static_cast<uInt>(std::min<std::size_t>(out.capacity() - out.size(), UINT32_MAX));
+    const uInt out_before = stream.avail_out;
+    const uInt in_before = stream.avail_in;
+    const int result = inflate(&stream, Z_NO_FLUSH);
+    out.resize(out.size() + (out_before - stream.avail_out));
+    in_pos += in_before - stream.avail_in;
+    if (stream.avail_in == 0 && in_pos < in.size()) {
+      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
+      stream.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size() - in_pos, UINT32_MAX));
+    }
+    if (result == Z_STREAM_END) {
+      if (in_pos == in.size()) return {};
+      if (!is_gzip(in.substr(in_pos))) return after_member_error(in_pos);
+      inflateReset(&stream);
+      continue;
+    }
+    if (result == Z_OK || (result == Z_BUF_ERROR && stream.avail_out == 0)) continue;
+    Error error = make_error("", result == Z_BUF_ERROR ? "truncated gzip data"
+                                                        : "corrupt or truncated gzip data");
+    error.offset = in_pos;
+    return error;
+  }
+}
+
+#endif
+
+}  // namespace
+
+bool is_event_file_name(std::string_view name) {
+  if (name.find("_CloudTrail-Digest_") != std::string_view::npos) return false;
+  if (ends_with(name, ".gz")) name.remove_suffix(3);
+  return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson");
+}
+
+InputList expand_inputs(const std::vector<std::string>& paths) {
+  InputList list;
+  if (paths.empty()) {
+    list.files.push_back({std::string(kStdinPath), true, 0});
+    return list;
+  }
+  for (const std::string& path : paths) {
+    if (path == kStdinPath) {
+      list.files.push_back({path, true, 0});
+      continue;
+    }
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (error) {
+      list.errors.push_back(system_error(path, error.value()));
+    } else if (fs::is_directory(status)) {
+      walk_directory(path, list);
+    } else {
+      const std::uintmax_t size = fs::is_regular_file(status) ? fs::file_size(path, error) : 0;
+      list.files.push_back({path, true, error ? 0 : size});
+    }
+  }
+  return list;
+}
+
+void ByteBuffer::reserve(std::size_t capacity) {
+  if (capacity <= capacity_ && data_) return;
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity + kPadding);
+  if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+  data_ = std::move(grown);
+  capacity_ = capacity;
+}
+
+void ByteBuffer::assign(std::string_view bytes) {
+  reserve(bytes.size());
+  if (!bytes.empty()) std::memcpy(data_.get(), bytes.data(), bytes.size());
+  size_ = bytes.size();
+}
+
+bool is_gzip(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+Status inflate_gzip(std::string_view compressed, const ReadLimits& limits, ByteBuffer& out) {
+  out.resize(0);
+  out.reserve(guess_inflated_size(compressed, limits));
+  return inflate_members(compressed, limits, out);
+}
+
+Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer& scratch,
+                  ByteBuffer& out) {
+  const bool from_stdin = path == kStdinPath;
+  const int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(path, errno);
+  Status status = read_descriptor(fd, path, limits, scratch);
+  if (!from_stdin) ::close(fd);
+  if (!status) return status;
+  if (!is_gzip(scratch.view())) {
+    std::swap(scratch, out);
+    return {};
+  }
+  Status inflated = inflate_gzip(scratch.view(), limits, out);
+  if (!inflated) {
+    Error error = inflated.error();
+    error.path = path;
+    return error;
+  }
+  return {};
+}
+
+std::string format_size(std::uint64_t bytes) {
+  constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && bytes >= 1024 && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return fmt::format("{} {}", bytes, kUnits[unit]);
+}
+
+}  // namespace trailsift

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+// The one registry of subcommands.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace trailsift::cli {
+
+/// The chosen subcommand's work, set while parsing and run after it, so that a command's
+/// failures never mix with the parser's.
+using RunFn = std::function<int()>;
+
+/// Adds one subcommand (its options and its run function) to the application.
+using AddCommandFn = void (*)(CLI::App& app, RunFn& run);
+
+void add_filter_command(CLI::App& app, RunFn& run);
+
+/// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
+inline constexpr AddCommandFn kCommands[] = {
+    add_filter_command,
+};
+
+}  // namespace trailsift::cli

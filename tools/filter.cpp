@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// `trailsift filter`: print the events that match, byte for byte as they were in the input.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "report.hpp"
+#include "scan.hpp"
+#include "trailsift/event_format.hpp"
+
+namespace trailsift::cli {
+namespace {
+
+enum class OutputFormat { kNdjson, kJson, kCsv, kTable };
+
+struct FilterOptions {
+  InputOptions input;
+  FilterSpec selection;
+  OutputFormat format = OutputFormat::kNdjson;
+  bool count_only = false;
+};
+
+/// One input's share of the output, made on a worker and written in input order.
+struct FileOutput {
+  std::string text;
+  std::vector<std::vector<std::string>> table_rows;
+  std::uint64_t matches = 0;
+};
+
+std::vector<std::string> table_row(const Event& event) {
+  return {std::string(event.event_time),        std::string(event.event_name),
+          std::string(event.username()),        std::string(event.event_source),
+          std::string(event.source_ip_address), std::string(event.aws_region),
+          std::string(event.error_code)};
+}
+
+void append_match(const FilterOptions& options, const Event& event, FileOutput& output) {
+  ++output.matches;
+  switch (options.format) {
+    case OutputFormat::kNdjson:
+      append_compact_json(output.text, event.json);
+      output.text += '\n';
+      break;
+    case OutputFormat::kJson:
+      if (output.matches > 1) output.text += ",\n";
+      append_compact_json(output.text, event.json);
+      break;
+    case OutputFormat::kCsv:
+      append_console_csv_row(output.text, event);
+      break;
+    case OutputFormat::kTable:
+      output.table_rows.push_back(table_row(event));
+      break;
+  }
+}
+
+int run_filter(const FilterOptions& options) {
+  Reporter reporter("filter", !options.input.quiet);
+  Result<EventFilter> filter = EventFilter::compile(options.selection);
+  if (!filter) {
+    reporter.error(filter.error().message);
+    return kExitError;
+  }
+  Result<Scan> scan = Scan::prepare(options.input, reporter);
+  if (!scan) {
+    reporter.error(scan.error().message);
+    return kExitError;
+  }
+
+  const bool formatting = !options.count_only;
+  if (formatting && options.format == OutputFormat::kJson) write_stdout("{\"Records\":[\n");
+  if (formatting && options.format == OutputFormat::kCsv) {
+    std::string header;
+    append_console_csv_header(header);
+    write_stdout(header);
+  }
+  std::vector<std::vector<std::string>> table = {
+      {"EVENT TIME", "EVENT NAME", "USER NAME", "EVENT SOURCE", "SOURCE IP", "REGION", "ERROR"}};
+  std::vector<FileOutput> outputs(scan->slot_count());
+  std::uint64_t matches = 0;
+
+  scan->run(
+      [&](EventReader& reader, const InputFile& input, std::size_t slot) {
+        FileOutput& output = outputs[slot];
+        output = {};
+        return reader.read_file(input.path, [&](const Event& event) {
+          if (filter->matches(event)) {
+            if (formatting) {
+              append_match(options, event, output);
+            } else {
+              ++output.matches;
+            }
+          }
+          return Visit::kContinue;
+        });
+      },
+      [&](const InputFile&, std::size_t slot) {
+        FileOutput& output = outputs[slot];
+        if (options.format == OutputFormat::kJson && matches > 0 && output.matches > 0) {
+          write_stdout(",\n");
+        }
+        write_stdout(output.text);
+        std::move(output.table_rows.begin(), output.table_rows.end(), std::back_inserter(table));
+        matches += output.matches;
+        output = {};
+      });
+
+  if (options.count_only) {
+    write_stdout(fmt::format("{}\n", matches));
+  } else if (options.format == OutputFormat::kJson) {
+    write_stdout(matches > 0 ? "\n]}\n" : "]}\n");
+  } else if (options.format == OutputFormat::kTable && matches > 0) {
+    write_stdout(format_table(std::move(table)));
+  }
+  if (reporter.failed()) return kExitError;
+  return matches > 0 ? kExitOk : kExitNo;
+}
+
+}  // namespace
+
+void add_filter_command(CLI::App& app, RunFn& run) {
+  auto options = std::make_shared<FilterOptions>();
+  CLI::App* command = app.add_subcommand(
+      "filter", "Print the events that match, one JSON record per line (NDJSON)");
+  command->footer(
+      "Matching is exact and case-sensitive, as in the CloudTrail console; -i ignores case, and a\n"
+      "value with *, ? or [...] is a glob ('Delete*'). Exit status: 0 if an event matched, 1 if\n"
+      "none did, 2 on a usage error or an unreadable input. See trailsift-filter(1).");
+  add_input_options(*command, options->input);
+  add_selection_options(*command, options->selection);
+  const std::map<std::string, OutputFormat> formats = {{"ndjson", OutputFormat::kNdjson},
+                                                       {"json", OutputFormat::kJson},
+                                                       {"csv", OutputFormat::kCsv},
+                                                       {"table", OutputFormat::kTable}};
+  command->add_option("-o,--output", options->format,
+                      "ndjson (default), json ({\"Records\":[...]}), csv (the console's columns) "
+                      "or table")
+      ->transform(CLI::CheckedTransformer(formats))
+      ->type_name("FORMAT");
+  command->add_flag("-c,--count", options->count_only, "Print only the number of matching events");
+  command->callback([options, &run] { run = [options] { return run_filter(*options); }; });
+}
+
+}  // namespace trailsift::cli
