@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -259,6 +260,8 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
       return found;
     });
   }
+  // --match values on the same path are ORed like the values of any one option.
+  std::vector<std::pair<std::string, Patterns>> paths;
   for (const std::string& field_match : spec.field_matches) {
     const std::size_t equals = field_match.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -266,11 +269,17 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
                                                  "additionalEventData.MFAUsed=No), got '{}'",
                                                  field_match));
     }
-    predicates.push_back([path = field_match.substr(0, equals),
-                          pattern = TextPattern(field_match.substr(equals + 1), fold)](const Event& event) {
+    const std::string path = field_match.substr(0, equals);
+    auto same_path = std::find_if(paths.begin(), paths.end(),
+                                  [&](const auto& entry) { return entry.first == path; });
+    if (same_path == paths.end()) same_path = paths.insert(paths.end(), {path, {}});
+    same_path->second.emplace_back(field_match.substr(equals + 1), fold);
+  }
+  for (auto& [path, patterns] : paths) {
+    predicates.push_back([path = path, patterns = std::move(patterns)](const Event& event) {
       bool found = false;
       for_each_value_at_path(event, path, [&](std::string_view text) {
-        found = found || pattern.matches(text);
+        found = found || any_matches(patterns, text);
       });
       return found;
     });

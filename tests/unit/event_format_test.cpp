@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+#include "trailsift/event_format.hpp"
+
+TEST_CASE("JSON strings are escaped", "[event_format]") {
+  std::string out;
+  trailsift::append_json_string(out, "a\"b\\c\nd\x01");
+  CHECK(out == R"("a\"b\\c\nd\u0001")");
+}
+
+TEST_CASE("CSV fields are quoted only when needed", "[event_format]") {
+  std::string out;
+  trailsift::append_csv_field(out, "plain");
+  out += ',';
+  trailsift::append_csv_field(out, "has,comma and \"quote\"");
+  CHECK(out == R"(plain,"has,comma and ""quote""")");
+}
+
+TEST_CASE("A CSV row has the console's columns", "[event_format]") {
+  const auto got = trailsift::test::read_all(
+      R"({"eventTime":"2024-03-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"DeleteBucket","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2, x","requestID":"r1","eventID":"e1","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"111122223333","eventCategory":"Management","userIdentity":{"type":"IAMUser","userName":"alice","accessKeyId":"AKIA1"},"requestParameters":{"bucketName":"evidence"}})");
+  REQUIRE(got.json.size() == 1);
+  std::string csv;
+  trailsift::EventReader reader;
+  auto report = reader.read_bytes("x", got.json[0], [&](const trailsift::Event& event) {
+    trailsift::append_console_csv_row(csv, event);
+    return trailsift::Visit::kContinue;
+  });
+  CHECK(csv ==
+        "alice,AKIA1,2024-03-01T12:00:00Z,s3.amazonaws.com,DeleteBucket,us-east-1,203.0.113.7,"
+        "\"aws-cli/2, x\",,\"[{\"\"resourceType\"\":\"\"AWS::S3::Bucket\"\",\"\"resourceName\"\":"
+        "\"\"evidence\"\"}]\",r1,e1,false,AwsApiCall,111122223333,Management\n");
+  std::string header;
+  trailsift::append_console_csv_header(header);
+  CHECK(header.starts_with("User name,AWS access key,Event time,"));
+  CHECK(header.ends_with(",Recipient Account Id,Event category\n"));
+}
+
+TEST_CASE("Tables align on code points and neutralise control characters", "[event_format]") {
+  const std::string table = trailsift::format_table({{"A", "B"}, {"\xc3\xa9t\xc3\xa9", "x"}, {"\x1b[31m", "y"}});
+  CHECK(table == "A      B\n\xc3\xa9t\xc3\xa9    x\n?[31m  y\n");
+}

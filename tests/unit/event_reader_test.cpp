@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+#include "trailsift/event_format.hpp"
+
+using trailsift::Event;
+using trailsift::EventReader;
+using trailsift::Visit;
+using trailsift::test::gzip;
+using trailsift::test::read_all;
+
+namespace {
+
+constexpr std::string_view kRecordA =
+    R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","userName":"alice","accessKeyId":"AKIAEXAMPLE"},"eventTime":"2024-03-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"DeleteBucket","awsRegion":"us-east-1","readOnly":false,"requestParameters":{"bucketName":"evidence"}})";
+constexpr std::string_view kRecordB =
+    R"({"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root"},"eventTime":"2024-03-01T12:05:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","readOnly":"true"})";
+
+std::string records_file(std::initializer_list<std::string_view> records) {
+  std::string text = R"({"Records":[)";
+  for (std::string_view record : records) {
+    if (text.back() != '[') text += ',';
+    text += record;
+  }
+  return text + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("A log file's records come out byte for byte; in order", "[event_reader]") {
+  const auto got = read_all(records_file({kRecordA, kRecordB}));
+  CHECK(got.report.ok());
+  CHECK(got.report.not_events.empty());
+  CHECK(got.report.events == 2);
+  REQUIRE(got.json.size() == 2);
+  CHECK(got.json[0] == kRecordA);
+  CHECK(got.json[1] == kRecordB);
+  CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
+  CHECK(got.records == std::vector<std::uint64_t>{1, 2});
+}
+
+TEST_CASE("Fields are read whatever their JSON type", "[event_reader]") {
+  EventReader reader;
+  std::vector<std::string> read_only;
+  auto report = reader.read_bytes("x", records_file({kRecordA, kRecordB}), [&](const Event& event) {
+    read_only.emplace_back(event.read_only);
+    return Visit::kContinue;
+  });
+  CHECK(read_only == std::vector<std::string>{"false", "true"});
+}
+
+TEST_CASE("Every input shape gives the same records", "[event_reader]") {
+  const std::string log_file = records_file({kRecordA, kRecordB});
+  const std::string bare_array = "[" + std::string(kRecordA) + "," + std::string(kRecordB) + "]";
+  const std::string ndjson = std::string(kRecordA) + "\r\n\n" + std::string(kRecordB) + "\n";
+  const std::string pretty = "{\n  \"Records\": [\n    " + std::string(kRecordA) + ",\n    " +
+                             std::string(kRecordB) + "\n  ]\n}\n";
+  for (const std::string& input : {log_file, bare_array, ndjson, pretty, gzip(log_file), gzip(ndjson)}) {
+    const auto got = read_all(input);
+    INFO(input.substr(0, 40));
+    CHECK(got.report.ok());
+    CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
+    CHECK(got.json == std::vector<std::string>{std::string(kRecordA), std::string(kRecordB)});
+  }
+}
+
+TEST_CASE("NDJSON errors name the line; and the other lines still count", "[event_reader]") {
+  const std::string ndjson = std::string(kRecordA) + "\n{\"eventName\": broken}\n" + std::string(kRecordB) + "\n";
+  const auto got = read_all(ndjson, "lines.jsonl");
+  CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
+  REQUIRE(got.report.errors.size() == 1);
+  CHECK(got.report.errors[0].line == 2u);
+  CHECK(got.report.errors[0].to_string().starts_with("lines.jsonl: line 2: record 2: byte "));
+}
+
+TEST_CASE("Pretty-printed records are made compact for output; strings untouched", "[event_reader]") {
+  const std::string pretty = "[\n {\n  \"eventName\" : \"A B\",\n  \"n\": 1.50,\n  \"s\": \"x\\u003dy\"\n }\n]";
+  const auto got = read_all(pretty);
+  REQUIRE(got.json.size() == 1);
+  std::string compact;
+  trailsift::append_compact_json(compact, got.json[0]);
+  CHECK(compact == R"({"eventName":"A B","n":1.50,"s":"x\u003dy"})");
+}
+
+TEST_CASE("lookup-events output gives the inner record and its own Username", "[event_reader]") {
+  std::string inner;
+  trailsift::append_json_string(inner, kRecordA);
+  const std::string event = R"({"EventId":"e1","EventName":"DeleteBucket","Username":"alice-console","Resources":[{"ResourceType":"AWS::S3::Bucket","ResourceName":"evidence"}],"CloudTrailEvent":)" + inner + "}";
+  const std::string no_username = R"({"EventId":"e2","CloudTrailEvent":)" + inner + "}";
+  for (const std::string& input : {"{\"Events\":[" + event + "," + no_username + "],\"NextToken\":\"t\"}",
+                                   event + "\n" + no_username + "\n"}) {
+    const auto got = read_all(input);
+    CHECK(got.report.ok());
+    CHECK(got.json == std::vector<std::string>{std::string(kRecordA), std::string(kRecordA)});
+    CHECK(got.usernames == std::vector<std::string>{"alice-console", ""});
+  }
+}
+
+TEST_CASE("A record that is not an object is reported; its neighbours are read", "[event_reader]") {
+  const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" + std::string(kRecordB) + "]}");
+  CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
+  CHECK(got.records == std::vector<std::uint64_t>{1, 4});
+  REQUIRE(got.report.errors.size() == 2);
+  CHECK(got.report.errors[0].to_string() == "input.json: record 2: not a JSON object");
+  CHECK(got.report.errors[1].record == 3u);
+}
+
+TEST_CASE("Broken JSON is an error with a position", "[event_reader]") {
+  for (std::string_view input : {R"({"Records":[{"eventName":"A"},)", R"({"Records":[{"eventName":"A}]})",
+                                 R"({"Records":[{"eventName" "A"}]})"}) {
+    const auto got = read_all(input);
+    INFO(input);
+    REQUIRE_FALSE(got.report.ok());
+    CHECK(got.report.errors[0].message.starts_with("invalid JSON: "));
+  }
+}
+
+TEST_CASE("Data after the document is an error", "[event_reader]") {
+  const auto got = read_all(records_file({kRecordA}) + " {}");
+  CHECK(got.names.size() == 1);
+  REQUIRE(got.report.errors.size() == 1);
+  CHECK(got.report.errors[0].message == "unexpected data after the end of the JSON document");
+}
+
+TEST_CASE("Inputs without events say what they are", "[event_reader]") {
+  CHECK(read_all(R"({"digestStartTime":"2024-03-01T00:00:00Z","logFiles":[]})").report.not_events ==
+        "a CloudTrail digest file");
+  CHECK(read_all(R"({"PublicKeyList":[]})").report.not_events ==
+        "JSON without CloudTrail events (no Records, Events or record fields)");
+  CHECK(read_all(R"([{"Key":"a"},{"Key":"b"}])").report.not_events ==
+        "JSON without CloudTrail events (no Records, Events or record fields)");
+  CHECK(read_all("42").report.not_events == "JSON that is neither an object nor an array");
+  for (std::string_view empty : {"", "  \n", R"({"Records":[]})", "[]"}) {
+    const auto got = read_all(empty);
+    CHECK(got.report.ok());
+    CHECK(got.report.not_events.empty());
+    CHECK(got.report.events == 0);
+  }
+}
+
+TEST_CASE("A visitor can stop the read", "[event_reader]") {
+  EventReader reader;
+  int seen = 0;
+  auto report = reader.read_bytes("x", records_file({kRecordA, kRecordB, kRecordA}),
+                                  [&](const Event&) { return ++seen == 2 ? Visit::kStop : Visit::kContinue; });
+  CHECK(seen == 2);
+  CHECK(report.events == 2);
+}
+
+TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_reader][input]") {
+  const std::string text = records_file({kRecordA});
+  const std::string compressed = gzip(text);
+  SECTION("members are concatenated as gzip -d does") {
+    const std::string ndjson_a = std::string(kRecordA) + "\n";
+    const std::string ndjson_b = std::string(kRecordB) + "\n";
+    CHECK(read_all(gzip(ndjson_a) + gzip(ndjson_b)).names.size() == 2);
+  }
+  SECTION("truncated") {
+    const auto got = read_all(compressed.substr(0, compressed.size() - 10), "t.json.gz");
+    REQUIRE(got.report.errors.size() == 1);
+    CHECK(got.report.errors[0].to_string() == "t.json.gz: byte 0: corrupt or truncated gzip data");
+  }
+  SECTION("trailing garbage") {
+    const auto got = read_all(compressed + "garbage", "g.json.gz");
+    REQUIRE(got.report.errors.size() == 1);
+    CHECK(got.report.errors[0].message == "unexpected data after the end of the gzip stream");
+    CHECK(got.report.errors[0].offset == compressed.size());
+  }
+  SECTION("size cap") {
+    EventReader reader(trailsift::ReadLimits{100});
+    auto report = reader.read_bytes("big.json.gz", compressed, [](const Event&) { return Visit::kContinue; });
+    REQUIRE(report.errors.size() == 1);
+    CHECK(report.errors[0].to_string() ==
+          "big.json.gz: gzip data inflates to more than the 100 bytes limit (--max-size)");
+  }
+}
+
+TEST_CASE("Huge records and lines are read", "[event_reader]") {
+  std::string big = R"({"eventName":"Big","requestParameters":{"policy":")" + std::string(5 << 20, 'x') + "\"}}";
+  const auto got = read_all(big + "\n" + big + "\n");
+  CHECK(got.report.ok());
+  CHECK(got.names == std::vector<std::string>{"Big", "Big"});
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.hpp"
+#include "trailsift/input.hpp"
+
+namespace fs = std::filesystem;
+using trailsift::expand_inputs;
+using trailsift::is_event_file_name;
+
+namespace {
+
+/// A scratch folder removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("trailsift-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  void write(const std::string& relative, std::string_view bytes = "{}") const {
+    fs::create_directories((path / relative).parent_path());
+    std::ofstream(path / relative, std::ios::binary) << bytes;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Event file names", "[input]") {
+  for (const char* name : {"a.json", "a.json.gz", "a.jsonl", "a.ndjson.gz", "a.jsonl.gz",
+                           "111122223333_CloudTrail_us-east-1_20240301T1200Z_abc.json.gz"}) {
+    CHECK(is_event_file_name(name));
+  }
+  for (const char* name : {"a.csv", "a.json.bak", "a.gz", "json", "a.txt",
+                           "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20240301T120000Z.json.gz"}) {
+    CHECK_FALSE(is_event_file_name(name));
+  }
+}
+
+TEST_CASE("Directories are walked in byte order; digests and other files skipped", "[input]") {
+  TempDir dir;
+  dir.write("b/2.json");
+  dir.write("b/10.json.gz");
+  dir.write("a/Z.jsonl");
+  dir.write("a/notes.txt");
+  dir.write("AWSLogs/1/CloudTrail-Digest/us-east-1/d.json.gz");
+  dir.write("AWSLogs/1/CloudTrail/us-east-1/x.json");
+  const auto list = expand_inputs({dir.path.string()});
+  CHECK(list.errors.empty());
+  std::vector<std::string> names;
+  for (const auto& file : list.files) {
+    names.push_back(fs::relative(file.path, dir.path).string());
+    CHECK_FALSE(file.named);
+  }
+  CHECK(names == std::vector<std::string>{"AWSLogs/1/CloudTrail/us-east-1/x.json", "a/Z.jsonl",
+                                          "b/10.json.gz", "b/2.json"});
+}
+
+TEST_CASE("Named files are read whatever their name; missing paths are errors", "[input]") {
+  TempDir dir;
+  dir.write("events.txt");
+  const std::string missing = (dir.path / "missing.json").string();
+  const auto list = expand_inputs({(dir.path / "events.txt").string(), missing, "-"});
+  REQUIRE(list.files.size() == 2);
+  CHECK(list.files[0].named);
+  CHECK(list.files[1].path == "-");
+  REQUIRE(list.errors.size() == 1);
+  CHECK(list.errors[0].to_string() == missing + ": No such file or directory");
+  CHECK(expand_inputs({}).files.at(0).path == "-");
+}
+
+TEST_CASE("read_input inflates by magic number; not by name", "[input]") {
+  TempDir dir;
+  dir.write("plain.json.gz", "not gzip");
+  dir.write("packed.json", trailsift::test::gzip("inflated"));
+  trailsift::ByteBuffer scratch, out;
+  REQUIRE(trailsift::read_input((dir.path / "plain.json.gz").string(), {}, scratch, out));
+  CHECK(out.view() == "not gzip");
+  REQUIRE(trailsift::read_input((dir.path / "packed.json").string(), {}, scratch, out));
+  CHECK(out.view() == "inflated");
+  const auto too_big = trailsift::read_input((dir.path / "plain.json.gz").string(), {4}, scratch, out);
+  REQUIRE_FALSE(too_big);
+  CHECK(too_big.error().message == "file is larger than the 4 bytes limit (--max-size)");
+}
+
+TEST_CASE("Sizes in messages", "[input]") {
+  CHECK(trailsift::format_size(std::uint64_t{2} << 30) == "2 GiB");
+  CHECK(trailsift::format_size(1536) == "1536 bytes");
+  CHECK(trailsift::format_size(1024 * 1024) == "1 MiB");
+}

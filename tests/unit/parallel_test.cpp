@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "trailsift/parallel.hpp"
+
+TEST_CASE("run_in_order delivers every item once; in order; whatever the threads", "[parallel]") {
+  for (unsigned threads : {1u, 2u, 4u, 7u}) {
+    const std::size_t count = 200;
+    const std::size_t slots = 3 * threads;
+    std::vector<std::size_t> results(slots);
+    std::vector<std::size_t> delivered;
+    std::atomic<std::size_t> in_flight{0};
+    std::atomic<std::size_t> max_in_flight{0};
+    trailsift::run_in_order(
+        count, threads, slots,
+        [&](std::size_t item, std::size_t slot, unsigned worker) {
+          REQUIRE(worker < threads);
+          const std::size_t now = ++in_flight;
+          std::size_t seen = max_in_flight.load();
+          while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+          }
+          // Later items finish first, to shake the ordering.
+          std::this_thread::sleep_for(std::chrono::microseconds((count - item) % 7 * 50));
+          results[slot] = item * item;
+        },
+        [&](std::size_t item, std::size_t slot) {
+          CHECK(results[slot] == item * item);
+          delivered.push_back(item);
+          --in_flight;
+        });
+    REQUIRE(delivered.size() == count);
+    for (std::size_t i = 0; i < count; ++i) CHECK(delivered[i] == i);
+    CHECK(max_in_flight.load() <= slots);
+  }
+}
+
+TEST_CASE("run_in_order with nothing to do returns at once", "[parallel]") {
+  bool called = false;
+  trailsift::run_in_order(
+      0, 4, 8, [&](std::size_t, std::size_t, unsigned) { called = true; },
+      [&](std::size_t, std::size_t) { called = true; });
+  CHECK_FALSE(called);
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include "trailsift/time.hpp"
+
+using trailsift::format_iso8601;
+using trailsift::parse_iso8601;
+using trailsift::parse_time_argument;
+using trailsift::RangeEnd;
+
+TEST_CASE("eventTime in CloudTrail's own form", "[time]") {
+  CHECK(parse_iso8601("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_iso8601("2024-03-01T12:00:00Z") == 1709294400);
+  CHECK(parse_iso8601("2024-02-29T23:59:59Z") == 1709251199);  // leap day
+  CHECK(parse_iso8601("2000-03-01T00:00:00Z") == 951868800);
+}
+
+TEST_CASE("ISO 8601 variants are converted to UTC", "[time]") {
+  CHECK(parse_iso8601("2024-03-01T13:00:00+01:00") == 1709294400);
+  CHECK(parse_iso8601("2024-03-01T04:00:00-0800") == 1709294400);
+  CHECK(parse_iso8601("2024-03-01 12:00:00Z") == 1709294400);
+  CHECK(parse_iso8601("2024-03-01T12:00:00.999Z") == 1709294400);
+  CHECK(parse_iso8601("2024-03-01T12:00Z") == 1709294400);
+  CHECK(parse_iso8601("2022-02-08 09:23:37+11:00") == parse_iso8601("2022-02-07T22:23:37Z"));
+}
+
+TEST_CASE("Not a time: nothing is guessed", "[time]") {
+  for (const char* text : {"", "2024-03-01", "2024-03-01T12:00:00", "2024-13-01T00:00:00Z",
+                           "2023-02-29T00:00:00Z", "2024-03-01T24:00:00Z", "2024-03-01T12:00:00Zjunk",
+                           "2024-3-1T12:00:00Z", "yesterday", "2024-03-01T12:00:00+25:00"}) {
+    INFO(text);
+    CHECK_FALSE(parse_iso8601(text));
+  }
+}
+
+TEST_CASE("Time arguments: dates bound whole days; epoch seconds; clear errors", "[time]") {
+  CHECK(*parse_time_argument("2024-03-01", RangeEnd::kStart) == 1709251200);
+  CHECK(*parse_time_argument("2024-03-01", RangeEnd::kEnd) == 1709251200 + 86399);
+  CHECK(*parse_time_argument("1709294400", RangeEnd::kStart) == 1709294400);
+  CHECK(*parse_time_argument("2024-03-01T13:00:00+01:00", RangeEnd::kEnd) == 1709294400);
+  const auto bad = parse_time_argument("last tuesday", RangeEnd::kStart);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message ==
+        "invalid time 'last tuesday': expected ISO 8601 with Z or an offset "
+        "(2024-03-01T12:00:00Z, 2024-03-01T13:00:00+01:00), a date (2024-03-01) or epoch "
+        "seconds (1709294400)");
+}
+
+TEST_CASE("format_iso8601 inverts parse_iso8601", "[time]") {
+  for (std::int64_t seconds : {0LL, 951868800LL, 1709251199LL, 1709294400LL, 4102444799LL}) {
+    CHECK(parse_iso8601(format_iso8601(seconds)) == seconds);
+  }
+  CHECK(format_iso8601(1709294400) == "2024-03-01T12:00:00Z");
+}
