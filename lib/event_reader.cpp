@@ -76,6 +76,7 @@ struct EventReader::Impl {
   ByteBuffer inner_text;  // a lookup Event's CloudTrailEvent string, padded for parsing
   od::parser parser;
   od::parser inner_parser;
+  od::document* current_document = nullptr;  // the document `parser` is reading
 
   // State of the input being read.
   std::string_view name;
@@ -261,15 +262,18 @@ simdjson::error_code EventReader::Impl::read_element(od::value element) {
     ++foreign_objects;
     return simdjson::SUCCESS;
   }
+  // The record's text runs from its '{' to just before the token that follows it; finding
+  // the end this way saves walking the record twice (object::raw_json() and reset()).
+  const char* start = element.raw_json_token().data();
   od::object object;
   if (auto error = element.get_object().get(object)) return error;
-  std::string_view json;
-  if (auto error = object.raw_json().get(json)) return error;
-  if (auto error = object.reset().error()) return error;
   Event event;
   ObjectScan scan;
   if (auto error = scan_object(object, event, scan, false)) return error;
-  deliver(event, scan, json);
+  if (stopped) return simdjson::SUCCESS;
+  const char* next = nullptr;
+  if (auto error = current_document->current_location().get(next)) return error;
+  deliver(event, scan, trim({start, static_cast<std::size_t>(next - start)}));
   return simdjson::SUCCESS;
 }
 
@@ -329,6 +333,7 @@ void EventReader::Impl::read_document(std::string_view json, std::size_t capacit
   if (auto error = parser.iterate(json.data(), json.size(), capacity).get(document)) {
     return syntax_error(error, json);
   }
+  current_document = &document;
   od::json_type type;
   if (auto error = document.type().get(type)) return syntax_error(error, json);
   if (type == od::json_type::array) {
