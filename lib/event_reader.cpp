@@ -59,7 +59,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view UserIdentity::
 
 /// What one pass over an object's keys found besides record fields.
 struct ObjectScan {
-  bool record_fields = false;   // at least one of the fields every record has
+  bool record_fields = false;   // at least one field of Event, or userIdentity
   bool wrapper = false;         // a Records or Events array (already read)
   bool digest = false;          // digest file keys
   bool has_cloudtrail_event = false;
@@ -85,6 +85,7 @@ struct EventReader::Impl {
   const char* base = nullptr;     // start of the inflated input, for byte offsets
   std::uint64_t record = 0;       // records (or array elements, or lines) seen so far
   std::uint64_t line = 0;         // current line, in line-delimited inputs
+  std::uint64_t document_first_record = 0;  // `record` when the current document began
   std::uint64_t foreign_objects = 0;  // objects that are not records
   std::uint64_t digest_objects = 0;   // ... of which digests
   bool stopped = false;
@@ -102,7 +103,7 @@ struct EventReader::Impl {
 
   Error error_here(std::string message, const char* location = nullptr) const {
     Error error = make_error(std::string(name), std::move(message));
-    if (record > 0) error.record = record;
+    if (record > document_first_record) error.record = record;
     if (line > 0) error.line = line;
     if (location && base) error.offset = static_cast<std::uint64_t>(location - base);
     return error;
@@ -111,9 +112,12 @@ struct EventReader::Impl {
     report->errors.push_back(error_here(std::move(message), location));
   }
   void syntax_error(simdjson::error_code code, std::string_view json) {
-    // simdjson knows where it stopped only for the document as a whole; give the
-    // document's start so the user can find it.
-    add_error(fmt::format("invalid JSON: {}", simdjson::error_message(code)), json.data());
+    // Where the parser stopped, when it can tell; else where the document starts.
+    const char* location = nullptr;
+    if (!current_document || current_document->current_location().get(location)) {
+      location = json.data();
+    }
+    add_error(fmt::format("invalid JSON: {}", simdjson::error_message(code)), location);
     failed = true;
   }
 };
@@ -209,13 +213,12 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
       }
     }
     if (known) {
-      scan.record_fields = scan.record_fields || !event.event_name.empty() ||
-                           !event.event_source.empty() || !event.event_id.empty() ||
-                           !event.event_time.empty();
+      scan.record_fields = true;
       continue;
     }
     simdjson::error_code error = simdjson::SUCCESS;
     if (key == "userIdentity") {
+      scan.record_fields = true;
       error = scan_identity(value, event.user_identity);
     } else if (key == "resources") {
       error = container_json(value, event.resources_json);
@@ -330,6 +333,8 @@ void EventReader::Impl::deliver_lookup(const ObjectScan& scan) {
 void EventReader::Impl::read_document(std::string_view json, std::size_t capacity) {
   failed = false;
   od::document document;
+  current_document = nullptr;  // only valid while this function runs
+  document_first_record = record;
   if (auto error = parser.iterate(json.data(), json.size(), capacity).get(document)) {
     return syntax_error(error, json);
   }
@@ -349,7 +354,7 @@ void EventReader::Impl::read_document(std::string_view json, std::size_t capacit
     if (!error) error = scan_object(object, event, scan, true);
     if (error) return syntax_error(error, json);
     if (!scan.wrapper) {
-      if (line == 0) ++record;
+      ++record;
       deliver(event, scan, json);
     }
   } else {
@@ -371,7 +376,6 @@ void EventReader::Impl::read_lines(std::string_view bytes, std::size_t capacity)
     ++line;
     const std::string_view line_text = trim(bytes.substr(pos, end - pos));
     if (!line_text.empty()) {
-      ++record;
       const auto offset = static_cast<std::size_t>(line_text.data() - bytes.data());
       read_document(line_text, capacity - offset);
     }

@@ -19,9 +19,16 @@ enum class OutputFormat { kNdjson, kJson, kCsv, kTable };
 struct FilterOptions {
   InputOptions input;
   FilterSpec selection;
-  OutputFormat format = OutputFormat::kNdjson;
+  std::string format_name = "ndjson";
   bool count_only = false;
 };
+
+OutputFormat parse_format(std::string_view name) {
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "csv") return OutputFormat::kCsv;
+  if (name == "table") return OutputFormat::kTable;
+  return OutputFormat::kNdjson;
+}
 
 /// One input's share of the output, made on a worker and written in input order.
 struct FileOutput {
@@ -37,9 +44,9 @@ std::vector<std::string> table_row(const Event& event) {
           std::string(event.error_code)};
 }
 
-void append_match(const FilterOptions& options, const Event& event, FileOutput& output) {
+void append_match(OutputFormat format, const Event& event, FileOutput& output) {
   ++output.matches;
-  switch (options.format) {
+  switch (format) {
     case OutputFormat::kNdjson:
       append_compact_json(output.text, event.json);
       output.text += '\n';
@@ -70,9 +77,10 @@ int run_filter(const FilterOptions& options) {
     return kExitError;
   }
 
+  const OutputFormat format = parse_format(options.format_name);
   const bool formatting = !options.count_only;
-  if (formatting && options.format == OutputFormat::kJson) write_stdout("{\"Records\":[\n");
-  if (formatting && options.format == OutputFormat::kCsv) {
+  if (formatting && format == OutputFormat::kJson) write_stdout("{\"Records\":[\n");
+  if (formatting && format == OutputFormat::kCsv) {
     std::string header;
     append_console_csv_header(header);
     write_stdout(header);
@@ -89,7 +97,7 @@ int run_filter(const FilterOptions& options) {
         return reader.read_file(input.path, [&](const Event& event) {
           if (filter->matches(event)) {
             if (formatting) {
-              append_match(options, event, output);
+              append_match(format, event, output);
             } else {
               ++output.matches;
             }
@@ -99,7 +107,7 @@ int run_filter(const FilterOptions& options) {
       },
       [&](const InputFile&, std::size_t slot) {
         FileOutput& output = outputs[slot];
-        if (options.format == OutputFormat::kJson && matches > 0 && output.matches > 0) {
+        if (format == OutputFormat::kJson && matches > 0 && output.matches > 0) {
           write_stdout(",\n");
         }
         write_stdout(output.text);
@@ -110,9 +118,9 @@ int run_filter(const FilterOptions& options) {
 
   if (options.count_only) {
     write_stdout(fmt::format("{}\n", matches));
-  } else if (options.format == OutputFormat::kJson) {
+  } else if (format == OutputFormat::kJson) {
     write_stdout(matches > 0 ? "\n]}\n" : "]}\n");
-  } else if (options.format == OutputFormat::kTable && matches > 0) {
+  } else if (format == OutputFormat::kTable && matches > 0) {
     write_stdout(format_table(std::move(table)));
   }
   if (reporter.failed()) return kExitError;
@@ -131,14 +139,10 @@ void add_filter_command(CLI::App& app, RunFn& run) {
       "none did, 2 on a usage error or an unreadable input. See trailsift-filter(1).");
   add_input_options(*command, options->input);
   add_selection_options(*command, options->selection);
-  const std::map<std::string, OutputFormat> formats = {{"ndjson", OutputFormat::kNdjson},
-                                                       {"json", OutputFormat::kJson},
-                                                       {"csv", OutputFormat::kCsv},
-                                                       {"table", OutputFormat::kTable}};
-  command->add_option("-o,--output", options->format,
+  command->add_option("-o,--output", options->format_name,
                       "ndjson (default), json ({\"Records\":[...]}), csv (the console's columns) "
                       "or table")
-      ->transform(CLI::CheckedTransformer(formats))
+      ->check(CLI::IsMember({"ndjson", "json", "csv", "table"}))
       ->type_name("FORMAT");
   command->add_flag("-c,--count", options->count_only, "Print only the number of matching events");
   command->callback([options, &run] { run = [options] { return run_filter(*options); }; });

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 
 #include "commands.hpp"
 #include "report.hpp"
@@ -17,18 +18,17 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", TRAILSIFT_VERSION);
   app.require_subcommand(1);
   app.footer("Run 'trailsift COMMAND --help' for a command's options; see trailsift(1).");
-  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
-    std::string name = failed ? failed->get_name() : "";
-    return "trailsift" + (name.empty() || name == "trailsift" ? "" : " " + name) + ": " +
-           error.what() + "\nRun with --help for more information.\n";
-  });
   RunFn run;
   for (AddCommandFn add_command : kCommands) add_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);  // prints help to stdout, errors to stderr
-    return status == 0 ? kExitOk : kExitError;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version: stdout
+    std::string command = "trailsift";
+    for (const CLI::App* subcommand : app.get_subcommands()) command += " " + subcommand->get_name();
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for more information.\n", command.c_str(),
+                 error.what(), command.c_str());
+    return kExitError;
   }
   const int status = run ? run() : kExitError;
   // A closed pipe (`| head`) is not an error: the reader has what it wanted.
