@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -92,7 +93,8 @@ using ResourceVisitor = std::function<void(std::string_view, std::string_view)>;
 // Depth limit: identifiers sit near the top, and hostile input must not recurse without end.
 constexpr int kMaxDepth = 8;
 
-void visit_identifiers(dom::element element, int depth, const ResourceVisitor& visit) {
+template <typename Visit>
+void visit_identifiers(dom::element element, int depth, const Visit& visit) {
   if (depth > kMaxDepth) return;
   if (element.is_array()) {
     for (dom::element item : array_of(element)) visit_identifiers(item, depth + 1, visit);
@@ -158,7 +160,15 @@ std::string_view Event::username() const {
   return identity.user_name;
 }
 
-void for_each_resource(const Event& event, const ResourceVisitor& visit) {
+void for_each_resource(const Event& event, const ResourceVisitor& user_visit) {
+  // A name is listed once, with the first type found for it: resources[] may type an ARN that
+  // requestParameters names again (policyArn, topicArn).
+  std::vector<std::string> seen;
+  auto visit = [&](std::string_view name, std::string_view type) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return;
+    seen.emplace_back(name);
+    user_visit(name, type);
+  };
   dom::parser& parser = thread_parser();
   dom::element root;
   if (event.lookup.present && !event.lookup.resources_json.empty()) {

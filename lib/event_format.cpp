@@ -131,6 +131,7 @@ std::string format_table(std::vector<std::vector<std::string>> rows) {
       out += row[i];
       if (i + 1 < row.size()) out.append(widths[i] - display_width(row[i]) + 2, ' ');
     }
+    out.erase(out.find_last_not_of(' ') + 1);  // empty last cells leave no trailing blanks
     out += '\n';
   }
   return out;

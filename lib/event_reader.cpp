@@ -26,6 +26,51 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
 }
 
+/// A line that holds one whole JSON object, as in NDJSON.
+bool is_object_line(std::string_view line) {
+  line = trim(line);
+  return line.size() >= 2 && line.front() == '{' && line.back() == '}';
+}
+
+/// One record (or lookup Event) per line: two or more lines, of which the first or the second
+/// holds a whole object (the second, so that a bad first line does not hide the rest). A
+/// pretty-printed document has neither: its first line opens, its second holds a key.
+bool looks_line_delimited(std::string_view bytes) {
+  std::string_view lines[2];
+  std::size_t found = 0;
+  for (std::size_t pos = 0; found < 2 && pos < bytes.size();) {
+    std::size_t end = bytes.find('\n', pos);
+    if (end == std::string_view::npos) end = bytes.size();
+    if (!trim(bytes.substr(pos, end - pos)).empty()) lines[found++] = bytes.substr(pos, end - pos);
+    pos = end + 1;
+  }
+  return found == 2 && (is_object_line(lines[0]) || is_object_line(lines[1]));
+}
+
+/// The length of the JSON object or array at the start of `text`, found by counting brackets
+/// outside strings; npos when it does not close. Used only to split concatenated documents.
+std::size_t json_value_length(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
 /// The record fields that are plain strings, by JSON key.
 constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16> kStringFields{{
     {"eventVersion", &Event::event_version},
@@ -93,10 +138,13 @@ struct EventReader::Impl {
 
   ReadReport read(std::string_view input_name, std::string_view bytes, const EventVisitor& visitor);
   void read_lines(std::string_view bytes, std::size_t capacity);
-  void read_document(std::string_view json, std::size_t capacity);
+  /// Reads one JSON document; returns the offset of data after it, or npos.
+  std::size_t read_document(std::string_view json, std::size_t capacity);
+  void read_documents(std::string_view bytes, std::size_t capacity);
   simdjson::error_code scan_object(od::object& object, Event& event, ObjectScan& scan,
                                    bool allow_wrapper);
-  simdjson::error_code read_array(od::array& array, bool lookup_events);
+  /// Reads each element: a record or a lookup Event, whichever it says it is.
+  simdjson::error_code read_array(od::array& array);
   simdjson::error_code read_element(od::value element);
   void deliver(Event& event, const ObjectScan& scan, std::string_view json);
   void deliver_lookup(const ObjectScan& scan);
@@ -225,10 +273,12 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
     } else if (key == "requestParameters") {
       error = container_json(value, event.request_parameters_json);
     } else if (allow_wrapper && (key == "Records" || key == "Events")) {
+      scan.wrapper = true;
       od::array array;
       if (value.get_array().get(array) == simdjson::SUCCESS) {
-        scan.wrapper = true;
-        error = read_array(array, key == "Events");
+        error = read_array(array);
+      } else {
+        add_error(fmt::format("{} is not an array", key));
       }
     } else if (key == "CloudTrailEvent") {
       scan.has_cloudtrail_event = value.get_string().get(scan.cloudtrail_event) == simdjson::SUCCESS;
@@ -245,8 +295,7 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code EventReader::Impl::read_array(od::array& array, bool lookup_events) {
-  (void)lookup_events;  // elements say themselves whether they are records or lookup Events
+simdjson::error_code EventReader::Impl::read_array(od::array& array) {
   for (auto element : array) {
     if (stopped || failed) break;
     ++record;
@@ -293,8 +342,7 @@ void EventReader::Impl::deliver(Event& event, const ObjectScan& scan, std::strin
     ++foreign_objects;
     if (scan.digest) ++digest_objects;
     add_error(scan.digest ? "a CloudTrail digest, not a record"
-                          : "not a CloudTrail record (no eventName, eventSource, eventID or "
-                            "eventTime)");
+                          : "not a CloudTrail record: it has none of the record fields");
   }
 }
 
@@ -330,41 +378,85 @@ void EventReader::Impl::deliver_lookup(const ObjectScan& scan) {
   if ((*visit)(event) == Visit::kStop) stopped = true;
 }
 
-void EventReader::Impl::read_document(std::string_view json, std::size_t capacity) {
+std::size_t EventReader::Impl::read_document(std::string_view json, std::size_t capacity) {
   failed = false;
   od::document document;
   current_document = nullptr;  // only valid while this function runs
   document_first_record = record;
   if (auto error = parser.iterate(json.data(), json.size(), capacity).get(document)) {
-    return syntax_error(error, json);
+    syntax_error(error, json);
+    return std::string_view::npos;
   }
   current_document = &document;
   od::json_type type;
-  if (auto error = document.type().get(type)) return syntax_error(error, json);
+  if (auto error = document.type().get(type)) {
+    syntax_error(error, json);
+    return std::string_view::npos;
+  }
   if (type == od::json_type::array) {
     od::array array;
     simdjson::error_code error = document.get_array().get(array);
-    if (!error) error = read_array(array, false);
-    if (error) return syntax_error(error, json);
+    if (!error) error = read_array(array);
+    if (error) {
+      syntax_error(error, json);
+      return std::string_view::npos;
+    }
   } else if (type == od::json_type::object) {
     od::object object;
     Event event;
     ObjectScan scan;
     simdjson::error_code error = document.get_object().get(object);
     if (!error) error = scan_object(object, event, scan, true);
-    if (error) return syntax_error(error, json);
+    if (error) {
+      syntax_error(error, json);
+      return std::string_view::npos;
+    }
     if (!scan.wrapper) {
       ++record;
       deliver(event, scan, json);
     }
   } else {
     report->not_events = "JSON that is neither an object nor an array";
-    return;
+    return std::string_view::npos;
   }
   // In simdjson 3.0 a document has a current location only while tokens are left.
   const char* trailing = nullptr;
-  if (!stopped && !failed && document.current_location().get(trailing) == simdjson::SUCCESS) {
-    add_error("unexpected data after the end of the JSON document", trailing);
+  if (stopped || failed || document.current_location().get(trailing) != simdjson::SUCCESS) {
+    return std::string_view::npos;
+  }
+  return static_cast<std::size_t>(trailing - json.data());
+}
+
+void EventReader::Impl::read_documents(std::string_view bytes, std::size_t capacity) {
+  // Usually one document. Several follow one another when files were concatenated
+  // (`zcat *.json.gz |`): each is then split off by its brackets and read on its own.
+  const std::size_t first = bytes.find_first_not_of(kWhitespace);
+  const std::size_t errors_before = report->errors.size();
+  const std::size_t next = read_document(bytes, capacity);
+  std::size_t pos = next;
+  if (next == std::string_view::npos) {
+    // simdjson refuses some concatenations outright (one ending in a scalar, say): if
+    // nothing was read and the first document closes early, read them one by one.
+    const std::size_t length = json_value_length(bytes.substr(first));
+    if (!failed || report->events > 0 || length == std::string_view::npos ||
+        bytes.find_first_not_of(kWhitespace, first + length) == std::string_view::npos) {
+      return;
+    }
+    report->errors.resize(errors_before);
+    pos = first;
+  }
+  while (pos != std::string_view::npos && !stopped) {
+    const std::string_view rest = bytes.substr(pos);
+    const std::size_t length = json_value_length(rest);
+    if ((rest.front() != '{' && rest.front() != '[') || length == std::string_view::npos) {
+      Error error = make_error(std::string(name), "unexpected data after the end of the JSON document");
+      error.offset = static_cast<std::uint64_t>(rest.data() - base);
+      report->errors.push_back(std::move(error));
+      return;
+    }
+    if (read_document(rest.substr(0, length), capacity - pos) != std::string_view::npos) return;
+    const std::size_t skip = rest.find_first_not_of(kWhitespace, length);
+    pos = skip == std::string_view::npos ? skip : pos + skip;
   }
 }
 
@@ -377,21 +469,10 @@ void EventReader::Impl::read_lines(std::string_view bytes, std::size_t capacity)
     const std::string_view line_text = trim(bytes.substr(pos, end - pos));
     if (!line_text.empty()) {
       const auto offset = static_cast<std::size_t>(line_text.data() - bytes.data());
-      read_document(line_text, capacity - offset);
+      read_documents(line_text, capacity - offset);
     }
     pos = end + 1;
   }
-}
-
-/// One complete JSON object on the first line and more after it: one record (or lookup Event)
-/// per line. A pretty-printed document never has a first line that both opens and closes.
-static bool looks_line_delimited(std::string_view bytes) {
-  const std::string_view start = bytes.substr(std::min(bytes.size(), bytes.find_first_not_of(kWhitespace)));
-  const std::size_t end = start.find('\n');
-  if (end == std::string_view::npos) return false;
-  const std::string_view first_line = trim(start.substr(0, end));
-  return first_line.size() >= 2 && first_line.front() == '{' && first_line.back() == '}' &&
-         !trim(start.substr(end)).empty();
 }
 
 ReadReport EventReader::Impl::read(std::string_view input_name, std::string_view bytes,
@@ -409,12 +490,16 @@ ReadReport EventReader::Impl::read(std::string_view input_name, std::string_view
   failed = false;
   result.bytes = bytes.size();
 
-  const std::size_t capacity = bytes.size() + ByteBuffer::kPadding;
+  std::size_t capacity = bytes.size() + ByteBuffer::kPadding;
+  if (bytes.starts_with("\xEF\xBB\xBF")) {  // a UTF-8 byte order mark, as some editors write
+    bytes.remove_prefix(3);
+    capacity -= 3;
+  }
   if (trim(bytes).empty()) return result;
   if (looks_line_delimited(bytes)) {
     read_lines(bytes, capacity);
   } else {
-    read_document(bytes, capacity);
+    read_documents(bytes, capacity);
   }
   // An input in which nothing was a record is not an event file at all: say what it is
   // once, instead of an error per object.
