@@ -437,8 +437,9 @@ void EventReader::Impl::read_documents(std::string_view bytes, std::size_t capac
   if (next == std::string_view::npos) {
     // simdjson refuses some concatenations outright (one ending in a scalar, say): if
     // nothing was read and the first document closes early, read them one by one.
+    if (!failed || report->events > 0) return;
     const std::size_t length = json_value_length(bytes.substr(first));
-    if (!failed || report->events > 0 || length == std::string_view::npos ||
+    if (length == std::string_view::npos ||
         bytes.find_first_not_of(kWhitespace, first + length) == std::string_view::npos) {
       return;
     }

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Benchmarks trailsift against the tools people use today, on a generated CloudTrail mirror.
+#
+#   bench/run.sh [TRAILSIFT] [GENERATOR] [TRAILSIFT_ZLIB] > results.md
+#
+#   TRAILSIFT       built trailsift binary (default build/tools/trailsift); rows are "skipped" if absent
+#   GENERATOR       built trailsift-generate-mirror (default build/bench/trailsift-generate-mirror)
+#   TRAILSIFT_ZLIB  optional: trailsift built with -DTRAILSIFT_USE_LIBDEFLATE=OFF, to measure
+#                   what the libdeflate dependency buys
+#
+# Environment:
+#   BENCH_DIR      where the corpus lives (default /tmp/trailsift-bench); reused when it matches
+#   BENCH_SIZE_MB  uncompressed JSON to generate, in 10^6 bytes (default 1100, i.e. > 1 GiB)
+#   BENCH_SEED     generator seed (default 1)
+#   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
+#   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
+#
+# Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
+set -euo pipefail
+
+trailsift="${1:-build/tools/trailsift}"
+generator="${2:-build/bench/trailsift-generate-mirror}"
+trailsift_zlib="${3:-}"
+bench_dir="${BENCH_DIR:-/tmp/trailsift-bench}"
+size_mb="${BENCH_SIZE_MB:-1100}"
+seed="${BENCH_SEED:-1}"
+read -r -a event_names <<< "${BENCH_EVENTS:-DeleteBucket GetObject}"
+runs="${BENCH_RUNS:-3}"
+
+corpus="$bench_dir/corpus"
+summary="$bench_dir/summary.json"
+log="$bench_dir/last-command.log"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
+
+for tool in jq zcat libdeflate-gunzip /usr/bin/time; do
+  command -v "$tool" > /dev/null || die "$tool is not installed"
+done
+[[ -x "$generator" ]] || die "generator not found at $generator (build target trailsift-generate-mirror)"
+have_trailsift=0
+if [[ -x "$trailsift" ]]; then
+  have_trailsift=1
+else
+  say "no trailsift binary at $trailsift: its rows will be skipped"
+fi
+mkdir -p "$bench_dir"
+
+# ---------------------------------------------------------------------------------------------
+# Corpus: generated once, reused while its arguments and its files still match the summary.
+# ---------------------------------------------------------------------------------------------
+gen_args=(--size-mb "$size_mb" --seed "$seed")
+
+corpus_matches() {
+  [[ -f "$summary" && -f "$bench_dir/generator-args" && -d "$corpus" ]] || return 1
+  [[ "$(cat "$bench_dir/generator-args")" == "${gen_args[*]}" ]] || return 1
+  local files bytes
+  files=$(find "$corpus" -name '*.json.gz' | wc -l)
+  bytes=$(find "$corpus" -name '*.json.gz' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  [[ "$files" == "$(jq -r .files "$summary")" && "$bytes" == "$(jq -r .compressed_bytes "$summary")" ]]
+}
+
+if corpus_matches; then
+  say "reusing the corpus in $corpus"
+else
+  say "generating ${size_mb} MB of CloudTrail JSON into $corpus"
+  rm -rf "$corpus" "$summary" "$bench_dir/generator-args"
+  start_ns=$(date +%s%N)
+  "$generator" --out "$corpus" "${gen_args[@]}" --summary "$summary"
+  say "generated in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
+  printf '%s\n' "${gen_args[*]}" > "$bench_dir/generator-args"
+fi
+
+json_bytes=$(jq -r .uncompressed_bytes "$summary")
+json_mb=$(awk -v b="$json_bytes" 'BEGIN {printf "%.0f", b / 1e6}')
+
+# Warm the page cache so that every case reads the same cached files.
+find "$corpus" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+
+# ---------------------------------------------------------------------------------------------
+# Measurement
+# ---------------------------------------------------------------------------------------------
+declare -A wall rss
+
+# bench_case ID RUNS COMMAND
+#   Runs COMMAND (a bash string, with pipefail) RUNS times under GNU time and keeps the fastest
+#   run: wall[ID] in seconds, rss[ID] in MB (the largest single process of the pipeline).
+#   Fails the benchmark if the command fails.
+bench_case() {
+  local id="$1" count="$2" cmd="$3" timing="$bench_dir/time.txt" i seconds kb
+  wall[$id]="" rss[$id]=""
+  for ((i = 1; i <= count; i++)); do
+    say "$id (run $i/$count)"
+    /usr/bin/time -o "$timing" -f '%e %M' bash -o pipefail -c "$cmd" 2> "$log" \
+      || die "$id: command failed (see $log): $cmd"
+    read -r seconds kb < "$timing"
+    if [[ -z "${wall[$id]}" ]] || awk -v a="$seconds" -v b="${wall[$id]}" 'BEGIN {exit !(a < b)}'; then
+      wall[$id]=$seconds
+      rss[$id]=$(awk -v k="$kb" 'BEGIN {printf "%.0f", k / 1024}')
+    fi
+  done
+}
+
+# row LABEL SHOWN_COMMAND ID REFERENCE_ID: one Markdown table row ("skipped" when not measured).
+row() {
+  local label="$1" shown="$2" id="$3" ref="$4"
+  shown=${shown//|/\\|}
+  if [[ -z "${wall[$id]:-}" ]]; then
+    printf '| %s | `%s` | skipped | | | |\n' "$label" "$shown"
+    return
+  fi
+  local mbps ratio="n/a"
+  mbps=$(awk -v b="$json_bytes" -v s="${wall[$id]}" 'BEGIN {printf "%.0f", (s > 0 ? b / 1e6 / s : 0)}')
+  if [[ -n "${wall[$ref]:-}" ]]; then
+    ratio=$(awk -v a="${wall[$id]}" -v b="${wall[$ref]}" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
+  fi
+  printf '| %s | `%s` | %.2f | %s | %s | %s |\n' "$label" "$shown" "${wall[$id]}" "$mbps" "$ratio" "${rss[$id]}"
+}
+
+q_corpus=$(printf '%q' "$corpus")
+q_trailsift=$(printf '%q' "$trailsift")
+find_sorted="find $q_corpus -name '*.json.gz' | sort"
+
+# The physical floor and the reference do not depend on the question: measure them once.
+bench_case floor "$runs" "$find_sorted | xargs libdeflate-gunzip -c > /dev/null"
+bench_case zcat "$runs" "$find_sorted | xargs zcat > /dev/null"
+
+declare -A matches
+for name in "${event_names[@]}"; do
+  [[ "$name" =~ ^[A-Za-z0-9]+$ ]] || die "event name '$name' must be alphanumeric"
+  jq_select="jq -c '.Records[] | select(.eventName == \"$name\")'"
+  if ((have_trailsift)); then
+    bench_case "ts-$name" "$runs" "$q_trailsift filter --event-name $name $q_corpus > /dev/null"
+    bench_case "ts1-$name" "$runs" "$q_trailsift filter --threads 1 --event-name $name $q_corpus > /dev/null"
+  fi
+  if [[ -n "$trailsift_zlib" ]]; then
+    bench_case "tsz-$name" "$runs" "$(printf '%q' "$trailsift_zlib") filter --event-name $name $q_corpus > /dev/null"
+  fi
+  bench_case "jq-$name" 1 "$find_sorted | xargs zcat | $jq_select > /dev/null"
+
+  # Ground truth: the generator's summary; jq and trailsift must both agree with it.
+  expected=$(jq -r --arg n "$name" '.event_names[$n] // 0' "$summary")
+  say "counting $name with jq"
+  jq_count=$(bash -o pipefail -c "$find_sorted | xargs zcat | $jq_select | wc -l")
+  [[ "$jq_count" == "$expected" ]] || die "$name: jq found $jq_count events, the summary says $expected"
+  if ((have_trailsift)); then
+    ts_count=$("$trailsift" filter --count --event-name "$name" "$corpus" 2> "$log")
+    ts_count=${ts_count//[^0-9]/}
+    [[ "$ts_count" == "$jq_count" ]] \
+      || die "$name: trailsift filter --count says ${ts_count:-nothing}, jq found $jq_count"
+  fi
+  matches[$name]=$jq_count
+done
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+trailsift_version="not built"
+((have_trailsift)) && trailsift_version=$("$trailsift" --version 2>&1 | head -1)
+
+cat << EOF
+## Benchmark: one question over a ${json_mb} MB CloudTrail mirror
+
+Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), Linux $(uname -r).
+Versions: trailsift ${trailsift_version}; $(jq --version); $(zcat --version | head -1); libdeflate-gunzip $(libdeflate-gunzip -V 2>&1 | head -1 | awk '{print $NF}').
+
+Corpus: \`trailsift-generate-mirror ${gen_args[*]}\`: $(jq -r .files "$summary") files, $(jq -r .records "$summary") records,
+${json_mb} MB of JSON ($(jq -r '.compressed_bytes / 1e6 | floor' "$summary") MB gzipped, $(jq -r '.uncompressed_bytes / .files / 1e6 * 100 | round / 100' "$summary") MB per file on average),
+$(jq -r '.accounts | length' "$summary") accounts x $(jq -r '.regions | length' "$summary") regions, $(jq -r .start "$summary") to $(jq -r .end "$summary").
+Warm page cache. Wall time is the best of ${runs} run(s) (jq: 1 run); MB/s is uncompressed JSON per second;
+"x trailsift" is wall time divided by trailsift's with all cores; peak RSS is the largest single process.
+EOF
+
+for name in "${event_names[@]}"; do
+  cat << EOF
+
+### \`eventName == "$name"\` (${matches[$name]} matching events)
+
+| tool | command | wall (s) | MB/s | x trailsift | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  row "trailsift filter, all cores" "trailsift filter --event-name $name DIR > /dev/null" "ts-$name" "ts-$name"
+  row "trailsift filter, 1 thread" "trailsift filter --threads 1 --event-name $name DIR > /dev/null" "ts1-$name" "ts-$name"
+  row "trailsift filter, zlib build, all cores" "trailsift filter --event-name $name DIR > /dev/null" "tsz-$name" "ts-$name"
+  row "zcat + jq (today's baseline)" "find DIR -name '*.json.gz' | sort | xargs zcat | jq -c '.Records[] | select(.eventName == \"$name\")' > /dev/null" "jq-$name" "ts-$name"
+  row "libdeflate-gunzip (floor, 1 core)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c > /dev/null" floor "ts-$name"
+  row "zcat (reference)" "find DIR -name '*.json.gz' | sort | xargs zcat > /dev/null" zcat "ts-$name"
+done
+
+agreed="the summary and jq"
+((have_trailsift)) && agreed="the summary, jq and trailsift"
+say "done; match counts agree between $agreed"
