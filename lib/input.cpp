@@ -150,7 +150,8 @@ Status inflate_with_zlib(std::string_view in, const ReadLimits& limits, ByteBuff
     }
     if (result == Z_OK || (result == Z_BUF_ERROR && stream.avail_out == 0)) continue;
     Error error = make_error("", result == Z_BUF_ERROR ? "truncated gzip data"
-                                                        : "corrupt or truncated gzip data");
+                                 : stream.msg      ? fmt::format("corrupt gzip data: {}", stream.msg)
+                                                   : "corrupt gzip data");
     error.offset = in_pos;
     return error;
   }
