@@ -11,7 +11,9 @@ namespace trailsift::cli {
 
 Reporter::Reporter(std::string command, bool show_progress)
     : command_(std::move(command)),
-      show_progress_(show_progress && isatty(STDERR_FILENO)),
+      // Only when stderr is a terminal and stdout is not: the line would garble output shown
+      // on the same screen.
+      show_progress_(show_progress && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO)),
       start_(std::chrono::steady_clock::now()) {}
 
 Reporter::~Reporter() { clear_progress(); }
@@ -43,7 +45,7 @@ void Reporter::progress(std::size_t files_done, std::size_t files_total, std::ui
   const double seconds = std::chrono::duration<double>(now - start_).count();
   const double megabytes = static_cast<double>(bytes_done) / 1e6;
   const std::string line =
-      fmt::format("\r\x1b[Ktrailsift {}: {}/{} files, {:.0f} MB, {:.0f} MB/s", command_,
+      fmt::format("\r\x1b[Ktrailsift {}: {}/{} files, {:.0f} MB read, {:.0f} MB/s", command_,
                   files_done, files_total, megabytes, seconds > 0 ? megabytes / seconds : 0.0);
   std::fwrite(line.data(), 1, line.size(), stderr);
   progress_visible_ = true;
@@ -59,6 +61,5 @@ bool write_stdout(std::string_view data) {
   return std::fwrite(data.data(), 1, data.size(), stdout) == data.size();
 }
 
-bool stdout_is_terminal() { return isatty(STDOUT_FILENO) != 0; }
 
 }  // namespace trailsift::cli

@@ -17,7 +17,8 @@ inline constexpr int kExitNo = 1;        ///< the answer is "no": nothing matche
 inline constexpr int kExitError = 2;     ///< usage error, unreadable input, internal error
 
 /// Writes diagnostics for one subcommand: `trailsift <command>: <message>`, and a progress line
-/// that is shown only when stderr is a terminal and is cleared before any other message.
+/// that is shown only when stderr is a terminal (and stdout is not) and is cleared before any
+/// other message.
 class Reporter {
  public:
   Reporter(std::string command, bool show_progress);
@@ -48,7 +49,5 @@ class Reporter {
 /// main reports the failure, except a closed pipe, which ends quietly.
 bool write_stdout(std::string_view data);
 
-/// True when stdout is a terminal.
-bool stdout_is_terminal();
 
 }  // namespace trailsift::cli
