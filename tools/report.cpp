@@ -61,5 +61,4 @@ bool write_stdout(std::string_view data) {
   return std::fwrite(data.data(), 1, data.size(), stdout) == data.size();
 }
 
-
 }  // namespace trailsift::cli

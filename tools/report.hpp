@@ -49,5 +49,4 @@ class Reporter {
 /// main reports the failure, except a closed pipe, which ends quietly.
 bool write_stdout(std::string_view data);
 
-
 }  // namespace trailsift::cli
