@@ -45,7 +45,7 @@ struct IpAddress {
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
   char buffer[64];
-  if (text.size() >= sizeof buffer) return std::nullopt;
+  if (text.empty() || text.size() >= sizeof buffer) return std::nullopt;
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
   IpAddress address;
