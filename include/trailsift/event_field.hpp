@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Fields to group and compare events by (`stats --by`, `diff --by`): a lookup attribute, a
+// named extra, or any dotted path of the record.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trailsift/event.hpp"
+#include "trailsift/result.hpp"
+
+namespace trailsift {
+
+/// One field, by the name the user gave.
+class EventField {
+ public:
+  /// Accepts the lookup attributes (`event-name`, `event-source`, `username`, `resource-name`,
+  /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `region`, `account`,
+  /// `source-ip`, `error-code`, `event-type`, `user-agent`, `principal-arn`, and any dotted
+  /// record path (`userIdentity.type`). The error lists the names accepted.
+  static Result<EventField> parse(std::string_view name);
+
+  /// The name as given.
+  const std::string& name() const { return name_; }
+
+  /// Appends the field's values in `event` to `out`: one for most fields, one per resource
+  /// for `resource-name` and `resource-type`, one per element for a path through arrays, and
+  /// a single empty value when the event has none, so that no event is ever dropped.
+  void values(const Event& event, std::vector<std::string>& out) const;
+
+ private:
+  enum class Kind {
+    kMember,         // a string field of Event
+    kIdentity,       // a string field of Event::user_identity
+    kUsername,
+    kAccount,        // recipientAccountId, else userIdentity.accountId
+    kResourceName,
+    kResourceType,
+    kPath,
+  };
+  std::string name_;
+  Kind kind_ = Kind::kPath;
+  std::string_view Event::*member_ = nullptr;
+  std::string_view UserIdentity::*identity_member_ = nullptr;
+};
+
+/// Parses a comma-separated list of fields (`username,event-name`).
+Result<std::vector<EventField>> parse_fields(std::string_view names);
+
+}  // namespace trailsift

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include "trailsift/event_field.hpp"
+
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace trailsift {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 8> kMemberFields{{
+    {"event-name", &Event::event_name},
+    {"event-source", &Event::event_source},
+    {"event-id", &Event::event_id},
+    {"read-only", &Event::read_only},
+    {"region", &Event::aws_region},
+    {"source-ip", &Event::source_ip_address},
+    {"error-code", &Event::error_code},
+    {"event-type", &Event::event_type},
+}};
+
+constexpr std::string_view kAcceptedNames =
+    "event-name, event-source, username, resource-name, resource-type, read-only, "
+    "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
+    "principal-arn, or a dotted record path such as userIdentity.type";
+
+bool is_path(std::string_view name) {
+  if (name.empty() || name.front() == '.' || name.back() == '.' ||
+      name.find("..") != std::string_view::npos) {
+    return false;
+  }
+  for (const char c : name) {
+    if (c == ',' || c == '=' || static_cast<unsigned char>(c) <= ' ') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<EventField> EventField::parse(std::string_view name) {
+  EventField field;
+  field.name_ = std::string(name);
+  for (const auto& [field_name, member] : kMemberFields) {
+    if (name == field_name) {
+      field.kind_ = Kind::kMember;
+      field.member_ = member;
+      return field;
+    }
+  }
+  if (name == "user-agent") {
+    field.kind_ = Kind::kMember;
+    field.member_ = &Event::user_agent;
+  } else if (name == "access-key-id") {
+    field.kind_ = Kind::kIdentity;
+    field.identity_member_ = &UserIdentity::access_key_id;
+  } else if (name == "principal-arn") {
+    field.kind_ = Kind::kIdentity;
+    field.identity_member_ = &UserIdentity::arn;
+  } else if (name == "username") {
+    field.kind_ = Kind::kUsername;
+  } else if (name == "account") {
+    field.kind_ = Kind::kAccount;
+  } else if (name == "resource-name") {
+    field.kind_ = Kind::kResourceName;
+  } else if (name == "resource-type") {
+    field.kind_ = Kind::kResourceType;
+  } else if (name.find('-') == std::string_view::npos && is_path(name)) {
+    field.kind_ = Kind::kPath;
+  } else {
+    return make_error("", fmt::format("unknown field '{}': expected {}", name, kAcceptedNames));
+  }
+  return field;
+}
+
+void EventField::values(const Event& event, std::vector<std::string>& out) const {
+  const std::size_t before = out.size();
+  switch (kind_) {
+    case Kind::kMember:
+      out.emplace_back(event.*member_);
+      break;
+    case Kind::kIdentity:
+      out.emplace_back(event.user_identity.*identity_member_);
+      break;
+    case Kind::kUsername:
+      out.emplace_back(event.username());
+      break;
+    case Kind::kAccount:
+      out.emplace_back(event.recipient_account_id.empty() ? event.user_identity.account_id
+                                                          : event.recipient_account_id);
+      break;
+    case Kind::kResourceName:
+    case Kind::kResourceType:
+      for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
+        out.emplace_back(kind_ == Kind::kResourceName ? resource_name : type);
+      });
+      break;
+    case Kind::kPath:
+      for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
+      break;
+  }
+  if (out.size() == before) out.emplace_back();
+}
+
+Result<std::vector<EventField>> parse_fields(std::string_view names) {
+  std::vector<EventField> fields;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = names.find(',', start);
+    Result<EventField> field = EventField::parse(names.substr(start, comma - start));
+    if (!field) return field.error();
+    fields.push_back(std::move(*field));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+}  // namespace trailsift
