@@ -4,14 +4,14 @@
 // each value preceded by its 4-byte length. Keys are decoded only for the groups printed.
 #include "trailsift/event_stats.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "trailsift/event_format.hpp"
 
@@ -90,8 +90,9 @@ StatsGroup make_group(const Entry& entry, std::size_t fields) {
   if (fields == 1) {
     group.key.emplace_back(entry.first);
   } else {
-    for (std::string_view key = entry.first; !key.empty();)
+    for (std::string_view key = entry.first; !key.empty();) {
       group.key.emplace_back(next_key_part(key));
+    }
   }
   group.counts = entry.second.counts;
   for (const auto& [start, counts] : entry.second.buckets) {
@@ -110,7 +111,7 @@ Result<std::int64_t> parse_interval(std::string_view text) {
   if (unit == "m") unit_seconds = 60;
   if (unit == "h") unit_seconds = 3600;
   if (unit == "d") unit_seconds = kDay;
-  // The upper bound (over 2,700 years) only keeps the arithmetic far from overflow.
+  // The upper bound only keeps the arithmetic far from overflow.
   if (error != std::errc() || end == text.data() || unit_seconds == 0 || number < 1 ||
       number > 1'000'000) {
     return make_error("", fmt::format("invalid interval '{}': expected a number and m, h or d, "
@@ -258,8 +259,9 @@ void EventStats::Impl::add_groups(const Event& event, std::optional<UnixSeconds>
     }
     Group& group = group_for(tallies[0], group_key);
     group.counts.add(time);
-    if (spec.interval > 0)
+    if (spec.interval > 0) {
       group.buckets[time ? bucket_start(*time, spec.interval) : kNoTime].add(time);
+    }
     std::size_t f = count;
     while (f > 0 && ++position[f - 1] == values[f - 1].size()) position[--f] = 0;
     if (f == 0) return;
@@ -308,8 +310,9 @@ std::vector<StatsTopList> EventStats::top_lists(std::size_t top) const {
     list.field = overview_field_names()[i];
     list.distinct = tally.size();
     for (const Entry& entry : tally) list.total += entry.second.counts.count;
-    for (const Entry* entry : sorted_entries(tally, 1, top))
+    for (const Entry* entry : sorted_entries(tally, 1, top)) {
       list.top.push_back(make_group(*entry, 1));
+    }
   }
   return lists;
 }
@@ -480,8 +483,9 @@ std::vector<std::vector<std::string>> group_rows(const EventStats& stats,
   auto add_row = [&](std::vector<std::vector<std::string>>& rows, const StatsGroup& group,
                      const StatsBucket* bucket) {
     std::vector<std::string>& row = rows.emplace_back();
-    for (const std::string& value : group.key)
+    for (const std::string& value : group.key) {
       row.push_back(for_table ? table_value(value) : value);
+    }
     const Counts& counts = bucket ? bucket->counts : group.counts;
     if (bucket) row.push_back(time_cell(bucket->start));
     row.push_back(fmt::format("{}", counts.count));
@@ -645,12 +649,13 @@ std::string format_timeline_chart(
   constexpr std::string_view kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
   const UnixSeconds first = timeline.front().first;
   const UnixSeconds last = timeline.back().first;
-  // Too many buckets for a small chart: one character stands for several, a round time if it can.
+  // Too many buckets for a small chart: one character stands for several, a round time (an
+  // hour, a day, a week...) when one is a multiple of the interval and not much longer.
   const std::int64_t buckets = (last - first) / interval + 1;
   std::int64_t cell = interval * ((buckets + kMaxCells - 1) / kMaxCells);
   for (const std::int64_t round : {3600, 7200, 10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400,
                                    14 * 86400, 28 * 86400, 91 * 86400, 364 * 86400}) {
-    if (cell > interval && round >= cell && round % interval == 0) {
+    if (cell > interval && round >= cell && round <= 4 * cell && round % interval == 0) {
       cell = round;
       break;
     }
@@ -669,8 +674,9 @@ std::string format_timeline_chart(
   }
   const auto per_line = static_cast<std::size_t>(line_span / cell);
   std::vector<std::uint64_t> cells(static_cast<std::size_t>((last - origin) / cell + 1));
-  for (const auto& [start, count] : timeline)
+  for (const auto& [start, count] : timeline) {
     cells[static_cast<std::size_t>((start - origin) / cell)] += count;
+  }
   const std::uint64_t peak = *std::max_element(cells.begin(), cells.end());
 
   std::string out = fmt::format("EVENTS PER {}  (█ = {})\n", format_interval(cell), peak);

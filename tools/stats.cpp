@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `trailsift stats`: who did what, from where, how often, over time: an overview, or counts per
 // group of fields, of the events filter would print.
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <limits>
@@ -9,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "report.hpp"
@@ -94,9 +95,8 @@ int run_stats(const StatsOptions& options) {
   StatsContext context;
   context.selection_json.clear();
   append_selection_json(context.selection_json, options.selection, filter->time_range());
-  context.top = options.top        ? static_cast<std::size_t>(*options.top)
-                : spec->by.empty() ? kOverviewTop
-                                   : 0;
+  context.top = spec->by.empty() ? kOverviewTop : 0;  // --by: every group unless --top
+  if (options.top) context.top = static_cast<std::size_t>(*options.top);
   context.files = scan->input_count();
   context.files_failed = scan->failed_inputs();
   if (options.format_name == "json") {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "trailsift/event_stats.hpp"
-
-#include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "test_support.hpp"
+#include "trailsift/event_stats.hpp"
 
 using trailsift::Counts;
 using trailsift::EventStats;
@@ -380,6 +380,9 @@ TEST_CASE("Timeline chart: long spans are drawn in rounder, larger steps", "[eve
       trailsift::format_timeline_chart({{day, 1}, {day + 3650 * 86400, 1}}, 3600);
   CHECK(chart.starts_with("EVENTS PER 7d  (█ = 1)\n"));
   CHECK(std::count(chart.begin(), chart.end(), '\n') == 1 + 9);  // 522 weeks
+  // An odd interval keeps a step of its own rather than jumping to a distant round one.
+  CHECK(trailsift::format_timeline_chart({{day, 1}, {day + 1500 * 420, 1}}, 420)
+            .starts_with("EVENTS PER 14m  (█ = 1)\n"));
   // A year of days fits: one character a day.
   CHECK(trailsift::format_timeline_chart({{day, 1}, {day + 365 * 86400, 1}}, 86400)
             .starts_with("EVENTS PER 1d  (█ = 1)\n"));
