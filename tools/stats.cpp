@@ -139,7 +139,7 @@ void add_stats_command(CLI::App& app, RunFn& run) {
       ->add_option("--top", options->top,
                    "Keep the first N values of each overview list (default 10) or the first N "
                    "groups (default all); 0: all")
-      ->check(CLI::Range(0, std::numeric_limits<int>::max()))
+      ->check(CLI::Range(0, std::numeric_limits<int>::max()).description(""))
       ->type_name("N")
       ->group(group);
   command

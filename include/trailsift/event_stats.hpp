@@ -43,11 +43,13 @@ struct StatsSpec {
 
 /// A number of events, and the first and last eventTime among them (unset when none had one).
 struct Counts {
-  std::uint64_t count = 0;
-  std::optional<UnixSeconds> first;
-  std::optional<UnixSeconds> last;
+  std::uint64_t count = 0;            ///< events
+  std::optional<UnixSeconds> first;   ///< earliest eventTime
+  std::optional<UnixSeconds> last;    ///< latest eventTime
 
+  /// Counts one event, of that time (nullopt: it had none).
   void add(std::optional<UnixSeconds> time);
+  /// Adds the events of `other`.
   void merge(const Counts& other);
 };
 
@@ -87,6 +89,7 @@ struct StatsTotals {
 /// the result does not depend on the order of merging, and every listing is sorted.
 class EventStats {
  public:
+  /// An empty count of what `spec` asks for.
   explicit EventStats(StatsSpec spec);
   ~EventStats();
   EventStats(EventStats&&) noexcept;
@@ -99,7 +102,9 @@ class EventStats {
   /// Adds the counts of `other`, which must have been made with the same spec.
   void merge(const EventStats& other);
 
+  /// What is counted.
   const StatsSpec& spec() const;
+  /// Totals over every event added.
   const StatsTotals& totals() const;
 
   /// With `by`: the number of groups, and the first `top` of them (0: all), sorted by count
