@@ -268,9 +268,9 @@ void EventStats::Impl::add_groups(const Event& event, std::optional<UnixSeconds>
   }
 }
 
-void EventStats::merge(const EventStats& other) {
+void EventStats::merge(EventStats&& other) {
   Impl& s = *impl_;
-  const Impl& o = *other.impl_;
+  Impl& o = *other.impl_;
   s.totals.events.merge(o.totals.events);
   s.totals.without_time += o.totals.without_time;
   s.totals.read_only += o.totals.read_only;
@@ -278,26 +278,38 @@ void EventStats::merge(const EventStats& other) {
   s.totals.read_only_unknown += o.totals.read_only_unknown;
   s.totals.errors += o.totals.errors;
   for (std::size_t i = 0; i < s.tallies.size(); ++i) {
+    // Groups this one lacks move over whole (no copy: one group per event stays one group in
+    // memory); only those both have are added up.
+    s.tallies[i].merge(o.tallies[i]);
     for (const auto& [key, group] : o.tallies[i]) {
-      Group& mine = group_for(s.tallies[i], key);
+      Group& mine = s.tallies[i].find(key)->second;
       mine.counts.merge(group.counts);
       for (const auto& [start, counts] : group.buckets) mine.buckets[start].merge(counts);
     }
+    o.tallies[i].clear();
   }
   for (const auto& [start, count] : o.timeline) s.timeline[start] += count;
+  o.timeline.clear();
+  o.last_bucket = kNoTime;
+  o.totals = {};
 }
 
 std::size_t EventStats::group_count() const {
   return impl_->spec.by.empty() ? 0 : impl_->tallies[0].size();
 }
 
-std::vector<StatsGroup> EventStats::groups(std::size_t top) const {
-  std::vector<StatsGroup> groups;
-  if (impl_->spec.by.empty()) return groups;
+void EventStats::for_each_group(std::size_t top,
+                                const std::function<void(const StatsGroup&)>& visit) const {
+  if (impl_->spec.by.empty()) return;
   const std::size_t fields = impl_->fields.size();
   for (const Entry* entry : sorted_entries(impl_->tallies[0], fields, top)) {
-    groups.push_back(make_group(*entry, fields));
+    visit(make_group(*entry, fields));
   }
+}
+
+std::vector<StatsGroup> EventStats::groups(std::size_t top) const {
+  std::vector<StatsGroup> groups;
+  for_each_group(top, [&](const StatsGroup& group) { groups.push_back(group); });
   return groups;
 }
 
@@ -445,10 +457,10 @@ void append_overview_json(std::string& out, const EventStats& stats, const Stats
 void append_groups_json(std::string& out, const EventStats& stats, const StatsContext& context) {
   const std::vector<EventField>& by = stats.spec().by;
   fmt::format_to(std::back_inserter(out), ",\"groups\":{}}},\n\"groups\":[", stats.group_count());
-  const std::vector<StatsGroup> groups = stats.groups(context.top);
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    const StatsGroup& group = groups[g];
-    out += g > 0 ? ",\n{\"key\":{" : "\n{\"key\":{";
+  bool first_group = true;
+  stats.for_each_group(context.top, [&](const StatsGroup& group) {
+    out += first_group ? "\n{\"key\":{" : ",\n{\"key\":{";
+    first_group = false;
     for (std::size_t f = 0; f < by.size(); ++f) {
       if (f > 0) out += ',';
       append_json_string(out, by[f].name());
@@ -469,31 +481,19 @@ void append_groups_json(std::string& out, const EventStats& stats, const StatsCo
       out += ']';
     }
     out += '}';
-  }
-  out += groups.empty() ? "]}\n" : "\n]}\n";
+  });
+  out += first_group ? "]}\n" : "\n]}\n";
 }
 
-/// One row per group, or per group and bucket with an interval, for the table and CSV forms.
-std::vector<std::vector<std::string>> group_rows(const EventStats& stats,
-                                                 const StatsContext& context, bool for_table) {
+/// Calls `visit` with the header, then one row per group (or per group and bucket with an
+/// interval), for the table and CSV forms; rows are made one at a time.
+void for_each_group_row(const EventStats& stats, const StatsContext& context, bool for_table,
+                        const std::function<void(std::vector<std::string>&&)>& visit) {
   const bool buckets = stats.spec().interval > 0;
   auto time_cell = [for_table](std::optional<UnixSeconds> time) {
     return for_table ? table_time(time) : time ? format_iso8601(*time) : std::string();
   };
-  auto add_row = [&](std::vector<std::vector<std::string>>& rows, const StatsGroup& group,
-                     const StatsBucket* bucket) {
-    std::vector<std::string>& row = rows.emplace_back();
-    for (const std::string& value : group.key) {
-      row.push_back(for_table ? table_value(value) : value);
-    }
-    const Counts& counts = bucket ? bucket->counts : group.counts;
-    if (bucket) row.push_back(time_cell(bucket->start));
-    row.push_back(fmt::format("{}", counts.count));
-    row.push_back(time_cell(counts.first));
-    row.push_back(time_cell(counts.last));
-  };
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string>& header = rows.emplace_back();
+  std::vector<std::string> header;
   for (const EventField& field : stats.spec().by) {
     header.push_back(for_table ? column_title(field.name()) : field.name());
   }
@@ -502,11 +502,23 @@ std::vector<std::vector<std::string>> group_rows(const EventStats& stats,
   for (std::size_t i = buckets ? 0 : 1; i < std::size(kCsvTitles); ++i) {
     header.emplace_back(for_table ? kTableTitles[i] : kCsvTitles[i]);
   }
-  for (const StatsGroup& group : stats.groups(context.top)) {
-    if (!buckets) add_row(rows, group, nullptr);
-    for (const StatsBucket& bucket : group.buckets) add_row(rows, group, &bucket);
-  }
-  return rows;
+  visit(std::move(header));
+  auto row = [&](const StatsGroup& group, const StatsBucket* bucket) {
+    std::vector<std::string> cells;
+    for (const std::string& value : group.key) {
+      cells.push_back(for_table ? table_value(value) : value);
+    }
+    const Counts& counts = bucket ? bucket->counts : group.counts;
+    if (bucket) cells.push_back(time_cell(bucket->start));
+    cells.push_back(fmt::format("{}", counts.count));
+    cells.push_back(time_cell(counts.first));
+    cells.push_back(time_cell(counts.last));
+    visit(std::move(cells));
+  };
+  stats.for_each_group(context.top, [&](const StatsGroup& group) {
+    if (!buckets) row(group, nullptr);
+    for (const StatsBucket& bucket : group.buckets) row(group, &bucket);
+  });
 }
 
 std::string overview_table(const EventStats& stats, const StatsContext& context) {
@@ -604,7 +616,11 @@ void append_selection_json(std::string& out, const FilterSpec& spec, const TimeR
 
 std::string format_stats_table(const EventStats& stats, const StatsContext& context) {
   if (stats.spec().by.empty()) return overview_table(stats, context);
-  std::string out = format_table(group_rows(stats, context, true));
+  // Aligning the columns needs every row: the table is the one form held whole.
+  std::vector<std::vector<std::string>> rows;
+  for_each_group_row(stats, context, true,
+                     [&](std::vector<std::string>&& row) { rows.push_back(std::move(row)); });
+  std::string out = format_table(std::move(rows));
   const std::size_t groups = stats.group_count();
   const std::string shown = context.top > 0 && context.top < groups
                                 ? fmt::format(", the first {} shown", context.top)
@@ -632,13 +648,13 @@ std::string format_stats_json(const EventStats& stats, const StatsContext& conte
 std::string format_stats_csv(const EventStats& stats, const StatsContext& context) {
   std::string out;
   if (stats.spec().by.empty()) return out;
-  for (const std::vector<std::string>& row : group_rows(stats, context, false)) {
+  for_each_group_row(stats, context, false, [&](std::vector<std::string>&& row) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) out += ',';
       append_csv_field(out, row[i]);
     }
     out += '\n';
-  }
+  });
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -90,7 +91,7 @@ int run_stats(const StatsOptions& options) {
       },
       [](const InputFile&, std::size_t) {});
   EventStats& stats = partials.front();
-  for (std::size_t i = 1; i < partials.size(); ++i) stats.merge(partials[i]);
+  for (std::size_t i = 1; i < partials.size(); ++i) stats.merge(std::move(partials[i]));
 
   StatsContext context;
   context.selection_json.clear();

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,17 +100,21 @@ class EventStats {
   /// several values of a field (resources, arrays) counts once under each distinct one.
   void add(const Event& event);
 
-  /// Adds the counts of `other`, which must have been made with the same spec.
-  void merge(const EventStats& other);
+  /// Adds the counts of `other`, which must have been made with the same spec, moving its
+  /// groups rather than copying them; `other` is left empty.
+  void merge(EventStats&& other);
 
   /// What is counted.
   const StatsSpec& spec() const;
   /// Totals over every event added.
   const StatsTotals& totals() const;
 
-  /// With `by`: the number of groups, and the first `top` of them (0: all), sorted by count
-  /// descending, then by key (field by field, bytewise).
+  /// With `by`: the number of groups.
   std::size_t group_count() const;
+  /// With `by`: calls `visit` for each of the first `top` groups (0: all), sorted by count
+  /// descending, then by key (field by field, bytewise), building one group at a time.
+  void for_each_group(std::size_t top, const std::function<void(const StatsGroup&)>& visit) const;
+  /// The same groups, in a vector.
   std::vector<StatsGroup> groups(std::size_t top) const;
 
   /// Without `by`: the first `top` values (0: all) of each overview field.

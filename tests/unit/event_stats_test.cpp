@@ -229,10 +229,12 @@ TEST_CASE("Merging gives the same result in any order", "[event_stats]") {
     const StatsSpec spec = spec_by(fields, 3600);
     const EventStats whole = stats_of(spec, all);
     EventStats first = stats_of(spec, all.substr(0, split));
-    const EventStats second = stats_of(spec, all.substr(split));
+    EventStats second = stats_of(spec, all.substr(split));
     EventStats reversed = stats_of(spec, all.substr(split));
-    first.merge(second);
+    first.merge(std::move(second));
     reversed.merge(stats_of(spec, all.substr(0, split)));
+    CHECK(second.totals().events.count == 0);  // NOLINT(bugprone-use-after-move): left empty
+    CHECK(second.groups(0).empty());
     const std::string expected = trailsift::format_stats_json(whole, StatsContext{});
     CHECK(trailsift::format_stats_json(first, StatsContext{}) == expected);
     CHECK(trailsift::format_stats_json(reversed, StatsContext{}) == expected);
