@@ -536,6 +536,8 @@ ReadReport EventReader::read_file(const std::string& path, const EventVisitor& v
   return impl_->read(path, impl_->text.view(), visit);
 }
 
+std::string_view EventReader::last_input() const { return impl_->text.view(); }
+
 ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes,
                                    const EventVisitor& visit) {
   if (is_gzip(bytes)) {

@@ -225,6 +225,26 @@ InputList expand_inputs(const std::vector<std::string>& paths) {
   return list;
 }
 
+Result<std::vector<std::string>> read_path_list(const std::string& path) {
+  ByteBuffer scratch;
+  ByteBuffer text;
+  // A list of paths is small; the limit only guards against naming a log file by mistake.
+  if (Status status = read_input(path, ReadLimits{std::uint64_t{64} << 20}, scratch, text); !status) {
+    return status.error();
+  }
+  std::vector<std::string> paths;
+  std::string_view rest = text.view();
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('\n'), rest.size());
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) paths.emplace_back(line);
+  }
+  if (paths.empty()) return make_error(path, "lists no paths");
+  return paths;
+}
+
 void ByteBuffer::reserve(std::size_t capacity) {
   if (capacity <= capacity_ && data_) return;
   auto grown = std::make_unique_for_overwrite<char[]>(capacity + kPadding);

@@ -51,6 +51,10 @@ class EventReader {
   /// Reads bytes already in memory (possibly gzip), naming them `name` in errors.
   ReadReport read_bytes(std::string_view name, std::string_view bytes, const EventVisitor& visit);
 
+  /// The inflated bytes of the input read last; valid until the next read. Lets a command keep
+  /// standard input, which cannot be read twice.
+  std::string_view last_input() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

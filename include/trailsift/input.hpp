@@ -35,6 +35,11 @@ struct InputList {
 /// all means standard input.
 InputList expand_inputs(const std::vector<std::string>& paths);
 
+/// Reads a file that lists paths, one per line (diff's `@list.txt`): blank lines are skipped,
+/// and a path is taken as written (a relative one from the current directory). Fails when the
+/// file cannot be read or lists no path (an empty list is more likely a mistake than a wish).
+Result<std::vector<std::string>> read_path_list(const std::string& path);
+
 /// True for `.json`, `.jsonl`, `.ndjson` and their `.gz` forms, except digest files.
 bool is_event_file_name(std::string_view file_name);
 

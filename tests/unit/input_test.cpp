@@ -92,3 +92,19 @@ TEST_CASE("Sizes in messages", "[input]") {
   CHECK(trailsift::format_size(1536) == "1536 bytes");
   CHECK(trailsift::format_size(1024 * 1024) == "1 MiB");
 }
+
+TEST_CASE("Lists of paths: one per line, blank lines skipped", "[input]") {
+  TempDir dir;
+  dir.write("list.txt", "a/b.json\r\n\n  \nlogs dir/\n-\nlast");
+  auto paths = trailsift::read_path_list((dir.path / "list.txt").string());
+  REQUIRE(paths);
+  CHECK(*paths == std::vector<std::string>{"a/b.json", "logs dir/", "-", "last"});
+
+  dir.write("empty.txt", "\n \n");
+  auto empty = trailsift::read_path_list((dir.path / "empty.txt").string());
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().to_string() == (dir.path / "empty.txt").string() + ": lists no paths");
+  auto missing = trailsift::read_path_list((dir.path / "missing.txt").string());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "No such file or directory");
+}
