@@ -17,11 +17,13 @@ using AddCommandFn = void (*)(CLI::App& app, RunFn& run);
 
 void add_filter_command(CLI::App& app, RunFn& run);
 void add_stats_command(CLI::App& app, RunFn& run);
+void add_diff_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
     add_filter_command,
     add_stats_command,
+    add_diff_command,
 };
 
 }  // namespace trailsift::cli

@@ -14,6 +14,10 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                      "Files or directories (walked recursively) of CloudTrail events; '-' or "
                      "nothing reads standard input")
       ->type_name("PATH");
+  add_reading_options(command, options);
+}
+
+void add_reading_options(CLI::App& command, InputOptions& options) {
   command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
       ->type_name("N");
   command.add_option("--max-size", options.max_size,

@@ -25,8 +25,11 @@ struct InputOptions {
   bool quiet = false;            ///< no progress line, no notes about skipped files
 };
 
-/// Adds the positional inputs, --threads, --max-size and --quiet.
+/// Adds the positional inputs, then add_reading_options.
 void add_input_options(CLI::App& command, InputOptions& options);
+
+/// Adds --threads, --max-size and --quiet, for a command that takes its paths another way.
+void add_reading_options(CLI::App& command, InputOptions& options);
 
 /// Adds the lookup attributes, the time range and the other selection options.
 void add_selection_options(CLI::App& command, FilterSpec& spec);
@@ -44,6 +47,8 @@ class Scan {
   static Result<Scan> prepare(const InputOptions& options, Reporter& reporter);
 
   std::size_t slot_count() const { return slot_count_; }
+  unsigned threads() const { return threads_; }
+  const ReadLimits& limits() const { return limits_; }
   const std::vector<InputFile>& inputs() const { return inputs_.files; }
   /// Files found plus the paths that could not be used (missing, unreadable folders).
   std::size_t input_count() const { return inputs_.files.size() + inputs_.errors.size(); }

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+// `trailsift diff`: what changed between two sets of events, event by event or in behaviour.
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "report.hpp"
+#include "scan.hpp"
+#include "trailsift/event_diff.hpp"
+#include "trailsift/group_diff.hpp"
+
+namespace trailsift::cli {
+namespace {
+
+struct DiffOptions {
+  std::string left;
+  std::string right;
+  InputOptions input;  // how to read; the paths come from left and right
+  FilterSpec selection;
+  std::string by;
+  double threshold = 0;  // 0: not given
+  std::string format_name = "text";
+};
+
+std::string events_text(std::uint64_t count) {
+  return fmt::format("{} event{}", count, count == 1 ? "" : "s");
+}
+
+/// One side's inputs: a file, a directory, standard input, or the paths listed in `@FILE`.
+Result<Scan> prepare_side(const std::string& argument, const InputOptions& reading,
+                          Reporter& reporter) {
+  InputOptions options = reading;
+  options.paths = {argument};
+  if (argument.starts_with('@')) {
+    Result<std::vector<std::string>> paths = read_path_list(argument.substr(1));
+    if (!paths) return paths.error();
+    options.paths = std::move(*paths);
+  }
+  return Scan::prepare(options, reporter);
+}
+
+/// Reads one side of events mode: the digest of each selected event, in input order.
+DiffSide read_digests(Scan& scan, const EventFilter& filter) {
+  DiffSide side;
+  std::vector<EventDigester> digesters(scan.slot_count());
+  std::vector<std::vector<EventDigest>> digests(scan.slot_count());  // one input's, per slot
+  std::vector<std::vector<EventDigest>> chunks;                      // per input, in order
+  scan.run(
+      [&](EventReader& reader, const InputFile& input, std::size_t slot) {
+        const auto index = static_cast<std::uint32_t>(&input - scan.inputs().data());
+        std::vector<Error> errors;
+        ReadReport report = reader.read_file(input.path, [&](const Event& event) {
+          if (!filter.matches(event)) return Visit::kContinue;
+          Result<EventDigest> digest = digesters[slot].digest(event, index);
+          if (digest) {
+            digests[slot].push_back(*digest);
+            return Visit::kContinue;
+          }
+          errors.push_back(digest.error());
+          errors.back().path = input.path;
+          return Visit::kContinue;
+        });
+        report.errors.insert(report.errors.end(), errors.begin(), errors.end());
+        if (input.path == kStdinPath) side.stdin_bytes = reader.last_input();
+        return report;
+      },
+      [&](const InputFile&, std::size_t slot) { chunks.push_back(std::move(digests[slot])); });
+  // Joined once at the exact size: a growing vector would peak at three times the digests.
+  std::size_t total = 0;
+  for (const auto& chunk : chunks) total += chunk.size();
+  side.digests.reserve(total);
+  for (auto& chunk : chunks) {
+    side.digests.insert(side.digests.end(), chunk.begin(), chunk.end());
+    chunk = {};
+  }
+  for (const InputFile& input : scan.inputs()) side.inputs.push_back(input.path);
+  return side;
+}
+
+/// Events mode: a digest per event, matched by eventID; the records of changes read again.
+int diff_events(const DiffOptions& options, const EventFilter& filter, std::vector<Scan>& scans,
+                Reporter& reporter) {
+  DiffSide sides[2] = {read_digests(scans[0], filter), read_digests(scans[1], filter)};
+  const std::size_t events[2] = {sides[0].digests.size(), sides[1].digests.size()};
+
+  Result<EventMatch> match = match_events(sides[0].digests, sides[1].digests);
+  if (!match) {
+    reporter.error(match.error());
+    return kExitError;
+  }
+  ChangeOutput output;
+  output.format =
+      options.format_name == "ndjson" ? EventDiffFormat::kNdjson : EventDiffFormat::kText;
+  output.threads = scans[0].threads();
+  output.limits = scans[0].limits();
+  for (const Error& error : write_changes(match->changes, sides[0], sides[1], output,
+                                          [](std::string_view text) { write_stdout(text); })) {
+    reporter.error(error);
+  }
+  const DiffCounts& counts = match->counts;
+  reporter.note(
+      fmt::format("{} removed, {} added, {} modified, {} duplicated, {} identical "
+                  "(left: {}, right: {})",
+                  counts.removed, counts.added, counts.modified, counts.duplicate, counts.identical,
+                  events_text(events[0]), events_text(events[1])));
+  if (reporter.failed()) return kExitError;
+  return match->changes.empty() ? kExitOk : kExitNo;
+}
+
+/// Behaviour mode: events counted per combination of fields on each side, then compared.
+int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
+                   const std::vector<EventField>& fields, std::vector<Scan>& scans,
+                   Reporter& reporter) {
+  std::vector<GroupCounter> totals;
+  for (Scan& scan : scans) {
+    GroupCounter& total = totals.emplace_back(fields);
+    std::vector<GroupCounter> counters(scan.slot_count(), GroupCounter(fields));
+    scan.run(
+        [&](EventReader& reader, const InputFile& input, std::size_t slot) {
+          return reader.read_file(input.path, [&](const Event& event) {
+            if (filter.matches(event)) counters[slot].add(event);
+            return Visit::kContinue;
+          });
+        },
+        [&](const InputFile&, std::size_t slot) {
+          total.merge(counters[slot]);
+          counters[slot] = GroupCounter(fields);
+        });
+  }
+  const GroupComparison comparison = compare_groups(totals[0], totals[1], options.threshold);
+  std::string out;
+  if (options.format_name == "csv") {
+    append_group_changes_csv(out, fields, comparison.changes);
+  } else if (options.format_name == "json") {
+    append_group_changes_json(out, totals[0], totals[1], options.threshold, comparison);
+  } else {
+    out = format_group_changes_table(fields, comparison.changes);
+  }
+  write_stdout(out);
+  std::size_t counts[3] = {0, 0, 0};
+  for (const GroupChange& change : comparison.changes) ++counts[static_cast<int>(change.kind)];
+  reporter.note(fmt::format(
+      "{} new, {} gone, {} changed, {} on both sides (left: {} in {} combinations, "
+      "right: {} in {})",
+      counts[0], counts[1], counts[2], comparison.both, events_text(totals[0].events()),
+      totals[0].combinations(), events_text(totals[1].events()), totals[1].combinations()));
+  if (reporter.failed()) return kExitError;
+  return comparison.changes.empty() ? kExitOk : kExitNo;
+}
+
+int run_diff(const DiffOptions& options) {
+  Reporter reporter("diff", !options.input.quiet);
+  const bool by_behaviour = !options.by.empty();
+  const bool events_format = options.format_name == "text" || options.format_name == "ndjson";
+  const bool behaviour_format = options.format_name == "text" || options.format_name == "csv" ||
+                                options.format_name == "json";
+  if (by_behaviour ? !behaviour_format : !events_format) {
+    reporter.error(by_behaviour ? "-o ndjson is for events: with --by, use text, csv or json"
+                                : "-o csv and -o json are for --by: events are text or ndjson");
+    return kExitError;
+  }
+  if (options.threshold > 0 && !by_behaviour) {
+    reporter.error("--threshold compares counts: it needs --by");
+    return kExitError;
+  }
+  if (options.left == kStdinPath && options.right == kStdinPath) {
+    reporter.error("only one side can be standard input");
+    return kExitError;
+  }
+  Result<EventFilter> filter = EventFilter::compile(options.selection);
+  if (!filter) {
+    reporter.error(filter.error().message);
+    return kExitError;
+  }
+  Result<std::vector<EventField>> fields = std::vector<EventField>{};
+  if (by_behaviour) fields = parse_fields(options.by);
+  if (!fields) {
+    reporter.error("--by: " + fields.error().message);
+    return kExitError;
+  }
+  std::vector<Scan> scans;
+  for (const std::string* argument : {&options.left, &options.right}) {
+    Result<Scan> scan = prepare_side(*argument, options.input, reporter);
+    if (!scan) {
+      reporter.error(scan.error());
+      return kExitError;
+    }
+    scans.push_back(std::move(*scan));
+  }
+  // A side that is not there at all would make every event of the other one a difference.
+  if (reporter.failed()) return kExitError;
+  return by_behaviour ? diff_behaviour(options, *filter, *fields, scans, reporter)
+                      : diff_events(options, *filter, scans, reporter);
+}
+
+}  // namespace
+
+void add_diff_command(CLI::App& app, RunFn& run) {
+  auto options = std::make_shared<DiffOptions>();
+  CLI::App* command = app.add_subcommand(
+      "diff",
+      "Compare two sets of events: which are missing, added or modified, or (--by) "
+      "which behaviour is new");
+  command->footer(
+      "LEFT and RIGHT are each a file, a directory, '-' (standard input) or @FILE (a file that\n"
+      "lists paths, one per line). Selection options apply to both sides. Exit status: 0 if the\n"
+      "sides are the same, 1 if they differ, 2 on errors. See trailsift-diff(1).");
+  command->add_option("left", options->left, "The baseline: file, directory, '-' or @FILE")
+      ->required()
+      ->type_name("LEFT");
+  command->add_option("right", options->right, "What to compare with it")
+      ->required()
+      ->type_name("RIGHT");
+  add_reading_options(*command, options->input);
+  add_selection_options(*command, options->selection);
+  command
+      ->add_option("--by", options->by,
+                   "Compare behaviour: events per combination of these fields, as stats --by "
+                   "(e.g. username,event-name)")
+      ->type_name("FIELD[,FIELD...]");
+  command
+      ->add_option("--threshold", options->threshold,
+                   "With --by: also report combinations whose count changed by more than N times")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return std::strtod(text.c_str(), nullptr) >= 1 ? "" : "must be a number of at least 1";
+          },
+          "N >= 1"))
+      ->type_name("N");
+  command
+      ->add_option("-o,--output", options->format_name,
+                   "text (default) or ndjson for events; text, csv or json with --by")
+      ->check(CLI::IsMember({"text", "ndjson", "csv", "json"}))
+      ->type_name("FORMAT");
+  command->callback([options, &run] { run = [options] { return run_diff(*options); }; });
+}
+
+}  // namespace trailsift::cli
