@@ -14,7 +14,9 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter" or "stats" to run one section (default: both)
+#   BENCH_ONLY     "filter", "stats" or "diff" to run one section (default: all)
+#   BENCH_DIFF_FILES  files of the corpus changed in the copy that diff compares with it
+#                  (default 100; three changes each, see bench/make_changed_copy.sh)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -28,6 +30,7 @@ seed="${BENCH_SEED:-1}"
 read -r -a event_names <<< "${BENCH_EVENTS:-DeleteBucket GetObject}"
 runs="${BENCH_RUNS:-3}"
 only="${BENCH_ONLY:-}"
+diff_files="${BENCH_DIFF_FILES:-100}"
 
 corpus="$bench_dir/corpus"
 summary="$bench_dir/summary.json"
@@ -35,7 +38,10 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" == filter || "$only" == stats ]] || die "BENCH_ONLY must be filter or stats"
+[[ -z "$only" || "$only" == filter || "$only" == stats || "$only" == diff ]] \
+  || die "BENCH_ONLY must be filter, stats or diff"
+# section NAME: whether BENCH_ONLY lets that section run.
+section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
 for tool in jq zcat libdeflate-gunzip /usr/bin/time; do
   command -v "$tool" > /dev/null || die "$tool is not installed"
@@ -142,7 +148,7 @@ q_trailsift=$(printf '%q' "$trailsift")
 find_sorted="find $q_corpus -name '*.json.gz' | sort"
 
 declare -A matches
-if [[ "$only" != stats ]]; then
+if section filter; then
   # The physical floor and the reference do not depend on the question: measure them once.
   bench_case floor "$runs" "$find_sorted | xargs libdeflate-gunzip -c > /dev/null"
   bench_case zcat "$runs" "$find_sorted | xargs zcat > /dev/null"
@@ -177,7 +183,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # stats: the overview and --by username,event-name, against filter --count and jq
 # ---------------------------------------------------------------------------------------------
-if [[ "$only" != filter ]]; then
+if section stats; then
   # jq's definitions of the console's user name and the like, shared with the real-data tests.
   source "$(dirname "$0")/../tests/realdata/jq_records.sh"
   # The overview in jq: group_by would need every record in memory at once, so it counts with
@@ -236,6 +242,44 @@ if [[ "$only" != filter ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# diff: the corpus against a copy with known changes, beside filter --count over both
+# ---------------------------------------------------------------------------------------------
+changed="$bench_dir/changed"
+changes="$bench_dir/changes.json"
+if section diff; then
+  changed_args="$diff_files ${gen_args[*]}"
+  if [[ -f "$changes" && -f "$bench_dir/changed-args" && -d "$changed" &&
+        "$(cat "$bench_dir/changed-args")" == "$changed_args" ]]; then
+    say "reusing the changed copy in $changed"
+  else
+    say "copying the corpus to $changed with changes in $diff_files files"
+    rm -f "$bench_dir/changed-args"
+    "$(dirname "$0")/make_changed_copy.sh" "$corpus" "$changed" "$diff_files" > "$changes"
+    printf '%s\n' "$changed_args" > "$bench_dir/changed-args"
+  fi
+  find "$changed" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+  if ((have_trailsift)); then
+    both="$q_corpus $(printf '%q' "$changed")"
+    bench_case filter-both "$runs" "$q_trailsift filter --count $both > /dev/null"
+    bench_case filter-both1 "$runs" "$q_trailsift filter --count --threads 1 $both > /dev/null"
+    # diff exits with 1 when the sides differ, as they do here.
+    bench_case diff "$runs" "$q_trailsift diff $both > /dev/null; [[ \$? == 1 ]]"
+    bench_case diff1 "$runs" "$q_trailsift diff --threads 1 $both > /dev/null; [[ \$? == 1 ]]"
+
+    # Ground truth: what make_changed_copy.sh changed. diff must find exactly that.
+    say "checking what diff finds against $changes"
+    found=$("$trailsift" diff -o ndjson "$corpus" "$changed" 2> "$log" |
+            jq -s -c '[group_by(.change)[] | {key: .[0].change, value: length}] | from_entries' || true)
+    for kind in removed added modified; do
+      want=$(jq -r ".$kind" "$changes")
+      got=$(jq -r ".$kind // 0" <<< "$found")
+      [[ "$got" == "$want" ]] || die "diff found $got $kind events, make_changed_copy.sh made $want"
+    done
+    [[ "$(jq -r '.duplicate // 0' <<< "$found")" == 0 ]] || die "diff found duplicates: $found"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -256,7 +300,7 @@ Warm page cache. Wall time is the best of ${runs} run(s) (jq: 1 run); MB/s is un
 EOF
 
 for name in "${event_names[@]}"; do
-  [[ "$only" != stats ]] || break
+  section filter || break
   cat << EOF
 
 ### \`eventName == "$name"\` (${matches[$name]} matching events)
@@ -272,7 +316,7 @@ EOF
   row "zcat (reference)" "find DIR -name '*.json.gz' | sort | xargs zcat > /dev/null" zcat "ts-$name"
 done
 
-if [[ "$only" != filter ]]; then
+if section stats; then
   cat << EOF
 
 ### \`trailsift stats\`: the overview and \`--by username,event-name\`
@@ -296,6 +340,26 @@ EOF
   cpu_row "zcat + jq, overview (reduce)" "find DIR -name '*.json.gz' | sort | xargs zcat | jq -n 'reduce (inputs | .Records[]) as \$r (...)'" jq-stats count1
   cpu_row "zcat + jq, --by (group_by)" "find DIR -name '*.json.gz' | sort | xargs zcat | jq -nr '[inputs | .Records[] | [username, .eventName]] | group_by(.) | ...'" jq-statsby count1
   printf '| DuckDB | not in Debian 12'"'"'s archive | not measured | | | |\n'
+fi
+
+if section diff; then
+  cat << EOF
+
+### \`trailsift diff\`: the corpus against a copy with $(jq -r '.removed + .added + .modified' "$changes") known changes
+
+The copy (\`bench/make_changed_copy.sh CORPUS COPY $diff_files\`) hard-links every file but $diff_files, which jq
+rewrote with sorted keys and, in each, one record removed, one modified and one added:
+$(jq -r .removed "$changes") removed, $(jq -r .added "$changes") added, $(jq -r .modified "$changes") modified, which \`trailsift diff -o ndjson\` finds exactly. The target
+is diff within 3 times \`filter --count\` over both sides; judged by user CPU time, "CPU x count"
+divides by \`filter --count\` over both sides with the same number of threads.
+
+| tool | command | wall (s) | user CPU (s) | CPU x count | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  cpu_row "trailsift filter --count, both sides, 1 thread" "trailsift filter --count --threads 1 DIR COPY" filter-both1 filter-both1
+  cpu_row "trailsift diff, 1 thread" "trailsift diff --threads 1 DIR COPY > /dev/null" diff1 filter-both1
+  cpu_row "trailsift filter --count, both sides, all cores" "trailsift filter --count DIR COPY" filter-both filter-both
+  cpu_row "trailsift diff, all cores" "trailsift diff DIR COPY > /dev/null" diff filter-both
 fi
 
 agreed="the summary and jq"
