@@ -111,32 +111,32 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
   return match->changes.empty() ? kExitOk : kExitNo;
 }
 
-/// Behaviour mode: events counted per combination of fields on each side, then compared.
+/// Behaviour mode: each side counted as `stats --by` counts it, then compared.
 int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
                    const std::vector<EventField>& fields, std::vector<Scan>& scans,
                    Reporter& reporter) {
-  std::vector<GroupCounter> totals;
+  std::vector<EventStats> sides;
   for (Scan& scan : scans) {
-    GroupCounter& total = totals.emplace_back(fields);
-    std::vector<GroupCounter> counters(scan.slot_count(), GroupCounter(fields));
+    // One count per slot, so that counting needs no lock; merged at the end.
+    std::vector<EventStats> partials;
+    for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(StatsSpec{fields, 0});
     scan.run(
         [&](EventReader& reader, const InputFile& input, std::size_t slot) {
           return reader.read_file(input.path, [&](const Event& event) {
-            if (filter.matches(event)) counters[slot].add(event);
+            if (filter.matches(event)) partials[slot].add(event);
             return Visit::kContinue;
           });
         },
-        [&](const InputFile&, std::size_t slot) {
-          total.merge(counters[slot]);
-          counters[slot] = GroupCounter(fields);
-        });
+        [](const InputFile&, std::size_t) {});
+    for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
+    sides.push_back(std::move(partials[0]));
   }
-  const GroupComparison comparison = compare_groups(totals[0], totals[1], options.threshold);
+  const GroupComparison comparison = compare_groups(sides[0], sides[1], options.threshold);
   std::string out;
   if (options.format_name == "csv") {
     append_group_changes_csv(out, fields, comparison.changes);
   } else if (options.format_name == "json") {
-    append_group_changes_json(out, totals[0], totals[1], options.threshold, comparison);
+    append_group_changes_json(out, sides[0], sides[1], options.threshold, comparison);
   } else {
     out = format_group_changes_table(fields, comparison.changes);
   }
@@ -146,8 +146,8 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
   reporter.note(fmt::format(
       "{} new, {} gone, {} changed, {} on both sides (left: {} in {} combinations, "
       "right: {} in {})",
-      counts[0], counts[1], counts[2], comparison.both, events_text(totals[0].events()),
-      totals[0].combinations(), events_text(totals[1].events()), totals[1].combinations()));
+      counts[0], counts[1], counts[2], comparison.both, events_text(sides[0].totals().events.count),
+      sides[0].group_count(), events_text(sides[1].totals().events.count), sides[1].group_count()));
   if (reporter.failed()) return kExitError;
   return comparison.changes.empty() ? kExitOk : kExitNo;
 }
