@@ -229,9 +229,8 @@ Result<std::vector<std::string>> read_path_list(const std::string& path) {
   ByteBuffer scratch;
   ByteBuffer text;
   // A list of paths is small; the limit only guards against naming a log file by mistake.
-  if (Status status = read_input(path, ReadLimits{std::uint64_t{64} << 20}, scratch, text); !status) {
-    return status.error();
-  }
+  const ReadLimits limits{std::uint64_t{64} << 20};
+  if (Status status = read_input(path, limits, scratch, text); !status) return status.error();
   std::vector<std::string> paths;
   std::string_view rest = text.view();
   while (!rest.empty()) {

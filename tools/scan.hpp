@@ -47,7 +47,9 @@ class Scan {
   static Result<Scan> prepare(const InputOptions& options, Reporter& reporter);
 
   std::size_t slot_count() const { return slot_count_; }
+  /// Worker threads, as --threads resolved them (for a command that reads again later).
   unsigned threads() const { return threads_; }
+  /// The limits every input is read with (--max-size).
   const ReadLimits& limits() const { return limits_; }
   const std::vector<InputFile>& inputs() const { return inputs_.files; }
   /// Files found plus the paths that could not be used (missing, unreadable folders).

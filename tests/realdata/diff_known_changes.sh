@@ -90,7 +90,8 @@ zcat "$file" | jq -c '.Records += [.Records[0]]' | gzip -n > "$work/tmp"
 mv "$work/tmp" "$file"
 
 status=0
-"$trailsift" diff -q -o ndjson "$realdata" "$copy" > "$work/diff.ndjson" 2> "$work/stderr" || status=$?
+"$trailsift" diff -q -o ndjson "$realdata" "$copy" > "$work/diff.ndjson" 2> "$work/stderr" \
+  || status=$?
 jq -r '[.change, .eventID, ([.fields[].path] | join(","))] | @tsv' "$work/diff.ndjson" |
   LC_ALL=C sort > "$work/actual.tsv"
 LC_ALL=C sort -o "$expected" "$expected"
@@ -115,7 +116,8 @@ else
 fi
 # Every event not changed is identical: left = identical + removed + modified.
 summary=$(sed -n '$p' "$work/stderr")
-read -r identical left < <(sed -E 's/.* ([0-9]+) identical \(left: ([0-9]+) events?.*/\1 \2/' <<< "$summary")
+read -r identical left \
+  < <(sed -E 's/.* ([0-9]+) identical \(left: ([0-9]+) events?.*/\1 \2/' <<< "$summary")
 removed=$(grep -c '^removed' "$expected" || true)
 modified=$(grep -c '^modified' "$expected" || true)
 check "identical events" "$((left - removed - modified))" "$identical"
