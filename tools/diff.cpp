@@ -209,12 +209,13 @@ void add_diff_command(CLI::App& app, RunFn& run) {
       "LEFT and RIGHT are each a file, a directory, '-' (standard input) or @FILE (a file that\n"
       "lists paths, one per line). Selection options apply to both sides. Exit status: 0 if the\n"
       "sides are the same, 1 if they differ, 2 on errors. See trailsift-diff(1).");
-  command->add_option("left", options->left, "The baseline: file, directory, '-' or @FILE")
+  // Named in capitals, so that the usage line reads `trailsift diff [OPTIONS] LEFT RIGHT`.
+  command->add_option("LEFT", options->left, "The baseline: file, directory, '-' or @FILE")
       ->required()
-      ->type_name("LEFT");
-  command->add_option("right", options->right, "What to compare with it")
+      ->type_name("");
+  command->add_option("RIGHT", options->right, "What to compare with it")
       ->required()
-      ->type_name("RIGHT");
+      ->type_name("");
   add_reading_options(*command, options->input);
   add_selection_options(*command, options->selection);
   command
@@ -229,7 +230,7 @@ void add_diff_command(CLI::App& app, RunFn& run) {
           [](std::string& text) {
             return std::strtod(text.c_str(), nullptr) >= 1 ? "" : "must be a number of at least 1";
           },
-          "N >= 1"))
+          ""))
       ->type_name("N");
   command
       ->add_option("-o,--output", options->format_name,
