@@ -14,6 +14,8 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
+#   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
+#                  copy of the corpus for the validate rows (TEST-ONLY key from examples/)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -26,6 +28,8 @@ size_mb="${BENCH_SIZE_MB:-1100}"
 seed="${BENCH_SEED:-1}"
 read -r -a event_names <<< "${BENCH_EVENTS:-DeleteBucket GetObject}"
 runs="${BENCH_RUNS:-3}"
+signer="${BENCH_SIGNER:-$(dirname "$generator")/trailsift-sign-mirror}"
+signing_key="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/test-signing-key.pem"
 
 corpus="$bench_dir/corpus"
 summary="$bench_dir/summary.json"
@@ -69,6 +73,26 @@ else
   "$generator" --out "$corpus" "${gen_args[@]}" --summary "$summary"
   say "generated in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
   printf '%s\n' "${gen_args[*]}" > "$bench_dir/generator-args"
+fi
+
+# The signed mirror for validate: the same log files (hard links) plus hourly digests signed
+# with the example's TEST-ONLY key, its public key and every digest's signature beside it.
+signed="$bench_dir/signed"
+have_signed=0
+if [[ -x "$signer" ]]; then
+  if [[ -f "$bench_dir/signed-args" && "$(cat "$bench_dir/signed-args")" == "${gen_args[*]}" && -d "$signed" ]]; then
+    say "reusing the signed mirror in $signed"
+  else
+    say "signing a copy of the corpus into $signed"
+    rm -rf "$signed" "$bench_dir/signed-args"
+    cp -al "$corpus" "$signed"
+    "$signer" --key "$signing_key" --bucket bench-bucket --public-keys "$bench_dir/public-keys.json" \
+      --signatures "$bench_dir/signatures.json" "$signed"
+    printf '%s\n' "${gen_args[*]}" > "$bench_dir/signed-args"
+  fi
+  have_signed=1
+else
+  say "no trailsift-sign-mirror at $signer: the validate rows will be skipped"
 fi
 
 json_bytes=$(jq -r .uncompressed_bytes "$summary")
@@ -152,6 +176,27 @@ for name in "${event_names[@]}"; do
   matches[$name]=$jq_count
 done
 
+# validate: every log file inflated and hashed, every digest verified. The floors hash the
+# same inflated bytes in one stream, parsing nothing and verifying nothing.
+bench_case zcat-sha "$runs" "$find_sorted | xargs zcat | sha256sum > /dev/null"
+bench_case floor-sha "$runs" "$find_sorted | xargs libdeflate-gunzip -c | sha256sum > /dev/null"
+if ((have_trailsift && have_signed)); then
+  q_signed=$(printf '%q' "$signed")
+  validate_args="--public-keys $(printf '%q' "$bench_dir/public-keys.json") --signatures $(printf '%q' "$bench_dir/signatures.json") $q_signed"
+  bench_case validate "$runs" "$q_trailsift validate $validate_args > /dev/null"
+  bench_case validate1 "$runs" "$q_trailsift validate --threads 1 $validate_args > /dev/null"
+  # Ground truth: every digest valid, every log file of the summary valid, exit 0.
+  expected_logs=$(jq -r .files "$summary")
+  validate_summary=$(bash -c "$q_trailsift validate $validate_args" 2> "$log" | tail -3 | tr '\n' ' ') \
+    || die "validate failed on the signed mirror (see $log)"
+  [[ "$validate_summary" =~ ([0-9]+)/([0-9]+)\ digest\ files\ valid\ ([0-9]+)/([0-9]+)\ log\ files\ valid\ $ ]] \
+    || die "validate's summary is not all valid: $validate_summary"
+  [[ "${BASH_REMATCH[1]}" == "${BASH_REMATCH[2]}" && "${BASH_REMATCH[3]}" == "$expected_logs" &&
+     "${BASH_REMATCH[4]}" == "$expected_logs" ]] \
+    || die "validate counted $validate_summary; the summary has $expected_logs log files"
+  digest_count=${BASH_REMATCH[2]}
+fi
+
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
@@ -187,6 +232,18 @@ EOF
   row "libdeflate-gunzip (floor, 1 core)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c > /dev/null" floor "ts-$name"
   row "zcat (reference)" "find DIR -name '*.json.gz' | sort | xargs zcat > /dev/null" zcat "ts-$name"
 done
+
+cat << EOF
+
+### validate: every log file inflated and hashed, ${digest_count:-no} digest files verified
+
+| tool | command | wall (s) | MB/s | x trailsift | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+row "trailsift validate, all cores" "trailsift validate --public-keys K --signatures S DIR > /dev/null" validate validate
+row "trailsift validate, 1 thread" "trailsift validate --threads 1 --public-keys K --signatures S DIR > /dev/null" validate1 validate
+row "zcat + sha256sum" "find DIR -name '*.json.gz' | sort | xargs zcat | sha256sum" zcat-sha validate
+row "libdeflate-gunzip + sha256sum (floor)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c | sha256sum" floor-sha validate
 
 agreed="the summary and jq"
 ((have_trailsift)) && agreed="the summary, jq and trailsift"
