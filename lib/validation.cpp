@@ -11,6 +11,7 @@
 #include "trailsift/validation.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -41,8 +42,9 @@ struct ChainId {
   friend auto operator<=>(const ChainId&, const ChainId&) = default;
 };
 
-/// What a digest's previousDigest* fields lead to when it is not a loaded digest.
-enum class LinkEnd { kLoaded, kMissing, kOutside, kOtherBucket, kBeforeRange };
+/// Where a digest's previousDigest* link leads: nowhere to worry about (no link, or a loaded
+/// digest), or somewhere it cannot be followed.
+enum class LinkEnd { kFollowed, kMissing, kOutside, kOtherBucket, kBeforeRange };
 
 struct DigestFile {
   std::string key;
@@ -60,7 +62,7 @@ struct DigestFile {
   std::optional<Digest> digest;
   std::string format_error;
   // Following its previousDigest* link.
-  LinkEnd link = LinkEnd::kLoaded;
+  LinkEnd link = LinkEnd::kFollowed;
   std::size_t previous = SIZE_MAX;  ///< index of the digest it links to, when loaded
   std::string link_reason;          ///< for kOutside
   std::vector<std::size_t> next;    ///< digests whose link leads here
@@ -87,6 +89,7 @@ struct LogFile {
   // Hashing.
   std::string problem;  ///< why it could not be hashed, in the AWS CLI's words where it has them
   bool unreadable = false;
+  bool outside = false;
   bool gzip = true;
   std::uint64_t bytes = 0;  ///< inflated size
   std::string sha256;
@@ -313,9 +316,11 @@ class Validator {
   /// Follows digest i's previousDigest* link, adding what it leads to when that is new.
   void link(std::size_t i) {
     if (!digests_[i].digest || !digests_[i].digest->previous_digest_s3_object) return;
-    const Digest& digest = *digests_[i].digest;
-    const std::string& key = *digest.previous_digest_s3_object;
-    const std::string bucket = digest.previous_digest_s3_bucket.value_or(digest.digest_s3_bucket);
+    // Copies: adding a digest below may move digests_.
+    const std::string key = *digests_[i].digest->previous_digest_s3_object;
+    const std::string bucket =
+        digests_[i].digest->previous_digest_s3_bucket.value_or(digests_[i].digest->digest_s3_bucket);
+    const std::string own_bucket = digests_[i].digest->digest_s3_bucket;
     if (auto found = digest_index_.find(key); found != digest_index_.end()) {
       digests_[i].previous = found->second;
       digests_[found->second].next.push_back(i);
@@ -328,7 +333,7 @@ class Validator {
     }
     const ResolvedKey where = resolve(key);
     const bool other_bucket = options_.s3_bucket ? bucket != *options_.s3_bucket
-                                                 : bucket != digest.digest_s3_bucket && where.place != KeyPlace::kInside;
+                                                 : bucket != own_bucket && where.place != KeyPlace::kInside;
     if (other_bucket) {
       digests_[i].link = LinkEnd::kOtherBucket;
     } else if (where.place == KeyPlace::kMissing) {
@@ -528,7 +533,7 @@ class Validator {
   /// A link that leads nowhere in the mirror. Links from invalid digests are not followed, as the
   /// AWS CLI does not follow them (continuity still counts what they would have led to).
   void report_link(const DigestFile& d) {
-    if (d.link == LinkEnd::kLoaded || d.link == LinkEnd::kBeforeRange || d.status == FindingStatus::kInvalid) return;
+    if (d.link == LinkEnd::kFollowed || d.link == LinkEnd::kBeforeRange || d.status == FindingStatus::kInvalid) return;
     const Digest& digest = *d.digest;
     Finding finding = digest_finding(d);
     finding.key = *digest.previous_digest_s3_object;
@@ -663,6 +668,7 @@ class Validator {
     }
     if (where.place == KeyPlace::kOutside) {
       log.problem = outside_reason(where);
+      log.outside = true;
       return;
     }
     const LoadedBytes loaded = load_bytes(where.path, options_.limits, buffers);
@@ -761,7 +767,7 @@ class Validator {
     finding.kind = FindingKind::kLog;
     finding.bucket = log.bucket;
     finding.key = log.key;
-    finding.path = join(log.key);
+    if (!log.outside) finding.path = join(log.key);
     finding.start = log.oldest_event;
     finding.end = log.newest_event;
     if (log.name) {
