@@ -247,4 +247,12 @@ void write_file(const std::filesystem::path& root, std::string_view key, std::st
   if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 
+LogEntry write_log(const std::filesystem::path& root, const ChainSpec& chain, UnixSeconds delivered,
+                   std::string_view unique, std::string_view json) {
+  LogEntry entry{chain.bucket, log_key(chain.folder, delivered, unique), sha256_hex(json),
+                 format_iso8601(delivered - 300), format_iso8601(delivered - 60)};
+  write_file(root, entry.key, gzip(json));
+  return entry;
+}
+
 }  // namespace trailsift::signer

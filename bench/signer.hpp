@@ -120,4 +120,9 @@ std::string signatures_tsv(const std::vector<SignedDigest>& digests);
 /// Writes `bytes` at root/key, creating folders. Throws on failure.
 void write_file(const std::filesystem::path& root, std::string_view key, std::string_view bytes);
 
+/// Writes a gzipped log file holding `json` into the mirror at `root`, delivered by `chain`'s
+/// folder at `delivered`, and returns its entry for a digest (events 5 and 1 minutes before).
+LogEntry write_log(const std::filesystem::path& root, const ChainSpec& chain, UnixSeconds delivered,
+                   std::string_view unique, std::string_view json);
+
 }  // namespace trailsift::signer

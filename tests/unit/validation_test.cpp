@@ -47,10 +47,7 @@ class Mirror {
   void put(const SignedDigest& digest) const { put(digest.key, gzip(digest.json)); }
   void remove(std::string_view key) const { fs::remove(root_ / std::string(key)); }
   LogEntry log(const ChainSpec& chain, UnixSeconds delivered, const std::string& unique, const std::string& json) const {
-    LogEntry entry{chain.bucket, log_key(chain.folder, delivered, unique), sha256_hex(json),
-                   format_iso8601(delivered - 300), format_iso8601(delivered - 60)};
-    put(entry.key, gzip(json));
-    return entry;
+    return write_log(root_, chain, delivered, unique, json);
   }
   /// `count` hourly digests of `chain`, one log file each; all written.
   std::vector<SignedDigest> hourly(const ChainSpec& chain, int count, int first_hour = 0) const {
