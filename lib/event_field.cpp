@@ -73,31 +73,37 @@ Result<EventField> EventField::parse(std::string_view name) {
   return field;
 }
 
-void EventField::values(const Event& event, std::vector<std::string>& out) const {
-  const std::size_t before = out.size();
+std::string_view EventField::value(const Event& event) const {
   switch (kind_) {
     case Kind::kMember:
-      out.emplace_back(event.*member_);
-      break;
+      return event.*member_;
     case Kind::kIdentity:
-      out.emplace_back(event.user_identity.*identity_member_);
-      break;
+      return event.user_identity.*identity_member_;
     case Kind::kUsername:
-      out.emplace_back(event.username());
-      break;
+      return event.username();
     case Kind::kAccount:
-      out.emplace_back(event.recipient_account_id.empty() ? event.user_identity.account_id
-                                                          : event.recipient_account_id);
-      break;
+      return event.recipient_account_id.empty() ? event.user_identity.account_id
+                                                : event.recipient_account_id;
     case Kind::kResourceName:
     case Kind::kResourceType:
-      for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
-        out.emplace_back(kind_ == Kind::kResourceName ? resource_name : type);
-      });
-      break;
     case Kind::kPath:
-      for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
       break;
+  }
+  return {};
+}
+
+void EventField::values(const Event& event, std::vector<std::string>& out) const {
+  if (single_valued()) {
+    out.emplace_back(value(event));
+    return;
+  }
+  const std::size_t before = out.size();
+  if (kind_ == Kind::kPath) {
+    for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
+  } else {
+    for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
+      out.emplace_back(kind_ == Kind::kResourceName ? resource_name : type);
+    });
   }
   if (out.size() == before) out.emplace_back();
 }

@@ -32,9 +32,10 @@ bool is_object_line(std::string_view line) {
   return line.size() >= 2 && line.front() == '{' && line.back() == '}';
 }
 
-/// One record (or lookup Event) per line: two or more lines, of which the first or the second
-/// holds a whole object (the second, so that a bad first line does not hide the rest). A
-/// pretty-printed document has neither: its first line opens, its second holds a key.
+/// One record (or lookup Event) per line: two or more lines, the first holding a whole object,
+/// or else the second, so that a bad first line does not hide the rest. A first line that
+/// opens a wrapper (`{"Records":[` or `{"Events":[`, with one record per line after it) or
+/// ends with `{` or `[` starts a multi-line document instead.
 bool looks_line_delimited(std::string_view bytes) {
   std::string_view lines[2];
   std::size_t found = 0;
@@ -44,7 +45,12 @@ bool looks_line_delimited(std::string_view bytes) {
     if (!trim(bytes.substr(pos, end - pos)).empty()) lines[found++] = bytes.substr(pos, end - pos);
     pos = end + 1;
   }
-  return found == 2 && (is_object_line(lines[0]) || is_object_line(lines[1]));
+  if (found < 2) return false;
+  if (is_object_line(lines[0])) return true;
+  const std::string_view first = trim(lines[0]);
+  const bool opens_document = first.back() == '{' || first.back() == '[' ||
+                              first.starts_with(R"({"Records")") || first.starts_with(R"({"Events")");
+  return !opens_document && is_object_line(lines[1]);
 }
 
 /// The length of the JSON object or array at the start of `text`, found by counting brackets

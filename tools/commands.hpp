@@ -16,11 +16,13 @@ using RunFn = std::function<int()>;
 using AddCommandFn = void (*)(CLI::App& app, RunFn& run);
 
 void add_filter_command(CLI::App& app, RunFn& run);
+void add_stats_command(CLI::App& app, RunFn& run);
 void add_validate_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
     add_filter_command,
+    add_stats_command,
     add_validate_command,
 };
 

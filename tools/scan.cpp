@@ -96,6 +96,7 @@ Result<Scan> Scan::prepare(const InputOptions& options, Reporter& reporter) {
   scan.reporter_ = &reporter;
   scan.inputs_ = expand_inputs(options.paths);
   for (const Error& error : scan.inputs_.errors) reporter.error(error);
+  scan.failed_inputs_ = scan.inputs_.errors.size();
   return scan;
 }
 
@@ -114,6 +115,7 @@ void Scan::run(const ScanWorkFn& work, const ScanDeliverFn& deliver) {
         const InputFile& input = inputs_.files[item];
         ReadReport& report = reports[slot];
         for (const Error& error : report.errors) reporter_->error(error);
+        if (!report.ok() || (input.named && !report.not_events.empty())) ++failed_inputs_;
         if (!report.not_events.empty()) {
           if (input.named) {
             reporter_->error(make_error(input.path, "holds no CloudTrail events: it is " + report.not_events));

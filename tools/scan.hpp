@@ -45,6 +45,11 @@ class Scan {
 
   std::size_t slot_count() const { return slot_count_; }
   const std::vector<InputFile>& inputs() const { return inputs_.files; }
+  /// Files found plus the paths that could not be used (missing, unreadable folders).
+  std::size_t input_count() const { return inputs_.files.size() + inputs_.errors.size(); }
+  /// Inputs that could not be read in full so far: unusable paths, files with read errors,
+  /// named files that hold no events. Complete once run() returns.
+  std::size_t failed_inputs() const { return failed_inputs_; }
 
   /// Reads every input in parallel and delivers them in order. Read errors are reported with
   /// their path and position; inputs without events are noted (walked) or errors (named).
@@ -55,6 +60,7 @@ class Scan {
   ReadLimits limits_;
   unsigned threads_ = 1;
   std::size_t slot_count_ = 1;
+  std::size_t failed_inputs_ = 0;
   bool quiet_ = false;
   Reporter* reporter_ = nullptr;
 };

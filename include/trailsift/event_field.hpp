@@ -24,6 +24,16 @@ class EventField {
   /// The name as given.
   const std::string& name() const { return name_; }
 
+  /// True when the field has exactly one value per event: every field but `resource-name`,
+  /// `resource-type` and dotted paths.
+  bool single_valued() const {
+    return kind_ != Kind::kResourceName && kind_ != Kind::kResourceType && kind_ != Kind::kPath;
+  }
+
+  /// The value of a single_valued() field, empty when the event has none; a view into `event`,
+  /// so it lives as long as the event's views do. Empty for the other fields.
+  std::string_view value(const Event& event) const;
+
   /// Appends the field's values in `event` to `out`: one for most fields, one per resource
   /// for `resource-name` and `resource-type`, one per element for a path through arrays, and
   /// a single empty value when the event has none, so that no event is ever dropped.

@@ -59,3 +59,28 @@ TEST_CASE("Field lists and unknown names", "[event_field]") {
     CHECK(result.error().message.starts_with("unknown field '"));
   }
 }
+
+TEST_CASE("Single-valued fields give a view without copying", "[event_field]") {
+  trailsift::EventReader reader;
+  auto report = reader.read_bytes("x", kRecord, [&](const Event& event) {
+    for (std::string_view name : {"event-name", "username", "account", "access-key-id",
+                                  "principal-arn", "user-agent", "region", "error-code"}) {
+      INFO(name);
+      auto field = EventField::parse(name);
+      REQUIRE(field);
+      CHECK(field->single_valued());
+      std::vector<std::string> values;
+      field->values(event, values);
+      CHECK(values == Values{std::string(field->value(event))});
+    }
+    for (std::string_view name : {"resource-name", "resource-type", "userIdentity.type"}) {
+      INFO(name);
+      auto field = EventField::parse(name);
+      REQUIRE(field);
+      CHECK_FALSE(field->single_valued());
+      CHECK(field->value(event).empty());
+    }
+    return trailsift::Visit::kContinue;
+  });
+  REQUIRE(report.ok());
+}

@@ -56,13 +56,22 @@ TEST_CASE("Every input shape gives the same records", "[event_reader]") {
   const std::string ndjson = std::string(kRecordA) + "\r\n\n" + std::string(kRecordB) + "\n";
   const std::string pretty = "{\n  \"Records\": [\n    " + std::string(kRecordA) + ",\n    " +
                              std::string(kRecordB) + "\n  ]\n}\n";
-  for (const std::string& input : {log_file, bare_array, ndjson, pretty, gzip(log_file), gzip(ndjson)}) {
+  const std::string record_per_line = "{\"Records\":[\n" + std::string(kRecordA) + ",\n" +
+                                     std::string(kRecordB) + "\n]}\n";
+  for (const std::string& input : {log_file, bare_array, ndjson, pretty, record_per_line,
+                                   gzip(log_file), gzip(ndjson)}) {
     const auto got = read_all(input);
     INFO(input.substr(0, 40));
     CHECK(got.report.ok());
     CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
     CHECK(got.json == std::vector<std::string>{std::string(kRecordA), std::string(kRecordB)});
   }
+}
+
+TEST_CASE("One record on a line of its own inside Records is not NDJSON", "[event_reader]") {
+  const auto got = read_all("{\"Records\":[\n" + std::string(kRecordA) + "\n]}\n");
+  CHECK(got.report.ok());
+  CHECK(got.names == std::vector<std::string>{"DeleteBucket"});
 }
 
 TEST_CASE("NDJSON errors name the line; and the other lines still count", "[event_reader]") {

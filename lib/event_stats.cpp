@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: MIT
+// Counting and rendering for `trailsift stats`. A group's key is one string, so that counting an
+// event costs one hash lookup per combination of values: the value itself for one field, else
+// each value preceded by its 4-byte length. Keys are decoded only for the groups printed.
+#include "trailsift/event_stats.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "trailsift/event_format.hpp"
+
+namespace trailsift {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+/// Bucket of the events without a time: after every real one.
+constexpr UnixSeconds kNoTime = std::numeric_limits<UnixSeconds>::max();
+
+struct KeyHash {
+  using is_transparent = void;  // find() by string_view, without a copy per event
+  std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+
+struct Group {
+  Counts counts;
+  std::map<UnixSeconds, Counts> buckets;  // with an interval only
+};
+
+using Tally = std::unordered_map<std::string, Group, KeyHash, std::equal_to<>>;
+using Entry = Tally::value_type;
+
+Group& group_for(Tally& tally, std::string_view key) {
+  auto it = tally.find(key);
+  if (it == tally.end()) it = tally.emplace(std::string(key), Group{}).first;
+  return it->second;
+}
+
+void append_key_part(std::string& key, std::string_view value) {
+  const auto length = static_cast<std::uint32_t>(value.size());
+  char bytes[sizeof length];
+  std::memcpy(bytes, &length, sizeof length);
+  key.append(bytes, sizeof length).append(value);
+}
+
+/// Takes the next value off a key of several fields.
+std::string_view next_key_part(std::string_view& key) {
+  std::uint32_t length = 0;
+  std::memcpy(&length, key.data(), sizeof length);
+  const std::string_view part = key.substr(sizeof length, length);
+  key.remove_prefix(sizeof length + length);
+  return part;
+}
+
+/// Tuple order of the values, field by field.
+bool key_less(std::string_view a, std::string_view b, std::size_t fields) {
+  if (fields == 1) return a < b;
+  while (!a.empty() && !b.empty()) {
+    const std::string_view part_a = next_key_part(a);
+    const std::string_view part_b = next_key_part(b);
+    if (part_a != part_b) return part_a < part_b;
+  }
+  return false;
+}
+
+/// The first `top` entries (0: all) by count descending, then key.
+std::vector<const Entry*> sorted_entries(const Tally& tally, std::size_t fields, std::size_t top) {
+  std::vector<const Entry*> entries;
+  entries.reserve(tally.size());
+  for (const Entry& entry : tally) entries.push_back(&entry);
+  const std::size_t shown = top == 0 ? entries.size() : std::min(top, entries.size());
+  std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(shown),
+                    entries.end(), [fields](const Entry* a, const Entry* b) {
+                      if (a->second.counts.count != b->second.counts.count) {
+                        return a->second.counts.count > b->second.counts.count;
+                      }
+                      return key_less(a->first, b->first, fields);
+                    });
+  entries.resize(shown);
+  return entries;
+}
+
+StatsGroup make_group(const Entry& entry, std::size_t fields) {
+  StatsGroup group;
+  if (fields == 1) {
+    group.key.emplace_back(entry.first);
+  } else {
+    for (std::string_view key = entry.first; !key.empty();) {
+      group.key.emplace_back(next_key_part(key));
+    }
+  }
+  group.counts = entry.second.counts;
+  for (const auto& [start, counts] : entry.second.buckets) {
+    group.buckets.push_back({start == kNoTime ? std::nullopt : std::optional(start), counts});
+  }
+  return group;
+}
+
+}  // namespace
+
+Result<std::int64_t> parse_interval(std::string_view text) {
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t unit_seconds = 0;
+  if (unit == "m") unit_seconds = 60;
+  if (unit == "h") unit_seconds = 3600;
+  if (unit == "d") unit_seconds = kDay;
+  // The upper bound only keeps the arithmetic far from overflow.
+  if (error != std::errc() || end == text.data() || unit_seconds == 0 || number < 1 ||
+      number > 1'000'000) {
+    return make_error("", fmt::format("invalid interval '{}': expected a number and m, h or d, "
+                                      "e.g. 5m, 1h or 1d",
+                                      text));
+  }
+  return number * unit_seconds;
+}
+
+std::string format_interval(std::int64_t seconds) {
+  if (seconds % kDay == 0) return fmt::format("{}d", seconds / kDay);
+  if (seconds % 3600 == 0) return fmt::format("{}h", seconds / 3600);
+  if (seconds % 60 == 0) return fmt::format("{}m", seconds / 60);
+  return fmt::format("{}s", seconds);
+}
+
+UnixSeconds bucket_start(UnixSeconds time, std::int64_t interval) {
+  return time - ((time % interval) + interval) % interval;  // floor, also before 1970
+}
+
+const std::vector<std::string_view>& overview_field_names() {
+  static const std::vector<std::string_view> kNames = {
+      "account",       "region",    "event-name", "event-source", "username",
+      "principal-arn", "source-ip", "user-agent", "error-code",   "access-key-id"};
+  return kNames;
+}
+
+void Counts::add(std::optional<UnixSeconds> time) {
+  ++count;
+  if (!time) return;
+  if (!first || *time < *first) first = time;
+  if (!last || *time > *last) last = time;
+}
+
+void Counts::merge(const Counts& other) {
+  count += other.count;
+  if (other.first && (!first || *other.first < *first)) first = other.first;
+  if (other.last && (!last || *other.last > *last)) last = other.last;
+}
+
+struct EventStats::Impl {
+  StatsSpec spec;
+  std::vector<EventField> fields;  // spec.by, or the overview's fields
+  std::vector<Tally> tallies;      // by: one, of combined keys; overview: one per field
+  std::size_t error_code_list = std::numeric_limits<std::size_t>::max();
+  std::map<UnixSeconds, std::uint64_t> timeline;
+  StatsTotals totals;
+
+  // Reused from event to event.
+  std::vector<std::vector<std::string_view>> values;
+  std::vector<std::vector<std::string>> owned;
+  std::vector<std::size_t> position;
+  std::string key;
+  // Neighbouring events mostly share a bucket: skip the timeline lookup for them.
+  UnixSeconds last_bucket = kNoTime;
+  std::uint64_t* last_bucket_count = nullptr;
+
+  void add_overview(const Event& event, std::optional<UnixSeconds> time);
+  void add_groups(const Event& event, std::optional<UnixSeconds> time);
+};
+
+EventStats::EventStats(StatsSpec spec) : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.spec = std::move(spec);
+  if (s.spec.by.empty()) {
+    for (std::string_view name : overview_field_names()) {
+      if (name == "error-code") s.error_code_list = s.fields.size();
+      s.fields.push_back(*EventField::parse(name));
+    }
+    s.tallies.resize(s.fields.size());
+  } else {
+    s.fields = s.spec.by;
+    s.tallies.resize(1);
+  }
+  s.values.resize(s.fields.size());
+  s.owned.resize(s.fields.size());
+}
+
+EventStats::~EventStats() = default;
+EventStats::EventStats(EventStats&&) noexcept = default;
+EventStats& EventStats::operator=(EventStats&&) noexcept = default;
+
+const StatsSpec& EventStats::spec() const { return impl_->spec; }
+const StatsTotals& EventStats::totals() const { return impl_->totals; }
+
+void EventStats::add(const Event& event) {
+  Impl& s = *impl_;
+  const std::optional<UnixSeconds> time = parse_iso8601(event.event_time);
+  StatsTotals& totals = s.totals;
+  totals.events.add(time);
+  if (!time) ++totals.without_time;
+  if (event.read_only == "true") {
+    ++totals.read_only;
+  } else if (event.read_only == "false") {
+    ++totals.write;
+  } else {
+    ++totals.read_only_unknown;
+  }
+  if (!event.error_code.empty()) ++totals.errors;
+  if (s.spec.by.empty()) {
+    s.add_overview(event, time);
+  } else {
+    s.add_groups(event, time);
+  }
+}
+
+void EventStats::Impl::add_overview(const Event& event, std::optional<UnixSeconds> time) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view value = fields[i].value(event);
+    if (i == error_code_list && value.empty()) continue;  // the list is of the errors
+    group_for(tallies[i], value).counts.add(time);
+  }
+  if (!time || spec.interval <= 0) return;
+  const UnixSeconds bucket = bucket_start(*time, spec.interval);
+  if (bucket != last_bucket) {
+    last_bucket_count = &timeline[bucket];
+    last_bucket = bucket;
+  }
+  ++*last_bucket_count;
+}
+
+void EventStats::Impl::add_groups(const Event& event, std::optional<UnixSeconds> time) {
+  const std::size_t count = fields.size();
+  for (std::size_t f = 0; f < count; ++f) {
+    std::vector<std::string_view>& views = values[f];
+    views.clear();
+    if (fields[f].single_valued()) {
+      views.push_back(fields[f].value(event));
+      continue;
+    }
+    owned[f].clear();
+    fields[f].values(event, owned[f]);
+    views.assign(owned[f].begin(), owned[f].end());
+    std::sort(views.begin(), views.end());
+    views.erase(std::unique(views.begin(), views.end()), views.end());
+  }
+  // Every combination of the fields' values, counted once.
+  position.assign(count, 0);
+  while (true) {
+    std::string_view group_key = values[0][position[0]];
+    if (count > 1) {
+      key.clear();
+      for (std::size_t f = 0; f < count; ++f) append_key_part(key, values[f][position[f]]);
+      group_key = key;
+    }
+    Group& group = group_for(tallies[0], group_key);
+    group.counts.add(time);
+    if (spec.interval > 0) {
+      group.buckets[time ? bucket_start(*time, spec.interval) : kNoTime].add(time);
+    }
+    std::size_t f = count;
+    while (f > 0 && ++position[f - 1] == values[f - 1].size()) position[--f] = 0;
+    if (f == 0) return;
+  }
+}
+
+void EventStats::merge(EventStats&& other) {
+  Impl& s = *impl_;
+  Impl& o = *other.impl_;
+  s.totals.events.merge(o.totals.events);
+  s.totals.without_time += o.totals.without_time;
+  s.totals.read_only += o.totals.read_only;
+  s.totals.write += o.totals.write;
+  s.totals.read_only_unknown += o.totals.read_only_unknown;
+  s.totals.errors += o.totals.errors;
+  for (std::size_t i = 0; i < s.tallies.size(); ++i) {
+    // Groups this one lacks move over whole (no copy: one group per event stays one group in
+    // memory); only those both have are added up.
+    s.tallies[i].merge(o.tallies[i]);
+    for (const auto& [key, group] : o.tallies[i]) {
+      Group& mine = s.tallies[i].find(key)->second;
+      mine.counts.merge(group.counts);
+      for (const auto& [start, counts] : group.buckets) mine.buckets[start].merge(counts);
+    }
+    o.tallies[i].clear();
+  }
+  for (const auto& [start, count] : o.timeline) s.timeline[start] += count;
+  o.timeline.clear();
+  o.last_bucket = kNoTime;
+  o.totals = {};
+}
+
+std::size_t EventStats::group_count() const {
+  return impl_->spec.by.empty() ? 0 : impl_->tallies[0].size();
+}
+
+void EventStats::for_each_group(std::size_t top,
+                                const std::function<void(const StatsGroup&)>& visit) const {
+  if (impl_->spec.by.empty()) return;
+  const std::size_t fields = impl_->fields.size();
+  for (const Entry* entry : sorted_entries(impl_->tallies[0], fields, top)) {
+    visit(make_group(*entry, fields));
+  }
+}
+
+std::vector<StatsGroup> EventStats::groups(std::size_t top) const {
+  std::vector<StatsGroup> groups;
+  for_each_group(top, [&](const StatsGroup& group) { groups.push_back(group); });
+  return groups;
+}
+
+std::vector<StatsTopList> EventStats::top_lists(std::size_t top) const {
+  std::vector<StatsTopList> lists;
+  if (!impl_->spec.by.empty()) return lists;
+  for (std::size_t i = 0; i < impl_->tallies.size(); ++i) {
+    const Tally& tally = impl_->tallies[i];
+    StatsTopList& list = lists.emplace_back();
+    list.field = overview_field_names()[i];
+    list.distinct = tally.size();
+    for (const Entry& entry : tally) list.total += entry.second.counts.count;
+    for (const Entry* entry : sorted_entries(tally, 1, top)) {
+      list.top.push_back(make_group(*entry, 1));
+    }
+  }
+  return lists;
+}
+
+std::vector<std::pair<UnixSeconds, std::uint64_t>> EventStats::timeline() const {
+  return {impl_->timeline.begin(), impl_->timeline.end()};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+void append_json_time(std::string& out, std::optional<UnixSeconds> time) {
+  if (time) {
+    append_json_string(out, format_iso8601(*time));
+  } else {
+    out += "null";
+  }
+}
+
+/// `"count":N,"first_seen":T,"last_seen":T`
+void append_json_counts(std::string& out, const Counts& counts) {
+  fmt::format_to(std::back_inserter(out), "\"count\":{},\"first_seen\":", counts.count);
+  append_json_time(out, counts.first);
+  out += ",\"last_seen\":";
+  append_json_time(out, counts.last);
+}
+
+std::string fraction(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? "null"
+                    : fmt::format("{:.4f}", static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? ""
+                    : fmt::format("{:.1f}%",
+                                  100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string table_time(std::optional<UnixSeconds> time) {
+  return time ? format_iso8601(*time) : "-";
+}
+
+/// Empty values must stay visible in a table.
+std::string table_value(std::string_view value) {
+  return value.empty() ? "(none)" : std::string(value);
+}
+
+/// A column title: the field name in capitals, `-` as a space (`event-name` is `EVENT NAME`).
+std::string column_title(std::string_view field) {
+  std::string title(field);
+  for (char& c : title) {
+    if (c == '-') c = ' ';
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return title;
+}
+
+/// The head of every JSON form: selection, interval, top, and the totals both forms share
+/// (the totals object is left open).
+void append_json_head(std::string& out, const EventStats& stats, const StatsContext& context) {
+  const StatsSpec& spec = stats.spec();
+  out += "{\"selection\":";
+  out += context.selection_json;
+  if (!spec.by.empty()) {
+    out += ",\"by\":[";
+    for (std::size_t i = 0; i < spec.by.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, spec.by[i].name());
+    }
+    out += ']';
+  }
+  out += ",\"interval\":";
+  if (spec.interval > 0) {
+    append_json_string(out, format_interval(spec.interval));
+  } else {
+    out += "null";
+  }
+  out += context.top > 0 ? fmt::format(",\"top\":{}", context.top) : ",\"top\":null";
+  const StatsTotals& totals = stats.totals();
+  fmt::format_to(std::back_inserter(out),
+                 ",\n\"totals\":{{\"events\":{},\"files\":{},\"files_failed\":{},\"first_event\":",
+                 totals.events.count, context.files, context.files_failed);
+  append_json_time(out, totals.events.first);
+  out += ",\"last_event\":";
+  append_json_time(out, totals.events.last);
+  fmt::format_to(std::back_inserter(out), ",\"events_without_time\":{}", totals.without_time);
+}
+
+void append_overview_json(std::string& out, const EventStats& stats, const StatsContext& context) {
+  const StatsTotals& totals = stats.totals();
+  const std::uint64_t events = totals.events.count;
+  fmt::format_to(std::back_inserter(out),
+                 ",\"read_only\":{},\"write\":{},\"read_only_unknown\":{},\"errors\":{},"
+                 "\"error_rate\":{}}},\n\"top_values\":{{",
+                 totals.read_only, totals.write, totals.read_only_unknown, totals.errors,
+                 fraction(totals.errors, events));
+  bool first_list = true;
+  for (const StatsTopList& list : stats.top_lists(context.top)) {
+    out += first_list ? "\n" : ",\n";
+    first_list = false;
+    std::uint64_t shown = 0;
+    for (const StatsGroup& value : list.top) shown += value.counts.count;
+    append_json_string(out, list.field);
+    fmt::format_to(std::back_inserter(out), ":{{\"distinct\":{},\"others\":{},\"values\":[",
+                   list.distinct, list.total - shown);
+    for (std::size_t i = 0; i < list.top.size(); ++i) {
+      const StatsGroup& value = list.top[i];
+      out += i > 0 ? ",{\"value\":" : "{\"value\":";
+      append_json_string(out, value.key[0]);
+      out += ',';
+      append_json_counts(out, value.counts);
+      out += ",\"share\":" + fraction(value.counts.count, events) + '}';
+    }
+    out += "]}";
+  }
+  out += "},\n\"timeline\":[";
+  bool first_bucket = true;
+  for (const auto& [start, count] : stats.timeline()) {
+    out += first_bucket ? "\n{\"start\":" : ",\n{\"start\":";
+    first_bucket = false;
+    append_json_string(out, format_iso8601(start));
+    fmt::format_to(std::back_inserter(out), ",\"count\":{}}}", count);
+  }
+  out += first_bucket ? "]}\n" : "\n]}\n";
+}
+
+void append_groups_json(std::string& out, const EventStats& stats, const StatsContext& context) {
+  const std::vector<EventField>& by = stats.spec().by;
+  fmt::format_to(std::back_inserter(out), ",\"groups\":{}}},\n\"groups\":[", stats.group_count());
+  bool first_group = true;
+  stats.for_each_group(context.top, [&](const StatsGroup& group) {
+    out += first_group ? "\n{\"key\":{" : ",\n{\"key\":{";
+    first_group = false;
+    for (std::size_t f = 0; f < by.size(); ++f) {
+      if (f > 0) out += ',';
+      append_json_string(out, by[f].name());
+      out += ':';
+      append_json_string(out, group.key[f]);
+    }
+    out += "},";
+    append_json_counts(out, group.counts);
+    if (stats.spec().interval > 0) {
+      out += ",\"buckets\":[";
+      for (std::size_t b = 0; b < group.buckets.size(); ++b) {
+        out += b > 0 ? ",{\"start\":" : "{\"start\":";
+        append_json_time(out, group.buckets[b].start);
+        out += ',';
+        append_json_counts(out, group.buckets[b].counts);
+        out += '}';
+      }
+      out += ']';
+    }
+    out += '}';
+  });
+  out += first_group ? "]}\n" : "\n]}\n";
+}
+
+/// Calls `visit` with the header, then one row per group (or per group and bucket with an
+/// interval), for the table and CSV forms; rows are made one at a time.
+void for_each_group_row(const EventStats& stats, const StatsContext& context, bool for_table,
+                        const std::function<void(std::vector<std::string>&&)>& visit) {
+  const bool buckets = stats.spec().interval > 0;
+  auto time_cell = [for_table](std::optional<UnixSeconds> time) {
+    return for_table ? table_time(time) : time ? format_iso8601(*time) : std::string();
+  };
+  std::vector<std::string> header;
+  for (const EventField& field : stats.spec().by) {
+    header.push_back(for_table ? column_title(field.name()) : field.name());
+  }
+  constexpr std::string_view kCsvTitles[] = {"bucket_start", "count", "first_seen", "last_seen"};
+  constexpr std::string_view kTableTitles[] = {"BUCKET START", "COUNT", "FIRST SEEN", "LAST SEEN"};
+  for (std::size_t i = buckets ? 0 : 1; i < std::size(kCsvTitles); ++i) {
+    header.emplace_back(for_table ? kTableTitles[i] : kCsvTitles[i]);
+  }
+  visit(std::move(header));
+  auto row = [&](const StatsGroup& group, const StatsBucket* bucket) {
+    std::vector<std::string> cells;
+    for (const std::string& value : group.key) {
+      cells.push_back(for_table ? table_value(value) : value);
+    }
+    const Counts& counts = bucket ? bucket->counts : group.counts;
+    if (bucket) cells.push_back(time_cell(bucket->start));
+    cells.push_back(fmt::format("{}", counts.count));
+    cells.push_back(time_cell(counts.first));
+    cells.push_back(time_cell(counts.last));
+    visit(std::move(cells));
+  };
+  stats.for_each_group(context.top, [&](const StatsGroup& group) {
+    if (!buckets) row(group, nullptr);
+    for (const StatsBucket& bucket : group.buckets) row(group, &bucket);
+  });
+}
+
+std::string overview_table(const EventStats& stats, const StatsContext& context) {
+  const StatsTotals& totals = stats.totals();
+  const std::uint64_t events = totals.events.count;
+  auto number = [](std::uint64_t n) { return fmt::format("{}", n); };
+  auto part = [events](std::uint64_t n) {
+    return events == 0 ? fmt::format("{}", n) : fmt::format("{} ({})", n, percent(n, events));
+  };
+  std::string out = format_table({
+      {"events", number(events)},
+      {"files", fmt::format("{} ({} failed)", context.files, context.files_failed)},
+      {"first event", table_time(totals.events.first)},
+      {"last event", table_time(totals.events.last)},
+      {"without time", part(totals.without_time)},
+      {"read-only", part(totals.read_only)},
+      {"write", part(totals.write)},
+      {"read-only unknown", part(totals.read_only_unknown)},
+      {"errors", part(totals.errors)},
+  });
+  if (context.chart && stats.spec().interval > 0) {
+    const std::string chart = format_timeline_chart(stats.timeline(), stats.spec().interval);
+    if (!chart.empty()) out += '\n' + chart;
+  }
+  for (const StatsTopList& list : stats.top_lists(context.top)) {
+    if (list.top.empty()) continue;
+    std::vector<std::vector<std::string>> rows = {{column_title(list.field), "COUNT", "SHARE"}};
+    std::uint64_t shown = 0;
+    for (const StatsGroup& value : list.top) {
+      rows.push_back({table_value(value.key[0]), number(value.counts.count),
+                      percent(value.counts.count, events)});
+      shown += value.counts.count;
+    }
+    if (list.distinct > list.top.size()) {
+      rows.push_back({fmt::format("({} more)", list.distinct - list.top.size()),
+                      number(list.total - shown), percent(list.total - shown, events)});
+    }
+    out += '\n' + format_table(std::move(rows));
+  }
+  return out;
+}
+
+}  // namespace
+
+void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range) {
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    out += first ? "" : ",";
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+  };
+  auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    key(name);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out += i > 0 ? "," : "[";
+      append_json_string(out, values[i]);
+    }
+    out += ']';
+  };
+  auto time = [&](std::string_view name, std::optional<UnixSeconds> value) {
+    if (!value) return;
+    key(name);
+    append_json_string(out, format_iso8601(*value));
+  };
+  auto flag = [&](std::string_view name, bool value) {
+    if (!value) return;
+    key(name);
+    out += "true";
+  };
+  out += '{';
+  list("event-id", spec.event_ids);
+  list("event-name", spec.event_names);
+  list("event-source", spec.event_sources);
+  list("username", spec.usernames);
+  list("resource-name", spec.resource_names);
+  list("resource-type", spec.resource_types);
+  list("read-only", spec.read_only);
+  list("access-key-id", spec.access_key_ids);
+  list("lookup-attributes", spec.lookup_attributes);
+  time("start-time", range.start);
+  time("end-time", range.end);
+  list("region", spec.regions);
+  list("account", spec.accounts);
+  list("source-ip", spec.source_ips);
+  list("error-code", spec.error_codes);
+  flag("errors", spec.errors_only);
+  list("event-type", spec.event_types);
+  list("user-agent", spec.user_agents);
+  list("match", spec.field_matches);
+  flag("ignore-case", spec.ignore_case);
+  out += '}';
+}
+
+std::string format_stats_table(const EventStats& stats, const StatsContext& context) {
+  if (stats.spec().by.empty()) return overview_table(stats, context);
+  // Aligning the columns needs every row: the table is the one form held whole.
+  std::vector<std::vector<std::string>> rows;
+  for_each_group_row(stats, context, true,
+                     [&](std::vector<std::string>&& row) { rows.push_back(std::move(row)); });
+  std::string out = format_table(std::move(rows));
+  const std::size_t groups = stats.group_count();
+  const std::string shown = context.top > 0 && context.top < groups
+                                ? fmt::format(", the first {} shown", context.top)
+                                : "";
+  auto counted = [](std::uint64_t n, std::string_view noun) {
+    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+  };
+  fmt::format_to(std::back_inserter(out), "\n{} in {}{}; {}, {} failed\n",
+                 counted(stats.totals().events.count, "event"), counted(groups, "group"), shown,
+                 counted(context.files, "file"), context.files_failed);
+  return out;
+}
+
+std::string format_stats_json(const EventStats& stats, const StatsContext& context) {
+  std::string out;
+  append_json_head(out, stats, context);
+  if (stats.spec().by.empty()) {
+    append_overview_json(out, stats, context);
+  } else {
+    append_groups_json(out, stats, context);
+  }
+  return out;
+}
+
+std::string format_stats_csv(const EventStats& stats, const StatsContext& context) {
+  std::string out;
+  if (stats.spec().by.empty()) return out;
+  for_each_group_row(stats, context, false, [&](std::vector<std::string>&& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out += ',';
+      append_csv_field(out, row[i]);
+    }
+    out += '\n';
+  });
+  return out;
+}
+
+std::string format_timeline_chart(
+    const std::vector<std::pair<UnixSeconds, std::uint64_t>>& timeline, std::int64_t interval) {
+  if (timeline.empty() || interval <= 0) return {};
+  constexpr std::int64_t kMaxCells = 1000;  // about 40 lines
+  constexpr std::string_view kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  const UnixSeconds first = timeline.front().first;
+  const UnixSeconds last = timeline.back().first;
+  // Too many buckets for a small chart: one character stands for several, a round time (an
+  // hour, a day, a week...) when one is a multiple of the interval and not much longer.
+  const std::int64_t buckets = (last - first) / interval + 1;
+  std::int64_t cell = interval * ((buckets + kMaxCells - 1) / kMaxCells);
+  for (const std::int64_t round : {3600, 7200, 10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400,
+                                   14 * 86400, 28 * 86400, 91 * 86400, 364 * 86400}) {
+    if (cell > interval && round >= cell && round <= 4 * cell && round % interval == 0) {
+      cell = round;
+      break;
+    }
+  }
+  // Lines of 12 to 96 characters that start at a round time of day (a day of hours, six hours
+  // of 5 minutes), so that a column is a time of day; else 60 characters from the first.
+  std::int64_t line_span = 60 * cell;
+  UnixSeconds origin = bucket_start(first, cell);
+  for (const std::int64_t span :
+       {kDay, kDay / 2, kDay / 4, kDay / 6, kDay / 8, kDay / 12, kDay / 24}) {
+    if (span % cell == 0 && span / cell >= 12 && span / cell <= 96) {
+      line_span = span;
+      origin = bucket_start(first, span);
+      break;
+    }
+  }
+  const auto per_line = static_cast<std::size_t>(line_span / cell);
+  std::vector<std::uint64_t> cells(static_cast<std::size_t>((last - origin) / cell + 1));
+  for (const auto& [start, count] : timeline) {
+    cells[static_cast<std::size_t>((start - origin) / cell)] += count;
+  }
+  const std::uint64_t peak = *std::max_element(cells.begin(), cells.end());
+
+  std::string out = fmt::format("EVENTS PER {}  (█ = {})\n", format_interval(cell), peak);
+  for (std::size_t line_start = 0; line_start < cells.size(); line_start += per_line) {
+    out += format_iso8601(origin + static_cast<std::int64_t>(line_start / per_line) * line_span);
+    out += "  ";
+    std::uint64_t total = 0;
+    for (std::size_t i = line_start; i < line_start + per_line; ++i) {
+      const std::uint64_t count = i < cells.size() ? cells[i] : 0;
+      total += count;
+      out += count == 0 ? " " : kBlocks[(count * 8 + peak - 1) / peak - 1];
+    }
+    fmt::format_to(std::back_inserter(out), "  {}\n", total);
+  }
+  return out;
+}
+
+}  // namespace trailsift

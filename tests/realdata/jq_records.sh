@@ -1,0 +1,65 @@
+# Sourced by the real-data checks (counts_match_jq.sh, stats_match_jq.sh). Reads every record of
+# the corpus with jq alone, never with trailsift, following the rules written in the issues:
+#   - a directory walk reads .json, .jsonl, .ndjson and their .gz forms, and skips
+#     CloudTrail-Digest/ folders and *_CloudTrail-Digest_* files;
+#   - a record is a JSON object with userIdentity or at least one of the top-level record fields
+#     (eventVersion, eventTime, eventSource, eventName, awsRegion, sourceIPAddress, ...): the bare
+#     userIdentity example in awsdocs_examples.json is one, a digest or a key list is not;
+#   - user name: "root" for Root; the last "/" part of the ARN for AssumedRole and FederatedUser
+#     (else what follows ":" in principalId); otherwise userIdentity.userName; for lookup-events
+#     input the Event's own Username;
+#   - readOnly may be a boolean or the string "true"/"false";
+#   - the time range is inclusive at both ends, and a bare end date means the whole day.
+
+# write_records REALDATA_DIR OUT: every record, one compact JSON object per line, in the order
+# trailsift reads them. A lookup Event becomes its inner record, with the Event's Username kept
+# beside it as __lookup_username.
+write_records() {
+  local realdata=$1 out=$2
+  find "$realdata" -type f \
+      \( -name '*.json' -o -name '*.jsonl' -o -name '*.ndjson' \
+         -o -name '*.json.gz' -o -name '*.jsonl.gz' -o -name '*.ndjson.gz' \) \
+      ! -path '*/CloudTrail-Digest/*' ! -name '*_CloudTrail-Digest_*' -print0 |
+    LC_ALL=C sort -z |
+    while IFS= read -r -d '' file; do
+      if [[ $(head -c 2 -- "$file" | od -An -tx1 | tr -d ' \n') == 1f8b ]]; then
+        zcat -- "$file"
+      else
+        cat -- "$file"
+      fi | jq -c '
+        (if type == "array" then .[]
+         elif type == "object" and (.Records | type) == "array" then .Records[]
+         elif type == "object" and (.Events | type) == "array" then .Events[]
+         else . end)
+        | select(type == "object")
+        | if has("CloudTrailEvent") then
+            (.Username) as $username
+            | .CloudTrailEvent | fromjson | . + {__lookup: true, __lookup_username: $username}
+          else . end
+        | select(has("userIdentity") or any(keys[];
+            IN("eventVersion", "eventTime", "eventSource", "eventName", "awsRegion",
+               "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestID", "eventID",
+               "eventType", "readOnly", "managementEvent", "recipientAccountId", "eventCategory")))'
+    done >"$out"
+}
+
+# jq definitions shared by the questions.
+jq_defs='
+def username:
+  if .__lookup then (.__lookup_username // "")
+  else (.userIdentity // {}) as $id
+    | if $id.type == "Root" then "root"
+      elif $id.type == "AssumedRole" or $id.type == "FederatedUser" then
+        if (($id.arn // "") | contains("/")) then ($id.arn | split("/") | last)
+        elif (($id.principalId // "") | contains(":")) then ($id.principalId | sub("^[^:]*:"; ""))
+        else "" end
+      else ($id.userName // "") end
+  end;
+def read_only($value): .readOnly == $value or .readOnly == ($value | tostring);
+def seconds: if (.eventTime | type) == "string" then (.eventTime | fromdateiso8601) else null end;
+def in_range($first; $last): seconds as $t | $t != null and $t >= $first and $t <= $last;
+def has_error: .errorCode != null and .errorCode != "";
+def ipv4_parts:
+  if type == "string" and test("^(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}$")
+  then (split(".") | map(tonumber) | if all(. <= 255) then . else null end) else null end;
+'
