@@ -14,9 +14,11 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter", "stats" or "diff" to run one section (default: all)
+#   BENCH_ONLY     "filter", "stats", "diff" or "validate" to run one section (default: all)
 #   BENCH_DIFF_FILES  files of the corpus changed in the copy that diff compares with it
 #                  (default 100; three changes each, see bench/make_changed_copy.sh)
+#   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
+#                  copy of the corpus for the validate rows (TEST-ONLY key from examples/)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -31,6 +33,8 @@ read -r -a event_names <<< "${BENCH_EVENTS:-DeleteBucket GetObject}"
 runs="${BENCH_RUNS:-3}"
 only="${BENCH_ONLY:-}"
 diff_files="${BENCH_DIFF_FILES:-100}"
+signer="${BENCH_SIGNER:-$(dirname "$generator")/trailsift-sign-mirror}"
+signing_key="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/test-signing-key.pem"
 
 corpus="$bench_dir/corpus"
 summary="$bench_dir/summary.json"
@@ -38,8 +42,8 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" == filter || "$only" == stats || "$only" == diff ]] \
-  || die "BENCH_ONLY must be filter, stats or diff"
+[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate)$ ]] \
+  || die "BENCH_ONLY must be filter, stats, diff or validate"
 # section NAME: whether BENCH_ONLY lets that section run.
 section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -78,6 +82,28 @@ else
   "$generator" --out "$corpus" "${gen_args[@]}" --summary "$summary"
   say "generated in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
   printf '%s\n' "${gen_args[*]}" > "$bench_dir/generator-args"
+fi
+
+# The signed mirror for validate: the same log files (hard links) plus hourly digests signed
+# with the example's TEST-ONLY key, its public key and every digest's signature beside it.
+signed="$bench_dir/signed"
+have_signed=0
+if ! section validate; then
+  :
+elif [[ -x "$signer" ]]; then
+  if [[ -f "$bench_dir/signed-args" && "$(cat "$bench_dir/signed-args")" == "${gen_args[*]}" && -d "$signed" ]]; then
+    say "reusing the signed mirror in $signed"
+  else
+    say "signing a copy of the corpus into $signed"
+    rm -rf "$signed" "$bench_dir/signed-args"
+    cp -al "$corpus" "$signed"
+    "$signer" --key "$signing_key" --bucket bench-bucket --public-keys "$bench_dir/public-keys.json" \
+      --signatures "$bench_dir/signatures.json" "$signed"
+    printf '%s\n' "${gen_args[*]}" > "$bench_dir/signed-args"
+  fi
+  have_signed=1
+else
+  say "no trailsift-sign-mirror at $signer: the validate rows will be skipped"
 fi
 
 json_bytes=$(jq -r .uncompressed_bytes "$summary")
@@ -280,6 +306,31 @@ if section diff; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# validate: every log file inflated and hashed, every digest verified. The floors hash the
+# same inflated bytes in one stream, parsing nothing and verifying nothing.
+# ---------------------------------------------------------------------------------------------
+if section validate; then
+  bench_case zcat-sha "$runs" "$find_sorted | xargs zcat | sha256sum > /dev/null"
+  bench_case floor-sha "$runs" "$find_sorted | xargs libdeflate-gunzip -c | sha256sum > /dev/null"
+  if ((have_trailsift && have_signed)); then
+    q_signed=$(printf '%q' "$signed")
+    validate_args="--public-keys $(printf '%q' "$bench_dir/public-keys.json") --signatures $(printf '%q' "$bench_dir/signatures.json") $q_signed"
+    bench_case validate "$runs" "$q_trailsift validate $validate_args > /dev/null"
+    bench_case validate1 "$runs" "$q_trailsift validate --threads 1 $validate_args > /dev/null"
+    # Ground truth: every digest valid, every log file of the summary valid, exit 0.
+    expected_logs=$(jq -r .files "$summary")
+    validate_summary=$(bash -c "$q_trailsift validate $validate_args" 2> "$log" | tail -3 | tr '\n' ' ') \
+      || die "validate failed on the signed mirror (see $log)"
+    [[ "$validate_summary" =~ ([0-9]+)/([0-9]+)\ digest\ files\ valid\ ([0-9]+)/([0-9]+)\ log\ files\ valid\ $ ]] \
+      || die "validate's summary is not all valid: $validate_summary"
+    [[ "${BASH_REMATCH[1]}" == "${BASH_REMATCH[2]}" && "${BASH_REMATCH[3]}" == "$expected_logs" &&
+       "${BASH_REMATCH[4]}" == "$expected_logs" ]] \
+      || die "validate counted $validate_summary; the summary has $expected_logs log files"
+    digest_count=${BASH_REMATCH[2]}
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -360,6 +411,20 @@ EOF
   cpu_row "trailsift diff, 1 thread" "trailsift diff --threads 1 DIR COPY > /dev/null" diff1 filter-both1
   cpu_row "trailsift filter --count, both sides, all cores" "trailsift filter --count DIR COPY" filter-both filter-both
   cpu_row "trailsift diff, all cores" "trailsift diff DIR COPY > /dev/null" diff filter-both
+fi
+
+if section validate; then
+  cat << EOF
+
+### validate: every log file inflated and hashed, ${digest_count:-no} digest files verified
+
+| tool | command | wall (s) | MB/s | x trailsift | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  row "trailsift validate, all cores" "trailsift validate --public-keys K --signatures S DIR > /dev/null" validate validate
+  row "trailsift validate, 1 thread" "trailsift validate --threads 1 --public-keys K --signatures S DIR > /dev/null" validate1 validate
+  row "zcat + sha256sum" "find DIR -name '*.json.gz' | sort | xargs zcat | sha256sum" zcat-sha validate
+  row "libdeflate-gunzip + sha256sum (floor)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c | sha256sum" floor-sha validate
 fi
 
 agreed="the summary and jq"

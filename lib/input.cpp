@@ -117,8 +117,9 @@ Error after_member_error(std::size_t offset) {
 
 
 /// Streaming zlib: the fallback inflater, and the one that explains a failure precisely
-/// (truncated or corrupt, and where).
-Status inflate_with_zlib(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
+/// (truncated or corrupt, and where). Inflates one gzip member, appending to `out`.
+Result<std::size_t> inflate_member_with_zlib(std::string_view in, const ReadLimits& limits,
+                                             ByteBuffer& out) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 16) != Z_OK) return make_error("", "zlib: out of memory");
   std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&stream, &inflateEnd);
@@ -142,12 +143,7 @@ Status inflate_with_zlib(std::string_view in, const ReadLimits& limits, ByteBuff
       stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
       stream.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size() - in_pos, UINT32_MAX));
     }
-    if (result == Z_STREAM_END) {
-      if (in_pos == in.size()) return {};
-      if (!is_gzip(in.substr(in_pos))) return after_member_error(in_pos);
-      inflateReset(&stream);
-      continue;
-    }
+    if (result == Z_STREAM_END) return in_pos;
     if (result == Z_OK || (result == Z_BUF_ERROR && stream.avail_out == 0)) continue;
     Error error = make_error("", result == Z_BUF_ERROR ? "truncated gzip data"
                                  : stream.msg      ? fmt::format("corrupt gzip data: {}", stream.msg)
@@ -157,40 +153,33 @@ Status inflate_with_zlib(std::string_view in, const ReadLimits& limits, ByteBuff
   }
 }
 
+/// Inflates one gzip member at the start of `in`, appending to `out`; returns the bytes used.
+Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
 #ifdef TRAILSIFT_HAVE_LIBDEFLATE
-
-/// Whole-buffer libdeflate: about twice as fast as zlib, but it cannot say where data went bad,
-/// so zlib inflates again to tell.
-Status inflate_with_libdeflate(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
+  // Whole-buffer libdeflate: about twice as fast as zlib, but it cannot say where data went
+  // bad, so zlib inflates again to tell.
   thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>
       decompressor(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  std::size_t in_pos = 0;
-  while (in_pos < in.size()) {
-    if (!is_gzip(in.substr(in_pos))) return after_member_error(in_pos);
-    while (true) {
-      std::size_t in_used = 0;
-      std::size_t out_used = 0;
-      const libdeflate_result result = libdeflate_gzip_decompress_ex(
-          decompressor.get(), in.data() + in_pos, in.size() - in_pos, out.data() + out.size(),
-          out.capacity() - out.size(), &in_used, &out_used);
-      if (result == LIBDEFLATE_SUCCESS) {
-        out.resize(out.size() + out_used);
-        in_pos += in_used;
-        break;
-      }
-      if (result != LIBDEFLATE_INSUFFICIENT_SPACE) {
-        out.resize(0);
-        return inflate_with_zlib(in, limits, out);
-      }
-      if (out.capacity() >= limits.max_bytes) return too_large(limits);
-      out.reserve(static_cast<std::size_t>(
-          std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2)));
+  const std::size_t out_start = out.size();
+  while (true) {
+    std::size_t in_used = 0;
+    std::size_t out_used = 0;
+    const libdeflate_result result = libdeflate_gzip_decompress_ex(
+        decompressor.get(), in.data(), in.size(), out.data() + out.size(),
+        out.capacity() - out.size(), &in_used, &out_used);
+    if (result == LIBDEFLATE_SUCCESS) {
+      out.resize(out.size() + out_used);
+      return in_used;
     }
+    if (result != LIBDEFLATE_INSUFFICIENT_SPACE) break;
+    if (out.capacity() >= limits.max_bytes) return too_large(limits);
+    out.reserve(static_cast<std::size_t>(
+        std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2)));
   }
-  return {};
-}
-
+  out.resize(out_start);
 #endif
+  return inflate_member_with_zlib(in, limits, out);
+}
 
 }  // namespace
 
@@ -266,11 +255,25 @@ bool is_gzip(std::string_view bytes) {
 Status inflate_gzip(std::string_view compressed, const ReadLimits& limits, ByteBuffer& out) {
   out.resize(0);
   out.reserve(guess_inflated_size(compressed, limits));
-#ifdef TRAILSIFT_HAVE_LIBDEFLATE
-  return inflate_with_libdeflate(compressed, limits, out);
-#else
-  return inflate_with_zlib(compressed, limits, out);
-#endif
+  std::size_t pos = 0;
+  while (pos < compressed.size()) {
+    if (!is_gzip(compressed.substr(pos))) return after_member_error(pos);
+    Result<std::size_t> used = inflate_member(compressed.substr(pos), limits, out);
+    if (!used) {
+      Error error = used.error();
+      if (error.offset) *error.offset += pos;
+      return error;
+    }
+    pos += *used;
+  }
+  return {};
+}
+
+Result<std::size_t> inflate_gzip_member(std::string_view compressed, const ReadLimits& limits,
+                                        ByteBuffer& out) {
+  out.resize(0);
+  out.reserve(guess_inflated_size(compressed, limits));
+  return inflate_member(compressed, limits, out);
 }
 
 Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer& scratch,
@@ -292,6 +295,97 @@ Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer&
     return error;
   }
   return {};
+}
+
+Status read_file(const std::string& path, const ReadLimits& limits, ByteBuffer& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(path, errno);
+  Status status = read_descriptor(fd, path, limits, out);
+  ::close(fd);
+  return status;
+}
+
+Result<std::vector<MirrorFile>> list_mirror(const std::string& root) {
+  std::error_code error;
+  if (!fs::is_directory(root, error)) {
+    return make_error(root, error ? error.message() : "not a directory");
+  }
+  std::vector<MirrorFile> files;
+  std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
+  while (!pending.empty()) {
+    auto [directory, prefix] = std::move(pending.back());
+    pending.pop_back();
+    for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+      const std::string key = prefix + it->path().filename().string();
+      const fs::file_status status = it->symlink_status(error);
+      if (error) break;
+      if (fs::is_directory(status)) {
+        pending.emplace_back(it->path(), key + "/");
+      } else if (fs::is_symlink(status)) {
+        files.push_back({key, 0, true});
+      } else if (fs::is_regular_file(status)) {
+        const std::uintmax_t size = it->file_size(error);
+        files.push_back({key, error ? 0 : size, false});
+        error.clear();
+      }
+    }
+    if (error) return make_error(directory.string(), error.message());
+  }
+  // Byte order of keys, so every run and every machine sees the files in the same order.
+  std::sort(files.begin(), files.end(),
+            [](const MirrorFile& a, const MirrorFile& b) { return a.key < b.key; });
+  return files;
+}
+
+ResolvedKey resolve_mirror_key(const std::string& root, std::string_view key) {
+  ResolvedKey resolved;
+  resolved.path = root;
+  if (!resolved.path.empty() && resolved.path.back() != '/') resolved.path += '/';
+  resolved.path += key;
+  auto outside = [&](std::string reason) {
+    resolved.place = KeyPlace::kOutside;
+    resolved.reason = std::move(reason);
+    return resolved;
+  };
+  if (key.empty()) return outside("an empty key");
+  if (key.front() == '/') return outside("an absolute key");
+  if (key.find('\0') != std::string_view::npos) return outside("a key with a NUL byte");
+  for (std::size_t pos = 0; pos <= key.size();) {
+    const std::size_t slash = std::min(key.find('/', pos), key.size());
+    const std::string_view part = key.substr(pos, slash - pos);
+    if (part == "..") return outside("a key with '..'");
+    if (part.empty() || part == ".") return outside("a key with an empty or '.' part");
+    pos = slash + 1;
+  }
+  // Walk the key part by part without following links; a link is resolved only to check that
+  // it stays inside the root.
+  std::error_code error;
+  fs::path path(root);
+  bool through_link = false;
+  for (std::size_t pos = 0; pos <= key.size();) {
+    const std::size_t slash = std::min(key.find('/', pos), key.size());
+    path /= std::string(key.substr(pos, slash - pos));
+    const fs::file_status status = fs::symlink_status(path, error);
+    if (error || !fs::exists(status)) return resolved;  // kMissing
+    if (fs::is_symlink(status)) {
+      through_link = true;
+      break;
+    }
+    pos = slash + 1;
+  }
+  if (through_link) {
+    const fs::path real_root = fs::canonical(root, error);
+    if (error) return resolved;
+    const fs::path target = fs::canonical(resolved.path, error);
+    if (error) return resolved;  // a dangling link: missing, and never read
+    const std::string inside = real_root.string() + "/";
+    if (target.string().compare(0, inside.size(), inside) != 0) {
+      return outside("a symbolic link");
+    }
+  }
+  if (!fs::is_regular_file(resolved.path, error)) return resolved;
+  resolved.place = KeyPlace::kInside;
+  return resolved;
 }
 
 std::string format_size(std::uint64_t bytes) {

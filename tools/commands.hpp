@@ -15,12 +15,14 @@ using RunFn = std::function<int()>;
 /// Adds one subcommand (its options and its run function) to the application.
 using AddCommandFn = void (*)(CLI::App& app, RunFn& run);
 
+void add_validate_command(CLI::App& app, RunFn& run);
 void add_filter_command(CLI::App& app, RunFn& run);
 void add_stats_command(CLI::App& app, RunFn& run);
 void add_diff_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
+    add_validate_command,
     add_filter_command,
     add_stats_command,
     add_diff_command,

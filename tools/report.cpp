@@ -37,6 +37,12 @@ void Reporter::error(std::string_view message) {
 
 void Reporter::note(std::string_view message) { write_line(message); }
 
+void Reporter::write(std::string_view text) {
+  clear_progress();
+  std::fflush(stdout);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 void Reporter::progress(std::size_t files_done, std::size_t files_total, std::uint64_t bytes_done) {
   if (!show_progress_) return;
   const auto now = std::chrono::steady_clock::now();

@@ -27,6 +27,8 @@ class Reporter {
   void error(const Error& error);
   void error(std::string_view message);
   void note(std::string_view message);
+  /// Writes report text to stderr as it is, without the prefix (after clearing progress).
+  void write(std::string_view text);
 
   /// Updates the progress line (at most ten times a second).
   void progress(std::size_t files_done, std::size_t files_total, std::uint64_t bytes_done);

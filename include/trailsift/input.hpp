@@ -79,10 +79,48 @@ bool is_gzip(std::string_view bytes);
 /// Inflates every gzip member of `compressed` (as `gzip -d` does) into `out`.
 Status inflate_gzip(std::string_view compressed, const ReadLimits& limits, ByteBuffer& out);
 
+/// Inflates only the first gzip member of `compressed` into `out` and returns how many bytes
+/// of `compressed` it used: whatever follows is data that member does not cover.
+Result<std::size_t> inflate_gzip_member(std::string_view compressed, const ReadLimits& limits,
+                                        ByteBuffer& out);
+
 /// Reads the whole input at `path` ("-": standard input) into `out`, inflating it when it
 /// starts with the gzip magic number, whatever its name. `scratch` holds the compressed bytes.
 Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer& scratch,
                   ByteBuffer& out);
+
+/// Reads the whole file at `path` into `out`, as it is on disk (no inflation).
+Status read_file(const std::string& path, const ReadLimits& limits, ByteBuffer& out);
+
+/// A file under the root of a bucket mirror (`aws s3 sync s3://BUCKET ROOT`).
+struct MirrorFile {
+  std::string key;         ///< its path under the root, '/'-separated: its S3 key
+  std::uint64_t size = 0;  ///< size on disk (0 for a symbolic link)
+  bool symlink = false;    ///< a symbolic link: resolve_mirror_key decides whether it may be read
+};
+
+/// Lists the files under `root`, recursively, in byte order of their keys. Symbolic links are
+/// listed but never followed (links to directories are not walked).
+Result<std::vector<MirrorFile>> list_mirror(const std::string& root);
+
+/// Where an S3 key leads in a mirror.
+enum class KeyPlace {
+  kInside,   ///< an existing file inside the root: `path` may be read
+  kMissing,  ///< no such file
+  kOutside,  ///< `..`, an absolute key, or a symbolic link leading out of the root: never read
+};
+
+/// A key resolved in a mirror: where it leads, the path to read, and why it may not be read.
+struct ResolvedKey {
+  KeyPlace place = KeyPlace::kMissing;
+  std::string path;    ///< root/key, for reading and for messages
+  std::string reason;  ///< for kOutside: what leads out
+};
+
+/// Resolves `key` under `root` without ever leaving it: keys with empty, `.` or `..` parts or a
+/// leading '/' are refused without touching the disk, and symbolic links are followed only to
+/// check that they stay inside the root.
+ResolvedKey resolve_mirror_key(const std::string& root, std::string_view key);
 
 /// "2 GiB", "512 MiB", "100 KiB", "12 bytes": sizes in error messages.
 std::string format_size(std::uint64_t bytes);

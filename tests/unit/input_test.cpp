@@ -108,3 +108,72 @@ TEST_CASE("Lists of paths: one per line, blank lines skipped", "[input]") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message == "No such file or directory");
 }
+
+TEST_CASE("inflate_gzip_member stops after the first member and says where", "[input]") {
+  const std::string first = trailsift::test::gzip("{}");
+  const std::string second = trailsift::test::gzip(R"({"extra":"member"})");
+  trailsift::ByteBuffer out;
+  auto used = trailsift::inflate_gzip_member(first + second, {}, out);
+  REQUIRE(used);
+  CHECK(*used == first.size());
+  CHECK(out.view() == "{}");
+  used = trailsift::inflate_gzip_member(first + "garbage", {}, out);
+  REQUIRE(used);
+  CHECK(*used == first.size());
+  used = trailsift::inflate_gzip_member(first, {}, out);
+  REQUIRE(used);
+  CHECK(*used == first.size());
+  // Every member, as gzip -d: the reader's behaviour is unchanged.
+  REQUIRE(trailsift::inflate_gzip(first + second, {}, out));
+  CHECK(out.view() == R"({}{"extra":"member"})");
+  const auto truncated = trailsift::inflate_gzip_member(first.substr(0, first.size() - 3), {}, out);
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().message == "truncated gzip data");
+  const auto garbage = trailsift::inflate_gzip(first + "garbage", {}, out);
+  REQUIRE_FALSE(garbage);
+  CHECK(garbage.error().offset == first.size());
+}
+
+TEST_CASE("list_mirror lists keys in byte order, links listed but not followed", "[input]") {
+  TempDir dir;
+  dir.write("AWSLogs/b.json.gz");
+  dir.write("AWSLogs/a/z.json.gz", "12345");
+  dir.write("AWSLogs-x");
+  fs::create_symlink("/etc", dir.path / "AWSLogs" / "linked-dir");
+  fs::create_symlink("b.json.gz", dir.path / "AWSLogs" / "linked-file");
+  const auto files = trailsift::list_mirror(dir.path.string());
+  REQUIRE(files);
+  std::vector<std::string> keys;
+  for (const auto& file : *files) keys.push_back(file.key + (file.symlink ? " (link)" : ""));
+  CHECK(keys == std::vector<std::string>{"AWSLogs-x", "AWSLogs/a/z.json.gz", "AWSLogs/b.json.gz",
+                                         "AWSLogs/linked-dir (link)", "AWSLogs/linked-file (link)"});
+  CHECK(files->at(1).size == 5);
+  CHECK_FALSE(trailsift::list_mirror((dir.path / "missing").string()));
+}
+
+TEST_CASE("resolve_mirror_key never leaves the mirror", "[input]") {
+  TempDir outside;
+  outside.write("secret.json.gz");
+  outside.write("mirror/AWSLogs/log.json.gz");
+  const std::string root = (outside.path / "mirror").string();
+  fs::create_symlink("../../secret.json.gz", outside.path / "mirror" / "AWSLogs" / "out.json.gz");
+  fs::create_symlink("log.json.gz", outside.path / "mirror" / "AWSLogs" / "in.json.gz");
+  fs::create_symlink(outside.path, outside.path / "mirror" / "AWSLogs" / "up");
+  using trailsift::KeyPlace;
+  auto place = [&](std::string_view key) { return trailsift::resolve_mirror_key(root, key).place; };
+  CHECK(place("AWSLogs/log.json.gz") == KeyPlace::kInside);
+  CHECK(place("AWSLogs/in.json.gz") == KeyPlace::kInside);
+  CHECK(place("AWSLogs/missing.json.gz") == KeyPlace::kMissing);
+  CHECK(place("AWSLogs") == KeyPlace::kMissing);  // a directory is not a file
+  CHECK(place("AWSLogs/out.json.gz") == KeyPlace::kOutside);
+  CHECK(place("AWSLogs/up/secret.json.gz") == KeyPlace::kOutside);
+  CHECK(place("../secret.json.gz") == KeyPlace::kOutside);
+  CHECK(place("AWSLogs/../../secret.json.gz") == KeyPlace::kOutside);
+  CHECK(place("/etc/passwd") == KeyPlace::kOutside);
+  CHECK(place("AWSLogs//log.json.gz") == KeyPlace::kOutside);
+  CHECK(place("AWSLogs/./log.json.gz") == KeyPlace::kOutside);
+  CHECK(place("") == KeyPlace::kOutside);
+  const auto resolved = trailsift::resolve_mirror_key(root, "../secret.json.gz");
+  CHECK(resolved.reason == "a key with '..'");
+  CHECK(trailsift::resolve_mirror_key(root, "AWSLogs/log.json.gz").path == root + "/AWSLogs/log.json.gz");
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// Offline validation of a CloudTrail bucket mirror: every digest chain it holds, every log file
+// the digests list, and the log files no digest lists.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trailsift/digest.hpp"
+#include "trailsift/input.hpp"
+#include "trailsift/result.hpp"
+#include "trailsift/time.hpp"
+
+namespace trailsift {
+
+/// What to validate: a mirror, narrowed as `aws cloudtrail validate-logs` narrows it.
+struct ValidationOptions {
+  std::string root;                      ///< the mirror: a file's path under it is its S3 key
+  std::optional<std::string> s3_bucket;  ///< the mirror's bucket; else each digest's own
+  std::vector<std::string> accounts;     ///< only these accounts (empty: all)
+  std::vector<std::string> regions;      ///< only digests and logs delivered from these regions
+  std::string trail;                     ///< only this trail (empty: all)
+  std::string home_region;               ///< only trails whose home region is this (empty: all)
+  TimeRange range;                       ///< --start-time/--end-time, with the AWS CLI's meaning
+  unsigned threads = 1;                  ///< files are read, inflated and hashed on this many threads
+  ReadLimits limits;                     ///< largest file accepted, inflated
+};
+
+/// What a finding is about.
+enum class FindingKind {
+  kDigest,  ///< one digest file (see Finding::backfill)
+  kLog,     ///< one log file
+  kGap,     ///< a chain restarted: logging or validation was off in between
+  kChain,   ///< a chain as a whole: digest files missing by continuity, or it ends early
+};
+
+/// What was found. Exit status: any kInvalid is a failure; kUnverified fails with --strict.
+enum class FindingStatus {
+  kValid,       ///< proven authentic and unchanged
+  kInvalid,     ///< tampered, missing, forged, unreadable or malformed
+  kUnverified,  ///< no proof either way offline (no signature, or not listed by a verified digest)
+  kWarning,     ///< odd but not disproving: e.g. data after a digest's gzip stream
+  kNote,        ///< information: a gap, a chain continuing in another bucket
+};
+
+/// One line of the report.
+struct Finding {
+  FindingKind kind = FindingKind::kDigest;
+  FindingStatus status = FindingStatus::kValid;
+  bool backfill = false;  ///< about a backfill digest, or a backfill chain
+  std::string bucket;     ///< S3 bucket of the file (see s3_uri)
+  std::string key;        ///< S3 key of the file; a chain's digest folder for kChain
+  std::string path;       ///< local path, root/key; empty when the key leads outside the mirror
+  std::string reason;     ///< why (empty when valid); for kGap the whole sentence
+  std::optional<UnixSeconds> start;  ///< digest period, log file events, or the interval at issue
+  std::optional<UnixSeconds> end;
+  TrailFolder folder;               ///< where it belongs, for sorting and reporting
+  std::string trail;                ///< trail name, when known (digests, gaps, chains)
+  UnixSeconds time = 0;             ///< the time it is sorted by within its folder
+  std::uint64_t missing = 0;        ///< kChain: digest files estimated missing
+
+  /// `s3://bucket/key`.
+  std::string s3_uri() const;
+};
+
+/// How many files of one kind ended up in each state.
+struct FindingCounts {
+  std::uint64_t valid = 0;
+  std::uint64_t invalid = 0;
+  std::uint64_t unverified = 0;
+
+  std::uint64_t total() const { return valid + invalid + unverified; }
+};
+
+/// Everything validation found, sorted by folder (prefix, organization, account, region), then
+/// time, then kind and key: the same for any number of threads.
+struct ValidationReport {
+  std::vector<Finding> findings;
+  FindingCounts digests;           ///< standard digest files (and those estimated missing)
+  FindingCounts backfill_digests;  ///< backfill digest files
+  FindingCounts logs;              ///< log files, each counted once however many digests list it
+  /// The period the valid digests cover, within the requested range (the AWS CLI's "found").
+  std::optional<UnixSeconds> found_start;
+  std::optional<UnixSeconds> found_end;
+  std::vector<Error> errors;       ///< files that exist but could not be read
+  std::uint64_t inflated_files = 0;  ///< files stored without gzip compression, hashed as they are
+  std::uint64_t log_bytes = 0;       ///< inflated bytes of log files hashed
+
+  bool failed(bool strict) const;
+};
+
+/// Called on the calling thread as log files are hashed: files done, files in all, bytes read.
+using ValidationProgress = std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
+
+/// Validates the mirror at options.root. Fails only when the root cannot be listed; problems
+/// with the files in it are findings (and unreadable files are also in `errors`).
+Result<ValidationReport> validate_mirror(const ValidationOptions& options, const Keyring& keys,
+                                         const SignatureMap& signatures,
+                                         const ValidationProgress& progress = {});
+
+/// One finding in the AWS CLI's layout: `Digest file<TAB>s3://B/K<TAB>INVALID: reason`,
+/// `(backfill) ` before backfill ones, and a gap as the CLI's sentence. No line break.
+std::string format_finding(const Finding& finding);
+
+/// The AWS CLI's summary: `Results requested for ...`, then `Results found for ...:` (or why
+/// not), then `N/M digest files valid, ...` for digests, backfill digests and log files.
+std::string format_summary(const ValidationReport& report, const TimeRange& requested);
+
+/// The whole report as one JSON document: the requested and found periods, the totals, and
+/// every finding (kind, status, reason, S3 URI, local path, account, region, trail, times).
+std::string format_report_json(const ValidationReport& report, const TimeRange& requested);
+
+}  // namespace trailsift

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// A validation report as text (the AWS CLI's words and layout, so habits and scripts carry
+// over) and as one JSON document.
+#include <fmt/format.h>
+
+#include "trailsift/event_format.hpp"
+#include "trailsift/validation.hpp"
+
+namespace trailsift {
+namespace {
+
+std::string_view status_word(FindingStatus status) {
+  switch (status) {
+    case FindingStatus::kValid: return "valid";
+    case FindingStatus::kInvalid: return "INVALID";
+    case FindingStatus::kUnverified: return "UNVERIFIED";
+    case FindingStatus::kWarning: return "WARNING";
+    case FindingStatus::kNote: return "note";
+  }
+  return "";
+}
+
+std::string_view kind_word(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::kDigest: return "digest";
+    case FindingKind::kLog: return "log";
+    case FindingKind::kGap: return "gap";
+    case FindingKind::kChain: return "chain";
+  }
+  return "";
+}
+
+/// `\n3/4 digest files valid, 1/4 digest files INVALID`, or nothing when there are none.
+std::string ratio(const FindingCounts& counts, std::string_view name) {
+  const std::uint64_t total = counts.total();
+  if (total == 0) return "";
+  std::string line = fmt::format("\n{}/{} {} files valid", counts.valid, total, name);
+  if (counts.invalid > 0) line += fmt::format(", {}/{} {} files INVALID", counts.invalid, total, name);
+  if (counts.unverified > 0) line += fmt::format(", {}/{} {} files UNVERIFIED", counts.unverified, total, name);
+  return line;
+}
+
+void append_time(std::string& out, const std::optional<UnixSeconds>& time) {
+  if (time) {
+    append_json_string(out, format_iso8601(*time));
+  } else {
+    out += "null";
+  }
+}
+
+void append_nullable(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+void append_counts(std::string& out, std::string_view name, const FindingCounts& counts) {
+  out += fmt::format("\"{}\":{{\"total\":{},\"valid\":{},\"invalid\":{},\"unverified\":{}}}", name,
+                     counts.total(), counts.valid, counts.invalid, counts.unverified);
+}
+
+}  // namespace
+
+std::string format_finding(const Finding& finding) {
+  const std::string_view backfill = finding.backfill ? "(backfill) " : "";
+  if (finding.kind == FindingKind::kGap) return fmt::format("{}{}", backfill, finding.reason);
+  const std::string_view label = finding.kind == FindingKind::kLog     ? "Log file"
+                                 : finding.kind == FindingKind::kChain ? "Digest chain"
+                                                                       : "Digest file";
+  std::string status(status_word(finding.status));
+  if (finding.status == FindingStatus::kNote) {
+    status = finding.reason;
+  } else if (finding.status != FindingStatus::kValid) {
+    status += ": " + finding.reason;
+  }
+  return fmt::format("{}{}\t{}\t{}", backfill, label, finding.s3_uri(), status);
+}
+
+std::string format_summary(const ValidationReport& report, const TimeRange& requested) {
+  std::string out = fmt::format("Results requested for {} to {}\n",
+                                requested.start ? format_iso8601(*requested.start) : "the beginning",
+                                requested.end ? format_iso8601(*requested.end) : "the end");
+  if (report.digests.total() + report.backfill_digests.total() == 0) {
+    out += "No digests found\n";
+  } else if (!report.found_start || !report.found_end) {
+    out += "No valid digests found in range\n";
+  } else {
+    out += fmt::format("Results found for {} to {}:\n", format_iso8601(*report.found_start),
+                       format_iso8601(*report.found_end));
+  }
+  const std::string ratios = ratio(report.digests, "digest") + ratio(report.backfill_digests, "backfill digest") +
+                             ratio(report.logs, "log");
+  if (!ratios.empty()) out += ratios + "\n";
+  return out;
+}
+
+std::string format_report_json(const ValidationReport& report, const TimeRange& requested) {
+  std::string out = "{\"requested\":{\"start\":";
+  append_time(out, requested.start);
+  out += ",\"end\":";
+  append_time(out, requested.end);
+  out += "},\n\"found\":{\"start\":";
+  append_time(out, report.found_start);
+  out += ",\"end\":";
+  append_time(out, report.found_end);
+  out += "},\n\"totals\":{";
+  append_counts(out, "digest_files", report.digests);
+  out += ',';
+  append_counts(out, "backfill_digest_files", report.backfill_digests);
+  out += ',';
+  append_counts(out, "log_files", report.logs);
+  out += "},\n\"findings\":[";
+  bool first = true;
+  for (const Finding& finding : report.findings) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += fmt::format("{{\"kind\":\"{}\",\"backfill\":{},\"status\":\"{}\",\"reason\":", kind_word(finding.kind),
+                       finding.backfill, status_word(finding.status));
+    append_nullable(out, finding.reason);
+    out += ",\"s3_uri\":";
+    append_json_string(out, finding.s3_uri());
+    out += ",\"path\":";
+    append_nullable(out, finding.path);
+    out += ",\"account\":";
+    append_nullable(out, finding.folder.account);
+    out += ",\"region\":";
+    append_nullable(out, finding.folder.region);
+    out += ",\"trail\":";
+    append_nullable(out, finding.trail);
+    out += ",\"start\":";
+    append_time(out, finding.start);
+    out += ",\"end\":";
+    append_time(out, finding.end);
+    if (finding.kind == FindingKind::kChain) out += fmt::format(",\"missing\":{}", finding.missing);
+    out += '}';
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace trailsift

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// `trailsift validate`: prove offline, from the digest chains, that a bucket mirror is complete
+// and unchanged.
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "report.hpp"
+#include "trailsift/parallel.hpp"
+#include "trailsift/validation.hpp"
+
+namespace trailsift::cli {
+namespace {
+
+struct ValidateOptions {
+  std::string root;
+  std::vector<std::string> public_keys;
+  std::string signatures;
+  std::string s3_bucket;
+  std::vector<std::string> account_ids;
+  std::vector<std::string> regions;
+  std::string trail_arn;
+  std::string trail;
+  std::string start_time;
+  std::string end_time;
+  std::string output = "text";
+  bool verbose = false;
+  bool strict = false;
+  bool quiet = false;
+  unsigned threads = 0;
+};
+
+Result<std::string> read_text(const std::string& path) {
+  ByteBuffer buffer;
+  if (Status read = read_file(path, ReadLimits{}, buffer); !read) return read.error();
+  return std::string(buffer.view());
+}
+
+/// Turns the options into what validate_mirror needs, as the AWS CLI reads them.
+Result<ValidationOptions> validation_options(const ValidateOptions& options) {
+  ValidationOptions validation;
+  validation.root = options.root;
+  if (!options.s3_bucket.empty()) validation.s3_bucket = options.s3_bucket;
+  validation.accounts = options.account_ids;
+  validation.regions = options.regions;
+  validation.trail = options.trail;
+  if (!options.trail_arn.empty()) {
+    static const std::regex kTrailArn(R"(arn:[^:]+:cloudtrail:([^:]+):(\d{12}):trail/(.+))");
+    std::smatch match;
+    if (!std::regex_match(options.trail_arn, match, kTrailArn)) {
+      return make_error("", "Invalid trail ARN provided: " + options.trail_arn);
+    }
+    validation.home_region = match[1];
+    validation.trail = match[3];
+    if (validation.accounts.empty()) validation.accounts = {match[2]};
+  }
+  for (auto [name, text, end, bound] :
+       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &validation.range.start},
+        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &validation.range.end}}) {
+    if (text->empty()) continue;
+    Result<UnixSeconds> time = parse_time_argument(*text, end);
+    if (!time) return make_error("", fmt::format("{}: {}", name, time.error().message));
+    *bound = *time;
+  }
+  if (validation.range.start && validation.range.end && *validation.range.start > *validation.range.end) {
+    return make_error("", "Invalid time range specified: start-time must occur before end-time");
+  }
+  validation.threads = options.threads > 0 ? options.threads : default_thread_count();
+  return validation;
+}
+
+Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& reporter) {
+  Keyring keys;
+  for (const std::string& path : paths) {
+    Result<std::string> text = read_text(path);
+    if (!text) return text.error();
+    if (Status added = keys.add_document(*text); !added) return make_error(path, added.error().message);
+  }
+  if (keys.entries().empty()) return make_error("", "no public keys in --public-keys");
+  for (const auto& [fingerprint, entry] : keys.entries()) {
+    if (!entry.problem.empty()) reporter.note("--public-keys: " + entry.problem);
+  }
+  return keys;
+}
+
+Result<SignatureMap> load_signatures(const std::string& path) {
+  if (path.empty()) return SignatureMap{};
+  Result<std::string> text = read_text(path);
+  if (!text) return text.error();
+  Result<SignatureMap> signatures = parse_signatures(*text);
+  if (!signatures) {
+    Error error = signatures.error();
+    error.path = path;
+    return error;
+  }
+  return signatures;
+}
+
+int run_validate(const ValidateOptions& options) {
+  Reporter reporter("validate", !options.quiet);
+  Result<ValidationOptions> validation = validation_options(options);
+  if (!validation) {
+    reporter.error(validation.error());
+    return kExitError;
+  }
+  Result<Keyring> keys = load_keys(options.public_keys, reporter);
+  if (!keys) {
+    reporter.error(keys.error());
+    return kExitError;
+  }
+  Result<SignatureMap> signatures = load_signatures(options.signatures);
+  if (!signatures) {
+    reporter.error(signatures.error());
+    return kExitError;
+  }
+  Result<ValidationReport> report = validate_mirror(
+      *validation, *keys, *signatures,
+      [&](std::size_t done, std::size_t total, std::uint64_t bytes) { reporter.progress(done, total, bytes); });
+  if (!report) {
+    reporter.error(report.error());
+    return kExitError;
+  }
+
+  if (options.output == "json") {
+    write_stdout(format_report_json(*report, validation->range));
+  } else {
+    std::string valid_lines;
+    std::string problems;
+    for (const Finding& finding : report->findings) {
+      if (finding.status != FindingStatus::kValid) {
+        problems += format_finding(finding) + "\n\n";  // the AWS CLI's spacing
+      } else if (options.verbose) {
+        valid_lines += format_finding(finding) + "\n";
+      }
+    }
+    reporter.write(problems);
+    write_stdout(valid_lines);
+    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, validation->range));
+  }
+  if (report->inflated_files > 0 && !options.quiet) {
+    reporter.note(fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
+                              report->inflated_files));
+  }
+  for (const Error& error : report->errors) reporter.error(error);
+  if (!report->errors.empty()) return kExitError;
+  return report->failed(options.strict) ? kExitNo : kExitOk;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, RunFn& run) {
+  auto options = std::make_shared<ValidateOptions>();
+  CLI::App* command = app.add_subcommand(
+      "validate", "Prove offline that a bucket mirror is complete and unchanged, from its digest files");
+  command->footer(
+      "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR is\n"
+      "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also if\n"
+      "something is UNVERIFIED), 2 on a usage error or an unreadable input. See trailsift-validate(1).");
+  command->add_option("dir", options->root, "The bucket mirror")->required()->type_name("DIR");
+  command->add_option("--public-keys", options->public_keys,
+                      "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
+      ->required()
+      ->allow_extra_args(false)
+      ->type_name("FILE");
+  command->add_option("--signatures", options->signatures,
+                      "Saved S3 signatures of digests: JSON {\"s3://bucket/key\": signature or metadata} "
+                      "or lines of KEY<TAB>SIGNATURE")
+      ->type_name("FILE");
+  command->add_option("--s3-bucket", options->s3_bucket,
+                      "The mirror's bucket (default: the one each digest names)")
+      ->type_name("BUCKET");
+  command->add_option("--account-id", options->account_ids, "Only this account (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("ID");
+  command->add_option("--region", options->regions,
+                      "Only digests and logs delivered from this region (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("REGION");
+  auto* arn = command->add_option("--trail-arn", options->trail_arn,
+                                  "Only this trail: its name, home region and (without --account-id) account")
+                  ->type_name("ARN");
+  command->add_option("--trail", options->trail, "Only the trail with this name")->type_name("NAME")->excludes(arn);
+  command->add_option("--start-time", options->start_time,
+                      "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
+      ->type_name("TIME");
+  command->add_option("--end-time", options->end_time, "Log files delivered at or before this time")
+      ->type_name("TIME");
+  command->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT");
+  command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
+  command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
+  command->add_option("--threads", options->threads, "Worker threads (default: all cores)")->type_name("N");
+  command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
+  command->callback([options, &run] { run = [options] { return run_validate(*options); }; });
+}
+
+}  // namespace trailsift::cli
