@@ -9,24 +9,9 @@
 # Prints `ok ...` or a FAIL line with both answers. Exit 0 when all agree, 1 otherwise, 77
 # (skipped) when the corpus or jq is missing.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/jq_records.sh"
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TRAILSIFT REALDATA_DIR" >&2
-  exit 2
-fi
-trailsift=$1
-realdata=$2
-if [[ ! -d $realdata ]]; then
-  echo "skipped: no real-data corpus at $realdata"
-  exit 77
-fi
-if ! command -v jq > /dev/null 2>&1; then
-  echo "skipped: jq is not installed (apt-get install jq)"
-  exit 77
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+begin_check "$0" "$@"
 copy=$work/copy
 cp -r "$realdata" "$copy"
 chmod -R u+w "$copy"

@@ -1,4 +1,5 @@
-# Sourced by the real-data checks (counts_match_jq.sh, stats_match_jq.sh). Reads every record of
+# Sourced by the real-data checks (counts_match_jq.sh, stats_match_jq.sh, diff_known_changes.sh).
+# begin_check sets them up; write_records reads every record of
 # the corpus with jq alone, never with trailsift, following the rules written in the issues:
 #   - a directory walk reads .json, .jsonl, .ndjson and their .gz forms, and skips
 #     CloudTrail-Digest/ folders and *_CloudTrail-Digest_* files;
@@ -10,6 +11,34 @@
 #     input the Event's own Username;
 #   - readOnly may be a boolean or the string "true"/"false";
 #   - the time range is inclusive at both ends, and a bare end date means the whole day.
+
+# begin_check "$0" "$@": checks the arguments TRAILSIFT REALDATA_DIR, skips (exit 77) when the
+# corpus or jq is missing, and sets `trailsift`, `realdata` and `work`, a scratch folder removed
+# on exit.
+begin_check() {
+  local script=$1
+  shift
+  if [[ $# -ne 2 ]]; then
+    echo "usage: $script TRAILSIFT REALDATA_DIR" >&2
+    exit 2
+  fi
+  trailsift=$1
+  realdata=$2
+  if [[ ! -d $realdata ]]; then
+    echo "skipped: no real-data corpus at $realdata"
+    exit 77
+  fi
+  if ! command -v jq >/dev/null 2>&1; then
+    echo "skipped: jq is not installed (apt-get install jq)"
+    exit 77
+  fi
+  if [[ ! -x $trailsift ]]; then
+    echo "error: $trailsift is not an executable" >&2
+    exit 2
+  fi
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+}
 
 # write_records REALDATA_DIR OUT: every record, one compact JSON object per line, in the order
 # trailsift reads them. A lookup Event becomes its inner record, with the Event's Username kept

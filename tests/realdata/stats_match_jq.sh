@@ -11,28 +11,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/jq_records.sh"
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TRAILSIFT REALDATA_DIR" >&2
-  exit 2
-fi
-trailsift=$1
-realdata=$2
-
-if [[ ! -d $realdata ]]; then
-  echo "skipped: no real-data corpus at $realdata"
-  exit 77
-fi
-if ! command -v jq >/dev/null 2>&1; then
-  echo "skipped: jq is not installed (apt-get install jq)"
-  exit 77
-fi
-if [[ ! -x $trailsift ]]; then
-  echo "error: $trailsift is not an executable" >&2
-  exit 2
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+begin_check "$0" "$@"
 records=$work/records.jsonl
 write_records "$realdata" "$records"
 if [[ ! -s $records ]]; then
