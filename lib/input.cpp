@@ -305,6 +305,28 @@ Status read_file(const std::string& path, const ReadLimits& limits, ByteBuffer& 
   return status;
 }
 
+Status read_mirror_file(const std::string& root, const std::string& path, const ReadLimits& limits,
+                        ByteBuffer& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(path, errno);
+  // Ask the kernel where the open file is: checking the path before opening it leaves a window
+  // in which a link could be swapped. Without /proc there is nothing to ask.
+  std::error_code error;
+  const fs::path proc_entry = fmt::format("/proc/self/fd/{}", fd);
+  if (fs::exists("/proc/self/fd", error)) {
+    const fs::path opened = fs::read_symlink(proc_entry, error);
+    std::error_code root_error;
+    const std::string inside = fs::canonical(root, root_error).string() + "/";
+    if (error || root_error || opened.string().compare(0, inside.size(), inside) != 0) {
+      ::close(fd);
+      return make_error(path, "the file opened lies outside the mirror");
+    }
+  }
+  Status status = read_descriptor(fd, path, limits, out);
+  ::close(fd);
+  return status;
+}
+
 Result<std::vector<MirrorFile>> list_mirror(const std::string& root) {
   std::error_code error;
   if (!fs::is_directory(root, error)) {

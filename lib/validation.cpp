@@ -122,9 +122,10 @@ struct LoadedBytes {
   bool trailing_data = false;  ///< bytes after the first gzip member
 };
 
-LoadedBytes load_bytes(const std::string& path, const ReadLimits& limits, Buffers& buffers) {
+LoadedBytes load_bytes(const std::string& root, const std::string& path, const ReadLimits& limits,
+                       Buffers& buffers) {
   LoadedBytes loaded;
-  if (Status read = read_file(path, limits, buffers.raw); !read) {
+  if (Status read = read_mirror_file(root, path, limits, buffers.raw); !read) {
     loaded.unreadable = true;
     loaded.problem = "cannot be read: " + read.error().message;
     return loaded;
@@ -275,7 +276,7 @@ class Validator {
       digest.outside = where.place == KeyPlace::kOutside;
       return;
     }
-    const LoadedBytes loaded = load_bytes(digest.path, options_.limits, buffers);
+    const LoadedBytes loaded = load_bytes(options_.root, digest.path, options_.limits, buffers);
     digest.gzip = loaded.gzip;
     digest.trailing_data = loaded.trailing_data;
     (loaded.unreadable ? digest.read_error : digest.format_error) = loaded.problem;
@@ -671,7 +672,7 @@ class Validator {
       log.outside = true;
       return;
     }
-    const LoadedBytes loaded = load_bytes(where.path, options_.limits, buffers);
+    const LoadedBytes loaded = load_bytes(options_.root, where.path, options_.limits, buffers);
     log.problem = loaded.problem;
     log.unreadable = loaded.unreadable;
     log.gzip = loaded.gzip;

@@ -117,6 +117,11 @@ struct ResolvedKey {
   std::string reason;  ///< for kOutside: what leads out
 };
 
+/// Reads a mirror file as read_file does, after checking that the file actually opened lies
+/// inside `root`: a link swapped after resolve_mirror_key checked it is refused, not read.
+Status read_mirror_file(const std::string& root, const std::string& path, const ReadLimits& limits,
+                        ByteBuffer& out);
+
 /// Resolves `key` under `root` without ever leaving it: keys with empty, `.` or `..` parts or a
 /// leading '/' are refused without touching the disk, and symbolic links are followed only to
 /// check that they stay inside the root.

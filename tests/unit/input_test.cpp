@@ -177,3 +177,18 @@ TEST_CASE("resolve_mirror_key never leaves the mirror", "[input]") {
   CHECK(resolved.reason == "a key with '..'");
   CHECK(trailsift::resolve_mirror_key(root, "AWSLogs/log.json.gz").path == root + "/AWSLogs/log.json.gz");
 }
+
+TEST_CASE("read_mirror_file refuses a file that lies outside the mirror once opened", "[input]") {
+  TempDir root, elsewhere;
+  root.write("AWSLogs/log.json", "inside");
+  elsewhere.write("secret.json", "outside");
+  // What a link swapped in after resolve_mirror_key looked at would lead to.
+  fs::create_symlink(elsewhere.path / "secret.json", root.path / "AWSLogs/swapped.json");
+  trailsift::ByteBuffer out;
+  REQUIRE(trailsift::read_mirror_file(root.path.string(), (root.path / "AWSLogs/log.json").string(), {}, out));
+  CHECK(out.view() == "inside");
+  const std::string swapped = (root.path / "AWSLogs/swapped.json").string();
+  const auto refused = trailsift::read_mirror_file(root.path.string(), swapped, {}, out);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().to_string() == swapped + ": the file opened lies outside the mirror");
+}
