@@ -65,7 +65,8 @@ Result<EventField> EventField::parse(std::string_view name) {
     field.kind_ = Kind::kResourceName;
   } else if (name == "resource-type") {
     field.kind_ = Kind::kResourceType;
-  } else if (name.find('-') == std::string_view::npos && is_path(name)) {
+  } else if ((name.find('.') != std::string_view::npos || name.find('-') == std::string_view::npos) &&
+             is_path(name)) {
     field.kind_ = Kind::kPath;
   } else {
     return make_error("", fmt::format("unknown field '{}': expected {}", name, kAcceptedNames));

@@ -45,6 +45,10 @@ TEST_CASE("Dotted paths; a missing field gives one empty value", "[event_field]"
   CHECK(values_of("tags.k") == Values{"a", "b"});
   CHECK(values_of("error-code") == Values{""});
   CHECK(values_of("additionalEventData.MFAUsed") == Values{""});
+  // A dotted path may hold a dash (S3's x-amz-id-2); a bare dashed name must be a known field.
+  CHECK(values_of("additionalEventData.x-amz-id-2",
+                  R"({"eventName":"GetObject","additionalEventData":{"x-amz-id-2":"abc"}})") ==
+        Values{"abc"});
 }
 
 TEST_CASE("Field lists and unknown names", "[event_field]") {
