@@ -11,9 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <tuple>
 #include <string>
@@ -47,21 +45,6 @@ struct Settings {
   unsigned jobs = 0;
   std::string dir;
 };
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out.write(text.data(), static_cast<std::streamsize>(text.size())).flush()) {
-    throw std::runtime_error("cannot write " + path.string());
-  }
-}
 
 /// A log file of the mirror, with what its digest says about it.
 struct Log {
@@ -102,7 +85,7 @@ void describe_logs(const std::string& root, std::vector<Log>& logs, const std::s
 }
 
 int run(const Settings& settings) {
-  const TestKey key = TestKey::from_pem(read_text(settings.key));
+  const TestKey key = TestKey::from_pem(read_file(settings.key));
   Result<std::vector<MirrorFile>> files = list_mirror(settings.dir);
   if (!files) throw std::runtime_error(files.error().to_string());
   std::vector<Log> logs;
@@ -136,8 +119,8 @@ int run(const Settings& settings) {
     }
   }
   const UnixSeconds valid_from = first_end - first_end % 86400 - 15 * 86400;
-  write_text(settings.public_keys, public_keys_json({{key.pkcs1_der(), key.fingerprint(), valid_from, valid_from + kKeyValidity}}));
-  write_text(settings.signatures, signatures_json(all));
+  write_file(settings.public_keys.parent_path(), settings.public_keys.filename().string(), public_keys_json({{key.pkcs1_der(), key.fingerprint(), valid_from, valid_from + kKeyValidity}}));
+  write_file(settings.signatures.parent_path(), settings.signatures.filename().string(), signatures_json(all));
   std::fprintf(stderr, "trailsift-sign-mirror: %zu digest files for %zu log files in %zu folders\n", all.size(),
                logs.size(), folders.size());
   return 0;

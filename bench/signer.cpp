@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -237,6 +238,12 @@ std::string signatures_tsv(const std::vector<SignedDigest>& digests) {
   std::string out;
   for (const SignedDigest& digest : digests) out += fmt::format("{}\t{}\n", digest.key, digest.signature);
   return out;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void write_file(const std::filesystem::path& root, std::string_view key, std::string_view bytes) {

@@ -117,6 +117,9 @@ class ChainBuilder {
 std::string signatures_json(const std::vector<SignedDigest>& digests);
 std::string signatures_tsv(const std::vector<SignedDigest>& digests);
 
+/// The whole content of the file at `path`. Throws on failure.
+std::string read_file(const std::filesystem::path& path);
+
 /// Writes `bytes` at root/key, creating folders. Throws on failure.
 void write_file(const std::filesystem::path& root, std::string_view key, std::string_view bytes);
 
