@@ -446,11 +446,8 @@ class Fetcher {
     };
     // The read's own errors were reported by the first reading; what matters now is whether
     // every record came back.
-    if (path == kStdinPath) {
-      reader.read_bytes(path, side.stdin_bytes, visit);
-    } else {
-      reader.read_file(path, visit);
-    }
+    const std::size_t input = wanted[begin].input;
+    reader.read_file(side.reread_paths.empty() ? path : side.reread_paths[input], visit, path);
     std::size_t missing = 0;
     for (std::size_t i = begin; i < end; ++i) missing += fetched[i].found ? 0 : 1;
     if (missing > errors.size()) {  // not found at all, besides those found but different

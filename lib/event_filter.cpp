@@ -160,7 +160,7 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   }
   const bool fold = spec.ignore_case;
   EventFilter filter;
-  auto& predicates = filter.predicates_;
+  auto& predicates = filter.cheap_;
 
   // One exact-or-glob test per plain field, in rough order of selectivity.
   auto add_field = [&](const std::vector<std::string>& values, std::string_view Event::*field) {
@@ -234,16 +234,11 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
       *filter.time_range_.start > *filter.time_range_.end) {
     return option_error("--start-time", "the start time is after the end time");
   }
-  if (filter.time_range_.bounded()) {
-    predicates.push_back([range = filter.time_range_](const Event& event) {
-      const std::optional<UnixSeconds> time = parse_iso8601(event.event_time);
-      return time && range.contains(*time);
-    });
-  }
 
   // These parse part of the record again, so they come last.
+  auto& costly = filter.costly_;
   if (!spec.resource_types.empty()) {
-    predicates.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) {
+    costly.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) {
       bool found = false;
       for_each_resource(event, [&](std::string_view, std::string_view type) {
         found = found || (!type.empty() && any_matches(patterns, type));
@@ -252,7 +247,7 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
     });
   }
   if (!spec.resource_names.empty()) {
-    predicates.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) {
+    costly.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) {
       bool found = false;
       for_each_resource(event, [&](std::string_view name, std::string_view) {
         found = found || (!name.empty() && resource_name_matches(patterns, name));
@@ -276,7 +271,7 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
     same_path->second.emplace_back(field_match.substr(equals + 1), fold);
   }
   for (auto& [path, patterns] : paths) {
-    predicates.push_back([path = path, patterns = std::move(patterns)](const Event& event) {
+    costly.push_back([path = path, patterns = std::move(patterns)](const Event& event) {
       bool found = false;
       for_each_value_at_path(event, path, [&](std::string_view text) {
         found = found || any_matches(patterns, text);
@@ -287,11 +282,23 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   return filter;
 }
 
-bool EventFilter::matches(const Event& event) const {
-  for (const Predicate& predicate : predicates_) {
-    if (!predicate(event)) return false;
+FilterResult EventFilter::test(const Event& event) const {
+  for (const Predicate& predicate : cheap_) {
+    if (!predicate(event)) return FilterResult::kNoMatch;
   }
-  return true;
+  bool without_time = false;
+  if (time_range_.bounded()) {
+    const std::optional<UnixSeconds> time = parse_iso8601(event.event_time);
+    if (!time) {
+      without_time = true;
+    } else if (!time_range_.contains(*time)) {
+      return FilterResult::kNoMatch;
+    }
+  }
+  for (const Predicate& predicate : costly_) {
+    if (!predicate(event)) return FilterResult::kNoMatch;
+  }
+  return without_time ? FilterResult::kNoTime : FilterResult::kMatch;
 }
 
 }  // namespace trailsift

@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The reader walks each JSON document once with simdjson On-Demand: one pass over a record's
-// top-level keys picks out the fields of Event and leaves the rest unparsed, which is what makes
-// filtering run at the speed of inflation. Input shapes are recognised by their keys, not names.
+// Two ways through an input, with the same answers:
+//
+// - Whole: an input of up to ReadLimits::whole_bytes is read into memory and, when it is one
+//   clean document (a bucket's log file), walked once by simdjson On-Demand. That is the fast
+//   path: one pass over each record's top-level keys picks out the fields of Event and leaves the
+//   rest unparsed. At the first problem of any kind it gives up and the input is framed instead.
+// - Framed: JsonFramer cuts the text into record values (in chunks, for a large input), which are
+//   copied into batches as runs `[r1,r2,...]` and parsed run by run; a run that fails is parsed
+//   again record by record, so one bad record costs only itself.
+//
+// Record numbers come from the framer's count of values in both, so they do not depend on the
+// path, the chunk size or the thread that parses a batch.
 #include "trailsift/event_reader.hpp"
 
 #include <simdjson.h>
@@ -9,14 +18,18 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
+
+#include "json_framer.hpp"
 
 namespace trailsift {
 namespace {
 
 namespace od = simdjson::ondemand;
+using detail::FrameItem;
 
 constexpr std::string_view kWhitespace = " \t\r\n";
 
@@ -24,57 +37,6 @@ std::string_view trim(std::string_view text) {
   const std::size_t first = text.find_first_not_of(kWhitespace);
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
-}
-
-/// A line that holds one whole JSON object, as in NDJSON.
-bool is_object_line(std::string_view line) {
-  line = trim(line);
-  return line.size() >= 2 && line.front() == '{' && line.back() == '}';
-}
-
-/// One record (or lookup Event) per line: two or more lines, the first holding a whole object,
-/// or else the second, so that a bad first line does not hide the rest. A first line that
-/// opens a wrapper (`{"Records":[` or `{"Events":[`, with one record per line after it) or
-/// ends with `{` or `[` starts a multi-line document instead.
-bool looks_line_delimited(std::string_view bytes) {
-  std::string_view lines[2];
-  std::size_t found = 0;
-  for (std::size_t pos = 0; found < 2 && pos < bytes.size();) {
-    std::size_t end = bytes.find('\n', pos);
-    if (end == std::string_view::npos) end = bytes.size();
-    if (!trim(bytes.substr(pos, end - pos)).empty()) lines[found++] = bytes.substr(pos, end - pos);
-    pos = end + 1;
-  }
-  if (found < 2) return false;
-  if (is_object_line(lines[0])) return true;
-  const std::string_view first = trim(lines[0]);
-  const bool opens_document = first.back() == '{' || first.back() == '[' ||
-                              first.starts_with(R"({"Records")") || first.starts_with(R"({"Events")");
-  return !opens_document && is_object_line(lines[1]);
-}
-
-/// The length of the JSON object or array at the start of `text`, found by counting brackets
-/// outside strings; npos when it does not close. Used only to split concatenated documents.
-std::size_t json_value_length(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
 }
 
 /// The record fields that are plain strings, by JSON key.
@@ -97,6 +59,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16>
     {"eventCategory", &Event::event_category},
 }};
 
+// Bits of ObjectScan::seen for the keys read besides kStringFields.
+constexpr int kUserIdentityBit = 16;
+constexpr int kResourcesBit = 17;
+constexpr int kRequestParametersBit = 18;
+constexpr int kResponseElementsBit = 19;
+
 constexpr std::array<std::pair<std::string_view, std::string_view UserIdentity::*>, 7>
     kIdentityFields{{
         {"type", &UserIdentity::type},
@@ -113,70 +81,14 @@ struct ObjectScan {
   bool record_fields = false;   // at least one field of Event, or userIdentity
   bool wrapper = false;         // a Records or Events array (already read)
   bool digest = false;          // digest file keys
-  bool has_cloudtrail_event = false;
-  std::string_view cloudtrail_event;
+  std::uint32_t seen = 0;       // record keys met, to tell duplicates
+  std::string_view duplicate;   // the first record key met twice
+  std::optional<std::string_view> cloudtrail_event;  // lookup-events: the record as a string
+  std::optional<std::string_view> message;           // CloudWatch Logs: the record as a string
+  std::string_view detail_type;                      // EventBridge
+  std::string_view detail;                           // EventBridge: the record, raw
   LookupInfo lookup;
 };
-
-}  // namespace
-
-struct EventReader::Impl {
-  ReadLimits limits;
-  ByteBuffer compressed;
-  ByteBuffer text;
-  ByteBuffer inner_text;  // a lookup Event's CloudTrailEvent string, padded for parsing
-  od::parser parser;
-  od::parser inner_parser;
-  od::document* current_document = nullptr;  // the document `parser` is reading
-
-  // State of the input being read.
-  std::string_view name;
-  const EventVisitor* visit = nullptr;
-  ReadReport* report = nullptr;
-  const char* base = nullptr;     // start of the inflated input, for byte offsets
-  std::uint64_t record = 0;       // records (or array elements, or lines) seen so far
-  std::uint64_t line = 0;         // current line, in line-delimited inputs
-  std::uint64_t document_first_record = 0;  // `record` when the current document began
-  std::uint64_t foreign_objects = 0;  // objects that are not records
-  std::uint64_t digest_objects = 0;   // ... of which digests
-  bool stopped = false;
-  bool failed = false;            // a syntax error ended the current document
-
-  ReadReport read(std::string_view input_name, std::string_view bytes, const EventVisitor& visitor);
-  void read_lines(std::string_view bytes, std::size_t capacity);
-  /// Reads one JSON document; returns the offset of data after it, or npos.
-  std::size_t read_document(std::string_view json, std::size_t capacity);
-  void read_documents(std::string_view bytes, std::size_t capacity);
-  simdjson::error_code scan_object(od::object& object, Event& event, ObjectScan& scan,
-                                   bool allow_wrapper);
-  /// Reads each element: a record or a lookup Event, whichever it says it is.
-  simdjson::error_code read_array(od::array& array);
-  simdjson::error_code read_element(od::value element);
-  void deliver(Event& event, const ObjectScan& scan, std::string_view json);
-  void deliver_lookup(const ObjectScan& scan);
-
-  Error error_here(std::string message, const char* location = nullptr) const {
-    Error error = make_error(std::string(name), std::move(message));
-    if (record > document_first_record) error.record = record;
-    if (line > 0) error.line = line;
-    if (location && base) error.offset = static_cast<std::uint64_t>(location - base);
-    return error;
-  }
-  void add_error(std::string message, const char* location = nullptr) {
-    report->errors.push_back(error_here(std::move(message), location));
-  }
-  void syntax_error(simdjson::error_code code, std::string_view json) {
-    // Where the parser stopped, when it can tell; else where the document starts.
-    const char* location = nullptr;
-    if (!current_document || current_document->current_location().get(location)) {
-      location = json.data();
-    }
-    add_error(fmt::format("invalid JSON: {}", simdjson::error_message(code)), location);
-    failed = true;
-  }
-};
-
-namespace {
 
 /// A scalar as text: strings unescaped, booleans as "true"/"false", numbers as written,
 /// null and containers as empty.
@@ -221,6 +133,7 @@ simdjson::error_code container_json(od::value value, std::string_view& out) {
 }
 
 simdjson::error_code scan_identity(od::value value, UserIdentity& identity) {
+  identity = {};  // a repeated userIdentity replaces the first, as in jq
   od::json_type type;
   if (auto error = value.type().get(type)) return error;
   if (type != od::json_type::object) return simdjson::SUCCESS;
@@ -246,12 +159,303 @@ bool is_digest_key(std::string_view key) {
          key == "digestS3Object" || key == "previousDigestSignature";
 }
 
+/// A string-valued key that may carry a record inside: lookup-events' CloudTrailEvent, CloudWatch
+/// Logs' message, EventBridge's detail-type.
+simdjson::error_code optional_string(od::value value, std::optional<std::string_view>& out) {
+  std::string_view text;
+  if (value.get_string().get(text) == simdjson::SUCCESS) out = text;
+  return simdjson::SUCCESS;
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+/// One framed value (or structural error) of a batch, and where its bytes are in the batch.
+struct BatchItem {
+  FrameItem::Kind kind = FrameItem::Kind::kRecord;
+  std::uint64_t offset = 0;  // in the input
+  std::uint64_t length = 0;
+  std::uint64_t line = 0;
+  std::size_t pos = 0;       // in the batch's bytes (kRecord, kBroken)
+  std::optional<Error> error;
+};
+
+}  // namespace
+
+struct RecordBatch::Impl {
+  std::string name;
+  bool whole = false;           // `bytes` is the whole input
+  ByteBuffer bytes;             // whole: the input; else runs `[r1,r2]` and broken values
+  std::vector<BatchItem> items;
+  std::uint64_t first_record = 0;  // records of the input before this batch
+  std::uint64_t input_bytes = 0;   // raw bytes of the input accounted for by this batch
+  std::uint64_t inflated_bytes = 0;  // and the same, inflated
+  std::vector<Error> end_errors;   // a read error that ended the input
+  std::vector<Error> warnings;
+  std::string not_json;
+  bool last = false;
+  bool in_run = false;
+
+  /// Copies a framed value out of `window` (which starts at input offset `window_offset`).
+  void add(FrameItem&& item, std::string_view window, std::uint64_t window_offset) {
+    BatchItem entry;
+    entry.kind = item.kind;
+    entry.offset = item.offset;
+    entry.length = item.length;
+    entry.line = item.line;
+    const auto text = [&] { return window.substr(item.offset - window_offset, item.length); };
+    switch (item.kind) {
+      case FrameItem::Kind::kRecord:
+        bytes.append(in_run ? "," : "[");
+        in_run = true;
+        entry.pos = bytes.size();
+        bytes.append(text());
+        break;
+      case FrameItem::Kind::kBroken:
+        close_run();
+        entry.pos = bytes.size();
+        bytes.append(text());
+        bytes.append(" ");  // keeps it apart from what follows
+        break;
+      case FrameItem::Kind::kOversize:
+        close_run();
+        break;
+      case FrameItem::Kind::kError:
+        close_run();
+        entry.error = std::move(item.error);
+        break;
+    }
+    items.push_back(std::move(entry));
+  }
+  void close_run() {
+    if (in_run) bytes.append("]");
+    in_run = false;
+  }
+  static bool counts_as_record(FrameItem::Kind kind) { return kind != FrameItem::Kind::kError; }
+};
+
+RecordBatch::RecordBatch() : impl_(std::make_unique<Impl>()) {}
+RecordBatch::~RecordBatch() = default;
+RecordBatch::RecordBatch(RecordBatch&&) noexcept = default;
+RecordBatch& RecordBatch::operator=(RecordBatch&&) noexcept = default;
+std::uint64_t RecordBatch::input_bytes() const { return impl_->input_bytes; }
+bool RecordBatch::last() const { return impl_->last; }
+
+// ---------------------------------------------------------------------------------------------
+// Splitting an input into batches
+// ---------------------------------------------------------------------------------------------
+
+struct InputSplitter::Impl {
+  ReadLimits limits;
+  std::optional<InputStream> stream;
+  ByteBuffer window;               // input bytes from window_offset on
+  std::uint64_t window_offset = 0;
+  detail::JsonFramer framer;
+  std::vector<FrameItem> items;
+  std::uint64_t records = 0;       // records framed so far
+  std::uint64_t raw_reported = 0;  // raw bytes accounted for in earlier batches
+  std::uint64_t inflated_reported = 0;
+  bool started = false;
+  bool end_of_input = false;
+  std::optional<Error> read_error;
+
+  explicit Impl(const ReadLimits& read_limits) : limits(read_limits), framer(read_limits) {}
+
+  /// Reads up to `wanted` more bytes into the window; false on a read error (kept).
+  bool read_more(std::size_t wanted) {
+    window.reserve(window.size() + wanted);
+    while (wanted > 0 && !end_of_input) {
+      Result<std::size_t> count = stream->read(window.data() + window.size(), wanted);
+      if (!count) {
+        read_error = count.error();
+        end_of_input = true;
+        return false;
+      }
+      if (*count == 0) end_of_input = true;
+      window.resize(window.size() + *count);
+      wanted -= *count;
+    }
+    return true;
+  }
+
+  void finish_batch(RecordBatch::Impl& batch) {
+    batch.close_run();
+    batch.input_bytes = stream->raw_bytes() - raw_reported;
+    raw_reported = stream->raw_bytes();
+    const std::uint64_t inflated = batch.whole ? batch.bytes.size() : window_offset + window.size();
+    batch.inflated_bytes = inflated - inflated_reported;
+    inflated_reported = inflated;
+    if (batch.last) {
+      if (read_error) batch.end_errors.push_back(*read_error);
+      batch.warnings = stream->take_warnings();
+      batch.not_json = framer.not_json();
+    }
+  }
+
+  RecordBatch next() {
+    RecordBatch result;
+    RecordBatch::Impl& batch = *result.impl_;
+    batch.name = stream->path();
+    batch.first_record = records;
+    if (!started) {
+      started = true;
+      // Small inputs are read whole: one batch, parsed on the fast path.
+      while (!end_of_input && window.size() <= limits.whole_bytes) {
+        read_more(std::min(limits.chunk_bytes, limits.whole_bytes + 1 - window.size()));
+      }
+      if (end_of_input && !read_error && window.size() <= limits.whole_bytes) {
+        batch.whole = true;
+        batch.last = true;
+        std::swap(batch.bytes, window);
+        finish_batch(batch);
+        return result;
+      }
+    }
+    while (true) {
+      // A read error stops the input where it happened: records completed before it are read,
+      // the one it cut is not reported twice.
+      const bool framing_ends = end_of_input && !read_error;
+      framer.frame(window.view(), window_offset, framing_ends, items);
+      for (FrameItem& item : items) {
+        if (RecordBatch::Impl::counts_as_record(item.kind)) ++records;
+        batch.add(std::move(item), window.view(), window_offset);
+      }
+      items.clear();
+      if (framer.stopped() || end_of_input) {
+        batch.last = true;
+        finish_batch(batch);
+        return result;
+      }
+      // Drop what the framer no longer needs, and read on.
+      const std::uint64_t keep = framer.keep_offset();
+      window.drop_front(static_cast<std::size_t>(keep - window_offset));
+      window_offset = keep;
+      if (batch.bytes.size() >= limits.chunk_bytes) {
+        finish_batch(batch);
+        return result;
+      }
+      read_more(limits.chunk_bytes);
+    }
+  }
+};
+
+InputSplitter::InputSplitter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+InputSplitter::InputSplitter(InputSplitter&&) noexcept = default;
+InputSplitter& InputSplitter::operator=(InputSplitter&&) noexcept = default;
+InputSplitter::~InputSplitter() = default;
+
+Result<InputSplitter> InputSplitter::open(const std::string& path, const ReadLimits& limits,
+                                          int copy_fd, std::string_view name) {
+  Result<InputStream> stream = InputStream::open(path, limits, copy_fd);
+  if (!stream) {
+    Error error = stream.error();
+    if (!name.empty()) error.path = std::string(name);
+    return error;
+  }
+  if (!name.empty()) stream->rename(std::string(name));
+  auto impl = std::make_unique<Impl>(limits);
+  impl->stream.emplace(std::move(*stream));
+  return InputSplitter(std::move(impl));
+}
+
+InputSplitter InputSplitter::from_memory(std::string name, std::string_view bytes,
+                                         const ReadLimits& limits, std::size_t raw_chunk) {
+  auto impl = std::make_unique<Impl>(limits);
+  impl->stream.emplace(InputStream::from_memory(std::move(name), bytes, limits, raw_chunk));
+  return InputSplitter(std::move(impl));
+}
+
+RecordBatch InputSplitter::next() { return impl_->next(); }
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------
+
+struct EventReader::Impl {
+  ReadLimits limits;
+  od::parser parser;
+  od::parser inner_parser;
+  ByteBuffer inner_text;  // a record carried as a string or an EventBridge detail, padded
+  RecordBatch framed;     // a whole input that had to be framed after all
+
+  // The read in progress.
+  std::string_view name;
+  const EventVisitor* visit = nullptr;
+  ReadReport* report = nullptr;
+  std::uint64_t record = 0;            // the current record's number (0: between records)
+  std::uint64_t line = 0;              // its line, for line-delimited inputs
+  std::uint64_t quiet_through = 0;     // records up to this one were visited already
+  std::uint64_t last_visited = 0;      // the record of the last event visited
+  bool stopped = false;
+  bool fast_path = false;              // give up at the first problem (see read_whole)
+  bool gave_up = false;
+  // Where the document being parsed lies in the input, for byte offsets.
+  const char* doc_base = nullptr;
+  const char* doc_end = nullptr;       // set when a record is a document of its own
+  std::uint64_t doc_offset = 0;
+  od::document* current_document = nullptr;
+
+  ReadReport read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor);
+  void read_whole(const RecordBatch::Impl& batch);
+  bool try_fast_path(std::string_view bytes);
+  void read_items(const RecordBatch::Impl& batch);
+  void parse_run(const RecordBatch::Impl& batch, std::size_t begin, std::size_t end,
+                 const std::vector<std::uint64_t>& numbers);
+  void parse_alone(const RecordBatch::Impl& batch, const BatchItem& item);
+
+  simdjson::error_code scan_object(od::object& object, Event& event, ObjectScan& scan,
+                                   bool allow_wrapper);
+  simdjson::error_code read_array(od::array& array);
+  simdjson::error_code read_element(od::value element, const char* start);
+  void deliver(Event& event, const ObjectScan& scan, std::string_view json);
+  void deliver_inner(std::string_view text, std::string_view what, const ObjectScan& outer,
+                     const char* location);
+  void visit_event(Event& event, std::string_view json);
+
+  Error error_here(std::string message, const char* location = nullptr) const {
+    Error error = make_error(std::string(name), std::move(message));
+    if (record > 0) error.record = record;
+    if (line > 0) error.line = line;
+    if (location && doc_base) error.offset = doc_offset + static_cast<std::uint64_t>(location - doc_base);
+    return error;
+  }
+  void add_error(std::string message, const char* location = nullptr) {
+    if (fast_path) {
+      gave_up = true;
+      return;
+    }
+    report->errors.push_back(error_here(std::move(message), location));
+  }
+  void not_a_record(std::string message, const char* location, bool digest = false) {
+    if (!fast_path) {
+      ++report->foreign_objects;
+      if (digest) ++report->digest_objects;
+    }
+    add_error(std::move(message), location);
+  }
+  void syntax_error(simdjson::error_code code, const char* start) {
+    // Where the parser stopped, when it can tell; else where the value starts.
+    const char* location = nullptr;
+    if (!current_document || current_document->current_location().get(location)) location = start;
+    add_error(fmt::format("invalid JSON: {}", simdjson::error_message(code)), location);
+  }
+  bool halted() const { return stopped || gave_up; }
+};
 
 simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& event,
                                                     ObjectScan& scan, bool allow_wrapper) {
+  const auto note_key = [&](int bit, std::string_view key) {
+    const std::uint32_t mask = std::uint32_t{1} << bit;
+    if ((scan.seen & mask) && scan.duplicate.empty()) scan.duplicate = key;
+    scan.seen |= mask;
+  };
   for (auto field_result : object) {
-    if (stopped) return simdjson::SUCCESS;
+    if (halted()) return simdjson::SUCCESS;
     od::field field;
     if (auto error = std::move(field_result).get(field)) return error;
     std::string_view key;
@@ -259,9 +463,10 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
     od::value value = field.value();
 
     bool known = false;
-    for (const auto& [field_name, member] : kStringFields) {
-      if (key == field_name) {
-        if (auto error = scalar_text(value, event.*member)) return error;
+    for (std::size_t i = 0; i < kStringFields.size(); ++i) {
+      if (key == kStringFields[i].first) {
+        if (auto error = scalar_text(value, event.*kStringFields[i].second)) return error;
+        note_key(static_cast<int>(i), kStringFields[i].first);
         known = true;
         break;
       }
@@ -273,21 +478,41 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
     simdjson::error_code error = simdjson::SUCCESS;
     if (key == "userIdentity") {
       scan.record_fields = true;
+      note_key(kUserIdentityBit, "userIdentity");
       error = scan_identity(value, event.user_identity);
     } else if (key == "resources") {
+      note_key(kResourcesBit, "resources");
       error = container_json(value, event.resources_json);
     } else if (key == "requestParameters") {
+      note_key(kRequestParametersBit, "requestParameters");
       error = container_json(value, event.request_parameters_json);
-    } else if (allow_wrapper && (key == "Records" || key == "Events")) {
+    } else if (key == "responseElements") {
+      note_key(kResponseElementsBit, "responseElements");
+      error = container_json(value, event.response_elements_json);
+    } else if (allow_wrapper && detail::is_wrapper_key(key)) {
+      if (scan.wrapper) {
+        add_error(fmt::format("a second array of records ('{}') in the same object: both are "
+                              "read, but JSON tools such as jq keep only the last",
+                              key),
+                  value.raw_json_token().data());
+      }
       scan.wrapper = true;
       od::array array;
       if (value.get_array().get(array) == simdjson::SUCCESS) {
         error = read_array(array);
       } else {
-        add_error(fmt::format("{} is not an array", key));
+        add_error(fmt::format("{} is not an array", key), value.raw_json_token().data());
       }
     } else if (key == "CloudTrailEvent") {
-      scan.has_cloudtrail_event = value.get_string().get(scan.cloudtrail_event) == simdjson::SUCCESS;
+      error = optional_string(value, scan.cloudtrail_event);
+    } else if (key == "message") {
+      error = optional_string(value, scan.message);
+    } else if (key == "detail-type") {
+      std::optional<std::string_view> text;
+      error = optional_string(value, text);
+      scan.detail_type = text.value_or("");
+    } else if (key == "detail") {
+      error = container_json(value, scan.detail);
     } else if (key == "Username") {
       scan.lookup.has_username = scalar_text(value, scan.lookup.username) == simdjson::SUCCESS &&
                                  !scan.lookup.username.empty();
@@ -302,221 +527,388 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
 }
 
 simdjson::error_code EventReader::Impl::read_array(od::array& array) {
+  // Only the fast path reads arrays of records here; framed input comes as runs (parse_run).
   for (auto element : array) {
-    if (stopped || failed) break;
-    ++record;
+    if (halted()) break;
     od::value value;
     if (auto error = std::move(element).get(value)) return error;
-    if (auto error = read_element(value)) return error;
+    ++record;
+    ++report->records;
+    const char* start = value.raw_json_token().data();
+    if (auto error = read_element(value, start)) return error;
   }
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code EventReader::Impl::read_element(od::value element) {
+simdjson::error_code EventReader::Impl::read_element(od::value element, const char* start) {
   od::json_type type;
   if (auto error = element.type().get(type)) return error;
   if (type != od::json_type::object) {
-    add_error("not a JSON object");
-    ++foreign_objects;
+    not_a_record("not a JSON object", start);
     return simdjson::SUCCESS;
   }
-  // The record's text runs from its '{' to just before the token that follows it; finding
-  // the end this way saves walking the record twice (object::raw_json() and reset()).
-  const char* start = element.raw_json_token().data();
   od::object object;
   if (auto error = element.get_object().get(object)) return error;
   Event event;
   ObjectScan scan;
   if (auto error = scan_object(object, event, scan, false)) return error;
-  if (stopped) return simdjson::SUCCESS;
-  const char* next = nullptr;
-  if (auto error = current_document->current_location().get(next)) return error;
-  deliver(event, scan, trim({start, static_cast<std::size_t>(next - start)}));
+  if (halted()) return simdjson::SUCCESS;
+  // The record's text runs from its '{' to just before the token that follows it; finding the
+  // end this way saves walking the record twice (object::raw_json() and reset()).
+  // (In simdjson 3.0 a document has a current location only while tokens are left: a record
+  // that is a whole document ends where the document does.)
+  const char* next = doc_end;
+  if (current_document->current_location().get(next) != simdjson::SUCCESS && !doc_end) {
+    return simdjson::OUT_OF_BOUNDS;
+  }
+  const std::string_view json = trim({start, static_cast<std::size_t>(next - start)});
+  if (fast_path && json.size() > limits.max_record_bytes) {
+    gave_up = true;
+    return simdjson::SUCCESS;
+  }
+  if (!scan.duplicate.empty()) {
+    add_error(fmt::format("the key '{}' appears twice: the last value is used, as jq does",
+                          scan.duplicate),
+              start);
+  }
+  deliver(event, scan, json);
   return simdjson::SUCCESS;
 }
 
 void EventReader::Impl::deliver(Event& event, const ObjectScan& scan, std::string_view json) {
-  if (scan.has_cloudtrail_event) {
-    deliver_lookup(scan);
+  if (scan.cloudtrail_event) {
+    deliver_inner(*scan.cloudtrail_event, "CloudTrailEvent", scan, json.data());
   } else if (scan.record_fields) {
-    event.json = trim(json);
-    event.record = record;
-    event.line = line;
-    ++report->events;
-    if ((*visit)(event) == Visit::kStop) stopped = true;
+    visit_event(event, json);
+  } else if (!scan.detail.empty() && scan.detail_type.ends_with("via CloudTrail")) {
+    deliver_inner(scan.detail, "detail", scan, json.data());
+  } else if (scan.message && trim(*scan.message).starts_with('{')) {
+    deliver_inner(*scan.message, "message", scan, json.data());
+  } else if (scan.digest) {
+    not_a_record("a CloudTrail digest, not a record", json.data(), true);
   } else {
-    ++foreign_objects;
-    if (scan.digest) ++digest_objects;
-    add_error(scan.digest ? "a CloudTrail digest, not a record"
-                          : "not a CloudTrail record: it has none of the record fields");
+    not_a_record("not a CloudTrail record: it has none of the record fields", json.data());
   }
 }
 
-void EventReader::Impl::deliver_lookup(const ObjectScan& scan) {
-  inner_text.assign(scan.cloudtrail_event);
-  od::document document;
-  if (auto error = inner_parser.iterate(inner_text.data(), inner_text.size(),
-                                        inner_text.capacity() + ByteBuffer::kPadding)
-                       .get(document)) {
-    add_error(fmt::format("CloudTrailEvent: invalid JSON: {}", simdjson::error_message(error)));
-    return;
-  }
-  od::object object;
-  Event event;
-  ObjectScan inner_scan;
-  simdjson::error_code error = document.get_object().get(object);
-  if (!error) error = scan_object(object, event, inner_scan, false);
-  if (error) {
-    add_error(fmt::format("CloudTrailEvent: invalid JSON: {}", simdjson::error_message(error)));
-    return;
-  }
-  if (!inner_scan.record_fields) {
-    ++foreign_objects;
-    add_error("CloudTrailEvent: not a CloudTrail record");
-    return;
-  }
-  event.lookup = scan.lookup;
-  event.lookup.present = true;
-  event.json = trim(inner_text.view());
+void EventReader::Impl::visit_event(Event& event, std::string_view json) {
+  if (fast_path && gave_up) return;
+  event.json = trim(json);
   event.record = record;
   event.line = line;
   ++report->events;
-  if ((*visit)(event) == Visit::kStop) stopped = true;
+  if (record <= quiet_through) return;  // visited on the fast path before it gave up
+  last_visited = record;
+  if ((*visit)(event) == Visit::kStop) {
+    stopped = true;
+    report->stopped = true;
+  }
 }
 
-std::size_t EventReader::Impl::read_document(std::string_view json, std::size_t capacity) {
-  failed = false;
+void EventReader::Impl::deliver_inner(std::string_view text, std::string_view what,
+                                      const ObjectScan& outer, const char* location) {
+  // The record is a string (lookup-events, CloudWatch Logs) or a member (EventBridge): parse it
+  // on its own, from a padded copy.
+  inner_text.assign(text);
   od::document document;
-  current_document = nullptr;  // only valid while this function runs
-  document_first_record = record;
-  if (auto error = parser.iterate(json.data(), json.size(), capacity).get(document)) {
-    syntax_error(error, json);
-    return std::string_view::npos;
-  }
-  current_document = &document;
-  od::json_type type;
-  if (auto error = document.type().get(type)) {
-    syntax_error(error, json);
-    return std::string_view::npos;
-  }
-  if (type == od::json_type::array) {
-    od::array array;
-    simdjson::error_code error = document.get_array().get(array);
-    if (!error) error = read_array(array);
-    if (error) {
-      syntax_error(error, json);
-      return std::string_view::npos;
+  od::object object;
+  Event event;
+  ObjectScan scan;
+  simdjson::error_code error =
+      inner_parser.iterate(inner_text.data(), inner_text.size(), inner_text.capacity() + ByteBuffer::kPadding)
+          .get(document);
+  if (!error) error = document.get_object().get(object);
+  if (!error) error = scan_object(object, event, scan, false);
+  if (error) {
+    if (what == "message") {  // a log group's other messages are not CloudTrail's
+      not_a_record(fmt::format("message: invalid JSON: {}", simdjson::error_message(error)), location);
+    } else {
+      add_error(fmt::format("{}: invalid JSON: {}", what, simdjson::error_message(error)), location);
     }
-  } else if (type == od::json_type::object) {
-    od::object object;
-    Event event;
-    ObjectScan scan;
-    simdjson::error_code error = document.get_object().get(object);
-    if (!error) error = scan_object(object, event, scan, true);
-    if (error) {
-      syntax_error(error, json);
-      return std::string_view::npos;
-    }
-    if (!scan.wrapper) {
-      ++record;
-      deliver(event, scan, json);
-    }
-  } else {
-    report->not_events = "JSON that is neither an object nor an array";
-    return std::string_view::npos;
+    return;
   }
-  // In simdjson 3.0 a document has a current location only while tokens are left.
-  const char* trailing = nullptr;
-  if (stopped || failed || document.current_location().get(trailing) != simdjson::SUCCESS) {
-    return std::string_view::npos;
+  if (!scan.record_fields) {
+    not_a_record(fmt::format("{}: not a CloudTrail record", what), location);
+    return;
   }
-  return static_cast<std::size_t>(trailing - json.data());
+  if (!scan.duplicate.empty()) {
+    add_error(fmt::format("{}: the key '{}' appears twice: the last value is used, as jq does",
+                          what, scan.duplicate),
+              location);
+  }
+  if (what == "CloudTrailEvent") {
+    event.lookup = outer.lookup;
+    event.lookup.present = true;
+  }
+  visit_event(event, inner_text.view());
 }
 
-void EventReader::Impl::read_documents(std::string_view bytes, std::size_t capacity) {
-  // Usually one document. Several follow one another when files were concatenated
-  // (`zcat *.json.gz |`): each is then split off by its brackets and read on its own.
-  const std::size_t first = bytes.find_first_not_of(kWhitespace);
-  const std::size_t errors_before = report->errors.size();
-  const std::size_t next = read_document(bytes, capacity);
-  std::size_t pos = next;
-  if (next == std::string_view::npos) {
-    // simdjson refuses some concatenations outright (one ending in a scalar, say): if
-    // nothing was read and the first document closes early, read them one by one.
-    if (!failed || report->events > 0) return;
-    const std::size_t length = json_value_length(bytes.substr(first));
-    if (length == std::string_view::npos ||
-        bytes.find_first_not_of(kWhitespace, first + length) == std::string_view::npos) {
-      return;
+// -- The fast path -------------------------------------------------------------------------------
+
+bool EventReader::Impl::try_fast_path(std::string_view bytes) {
+  fast_path = true;
+  gave_up = false;
+  const ReadReport before = *report;
+  std::size_t start = 0;
+  if (bytes.starts_with("\xEF\xBB\xBF")) start = 3;  // a UTF-8 byte order mark, as some editors write
+  doc_base = bytes.data();
+  doc_offset = 0;
+  od::document document;
+  const std::string_view json = bytes.substr(start);
+  bool clean = !parser.iterate(json.data(), json.size(), json.size() + ByteBuffer::kPadding)
+                    .get(document);
+  if (clean) {
+    current_document = &document;
+    od::json_type type;
+    clean = !document.type().get(type);
+    if (clean && type == od::json_type::array) {
+      od::array array;
+      clean = !document.get_array().get(array) && !read_array(array);
+    } else if (clean && type == od::json_type::object) {
+      od::object object;
+      Event event;
+      ObjectScan scan;
+      const char* object_start = json.data() + json.find_first_not_of(kWhitespace);
+      clean = !document.get_object().get(object) && !scan_object(object, event, scan, true);
+      if (clean && !halted() && !scan.wrapper) {
+        ++record;
+        ++report->records;
+        const char* next = nullptr;
+        // The document must end here; anything after it is for the framer to read.
+        if (document.current_location().get(next) == simdjson::SUCCESS) {
+          clean = false;
+        } else if (!scan.duplicate.empty()) {
+          gave_up = true;
+        } else {
+          deliver(event, scan, json.substr(static_cast<std::size_t>(object_start - json.data())));
+        }
+      }
+    } else {
+      clean = false;
     }
-    report->errors.resize(errors_before);
-    pos = first;
-  }
-  while (pos != std::string_view::npos && !stopped) {
-    const std::string_view rest = bytes.substr(pos);
-    const std::size_t length = json_value_length(rest);
-    if ((rest.front() != '{' && rest.front() != '[') || length == std::string_view::npos) {
-      Error error = make_error(std::string(name), "unexpected data after the end of the JSON document");
-      error.offset = static_cast<std::uint64_t>(rest.data() - base);
-      report->errors.push_back(std::move(error));
-      return;
+    // In simdjson 3.0 a document has a current location only while tokens are left.
+    const char* trailing = nullptr;
+    if (clean && !stopped && document.current_location().get(trailing) == simdjson::SUCCESS) {
+      clean = false;
     }
-    if (read_document(rest.substr(0, length), capacity - pos) != std::string_view::npos) return;
-    const std::size_t skip = rest.find_first_not_of(kWhitespace, length);
-    pos = skip == std::string_view::npos ? skip : pos + skip;
+    current_document = nullptr;
   }
+  fast_path = false;
+  if ((clean && !gave_up) || stopped) return true;
+  // Start again with the framer; records already visited are not visited twice.
+  quiet_through = last_visited;
+  *report = before;
+  record = 0;
+  gave_up = false;
+  return false;
 }
 
-void EventReader::Impl::read_lines(std::string_view bytes, std::size_t capacity) {
-  std::size_t pos = 0;
-  while (pos < bytes.size() && !stopped) {
-    std::size_t end = bytes.find('\n', pos);
-    if (end == std::string_view::npos) end = bytes.size();
-    ++line;
-    const std::string_view line_text = trim(bytes.substr(pos, end - pos));
-    if (!line_text.empty()) {
-      const auto offset = static_cast<std::size_t>(line_text.data() - bytes.data());
-      read_documents(line_text, capacity - offset);
-    }
-    pos = end + 1;
-  }
+void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
+  const std::string_view bytes = batch.bytes.view();
+  if (trim(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes).empty()) return;
+  detail::JsonFramer framer(limits);
+  std::vector<FrameItem> items;
+  // The framer decides whether the input is line-delimited; only documents take the fast path.
+  const bool lines = detail::JsonFramer::looks_line_delimited(bytes, limits);
+  if (!lines && try_fast_path(bytes)) return;
+  framer.frame(bytes, 0, true, items);
+  RecordBatch::Impl& units = *framed.impl_;
+  units.bytes.resize(0);
+  units.items.clear();
+  units.in_run = false;
+  units.name = batch.name;
+  units.first_record = 0;
+  for (FrameItem& item : items) units.add(std::move(item), bytes, 0);
+  units.close_run();
+  if (!framer.not_json().empty() && report->records == 0) report->not_events = framer.not_json();
+  read_items(units);
 }
 
-ReadReport EventReader::Impl::read(std::string_view input_name, std::string_view bytes,
-                                   const EventVisitor& visitor) {
-  ReadReport result;
-  name = input_name;
-  visit = &visitor;
-  report = &result;
-  base = bytes.data();
+// -- Framed input --------------------------------------------------------------------------------
+
+void EventReader::Impl::read_items(const RecordBatch::Impl& batch) {
+  // Record numbers of the items, in order (structural errors take none).
+  std::vector<std::uint64_t> numbers(batch.items.size(), 0);
+  std::uint64_t next_number = batch.first_record;
+  for (std::size_t i = 0; i < batch.items.size(); ++i) {
+    if (RecordBatch::Impl::counts_as_record(batch.items[i].kind)) numbers[i] = ++next_number;
+  }
+  for (std::size_t i = 0; i < batch.items.size() && !stopped;) {
+    const BatchItem& item = batch.items[i];
+    record = numbers[i];
+    line = item.line;
+    switch (item.kind) {
+      case FrameItem::Kind::kRecord: {
+        std::size_t end = i + 1;
+        while (end < batch.items.size() && batch.items[end].kind == FrameItem::Kind::kRecord) ++end;
+        parse_run(batch, i, end, numbers);
+        i = end;
+        continue;
+      }
+      case FrameItem::Kind::kBroken:
+        ++report->records;
+        parse_alone(batch, item);
+        break;
+      case FrameItem::Kind::kOversize: {
+        ++report->records;
+        Error error = make_error(std::string(name),
+                                 fmt::format("a value of {} is larger than the {} limit on one "
+                                             "record (--max-record): skipped",
+                                             format_size(item.length),
+                                             format_size(limits.max_record_bytes)));
+        error.record = record;
+        if (line > 0) error.line = line;
+        error.offset = item.offset;
+        report->errors.push_back(std::move(error));
+        break;
+      }
+      case FrameItem::Kind::kError: {
+        Error error = *item.error;
+        error.path = std::string(name);
+        report->errors.push_back(std::move(error));
+        break;
+      }
+    }
+    ++i;
+  }
   record = 0;
   line = 0;
-  foreign_objects = 0;
-  digest_objects = 0;
-  stopped = false;
-  failed = false;
-  result.bytes = bytes.size();
+}
 
-  std::size_t capacity = bytes.size() + ByteBuffer::kPadding;
-  if (bytes.starts_with("\xEF\xBB\xBF")) {  // a UTF-8 byte order mark, as some editors write
-    bytes.remove_prefix(3);
-    capacity -= 3;
+void EventReader::Impl::parse_run(const RecordBatch::Impl& batch, std::size_t begin,
+                                  std::size_t end, const std::vector<std::uint64_t>& numbers) {
+  const BatchItem& last = batch.items[end - 1];
+  const std::size_t run_start = batch.items[begin].pos - 1;  // its '['
+  const std::size_t run_end = last.pos + last.length + 1;   // just past its ']'
+  const char* base = batch.bytes.data();
+  std::size_t next = begin;  // the first item not yet read
+  od::document document;
+  if (!parser.iterate(base + run_start, run_end - run_start,
+                      batch.bytes.capacity() + ByteBuffer::kPadding - run_start)
+           .get(document)) {
+    current_document = &document;
+    od::array array;
+    if (!document.get_array().get(array)) {
+      for (auto element : array) {
+        if (stopped) break;
+        const BatchItem& item = batch.items[next];
+        record = numbers[next];
+        line = item.line;
+        doc_base = base + item.pos;
+        doc_offset = item.offset;
+        const std::size_t errors_before = report->errors.size();
+        const std::uint64_t records_before = report->records;
+        const std::uint64_t foreign_before = report->foreign_objects;
+        const std::uint64_t digests_before = report->digest_objects;
+        od::value value;
+        ++report->records;
+        simdjson::error_code error = std::move(element).get(value);
+        if (!error) error = read_element(value, base + item.pos);
+        if (error) {
+          // This record is read again on its own, for an error that is its own.
+          report->errors.resize(errors_before);
+          report->records = records_before;
+          report->foreign_objects = foreign_before;
+          report->digest_objects = digests_before;
+          break;
+        }
+        ++next;
+        if (next == end) break;
+      }
+    }
+    current_document = nullptr;
   }
-  if (trim(bytes).empty()) return result;
-  if (looks_line_delimited(bytes)) {
-    read_lines(bytes, capacity);
+  for (; next < end && !stopped; ++next) {
+    record = numbers[next];
+    line = batch.items[next].line;
+    ++report->records;
+    parse_alone(batch, batch.items[next]);
+  }
+}
+
+void EventReader::Impl::parse_alone(const RecordBatch::Impl& batch, const BatchItem& item) {
+  const char* start = batch.bytes.data() + item.pos;
+  doc_base = start;
+  doc_end = start + item.length;
+  doc_offset = item.offset;
+  od::document document;
+  simdjson::error_code error =
+      parser.iterate(start, item.length, batch.bytes.capacity() + ByteBuffer::kPadding - item.pos)
+          .get(document);
+  if (error) {
+    current_document = nullptr;
+    syntax_error(error, start);
+    return;
+  }
+  current_document = &document;
+  od::value value;
+  error = document.get_value().get(value);
+  if (!error) error = read_element(value, start);
+  // Nothing may follow the value but whitespace.
+  const char* trailing = nullptr;
+  if (!error && !stopped && document.current_location().get(trailing) == simdjson::SUCCESS &&
+      !trim({trailing, static_cast<std::size_t>(start + item.length - trailing)}).empty()) {
+    add_error("invalid JSON: unexpected data after the value", trailing);
+  }
+  if (error) syntax_error(error, start);
+  current_document = nullptr;
+  doc_end = nullptr;
+}
+
+ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor) {
+  ReadReport result;
+  name = batch.name;
+  visit = &visitor;
+  report = &result;
+  record = 0;
+  line = 0;
+  quiet_through = 0;
+  last_visited = 0;
+  stopped = false;
+  gave_up = false;
+  fast_path = false;
+  doc_base = nullptr;
+  result.warnings = batch.warnings;
+  result.bytes = batch.inflated_bytes;
+  if (batch.whole) {
+    read_whole(batch);
   } else {
-    read_documents(bytes, capacity);
+    read_items(batch);
+    if (!batch.not_json.empty() && batch.first_record == 0 && result.records == 0) {
+      result.not_events = batch.not_json;
+    }
   }
-  // An input in which nothing was a record is not an event file at all: say what it is
-  // once, instead of an error per object.
-  if (result.events == 0 && foreign_objects > 0 && result.errors.size() == foreign_objects) {
-    result.errors.clear();
-    result.not_events = digest_objects == foreign_objects
-                            ? "a CloudTrail digest file"
-                            : "JSON without CloudTrail events (no Records, Events or record fields)";
+  for (Error error : batch.end_errors) {
+    error.path = batch.name;
+    result.errors.push_back(std::move(error));
   }
+  report = nullptr;
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void ReadReport::append(ReadReport&& next) {
+  events += next.events;
+  records += next.records;
+  bytes += next.bytes;
+  for (Error& error : next.errors) errors.push_back(std::move(error));
+  for (Error& warning : next.warnings) warnings.push_back(std::move(warning));
+  if (not_events.empty()) not_events = std::move(next.not_events);
+  foreign_objects += next.foreign_objects;
+  digest_objects += next.digest_objects;
+  stopped = stopped || next.stopped;
+}
+
+void ReadReport::finish() {
+  // An input in which nothing was a record is not an event file at all: say what it is once,
+  // instead of an error per object.
+  if (events == 0 && foreign_objects > 0 && errors.size() == foreign_objects) {
+    errors.clear();
+    not_events = digest_objects == foreign_objects
+                     ? "a CloudTrail digest file"
+                     : "JSON without CloudTrail events (no Records, Events or record fields)";
+  }
 }
 
 EventReader::EventReader(ReadLimits limits) : impl_(std::make_unique<Impl>()) {
@@ -526,33 +918,38 @@ EventReader::~EventReader() = default;
 EventReader::EventReader(EventReader&&) noexcept = default;
 EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
-ReadReport EventReader::read_file(const std::string& path, const EventVisitor& visit) {
-  Status status = read_input(path, impl_->limits, impl_->compressed, impl_->text);
-  if (!status) {
+namespace {
+ReadReport read_all(InputSplitter& splitter, EventReader& reader, const EventVisitor& visit) {
+  ReadReport report;
+  while (true) {
+    RecordBatch batch = splitter.next();
+    report.append(reader.read_batch(batch, visit));
+    if (batch.last() || report.stopped) break;
+  }
+  report.finish();
+  return report;
+}
+}  // namespace
+
+ReadReport EventReader::read_file(const std::string& path, const EventVisitor& visit,
+                                  std::string_view name) {
+  Result<InputSplitter> splitter = InputSplitter::open(path, impl_->limits, -1, name);
+  if (!splitter) {
     ReadReport report;
-    report.errors.push_back(status.error());
+    report.errors.push_back(splitter.error());
     return report;
   }
-  return impl_->read(path, impl_->text.view(), visit);
+  return read_all(*splitter, *this, visit);
 }
 
-std::string_view EventReader::last_input() const { return impl_->text.view(); }
-
 ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes,
-                                   const EventVisitor& visit) {
-  if (is_gzip(bytes)) {
-    Status status = inflate_gzip(bytes, impl_->limits, impl_->text);
-    if (!status) {
-      ReadReport report;
-      Error error = status.error();
-      error.path = std::string(name);
-      report.errors.push_back(std::move(error));
-      return report;
-    }
-  } else {
-    impl_->text.assign(bytes);
-  }
-  return impl_->read(name, impl_->text.view(), visit);
+                                   const EventVisitor& visit, std::size_t raw_chunk) {
+  InputSplitter splitter = InputSplitter::from_memory(std::string(name), bytes, impl_->limits, raw_chunk);
+  return read_all(splitter, *this, visit);
+}
+
+ReadReport EventReader::read_batch(const RecordBatch& batch, const EventVisitor& visit) {
+  return impl_->read_batch(*batch.impl_, visit);
 }
 
 }  // namespace trailsift

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Input discovery and whole-file reading. This is the only file of the core that touches the
-// file system. Inputs are read whole: CloudTrail files are at most tens of MB, and whole-buffer
-// inflation (libdeflate) is about twice as fast as streaming zlib.
+// Input discovery and reading, streamed or whole. This is the only file of the core that touches
+// the file system.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,10 +15,7 @@
 
 #include "trailsift/input.hpp"
 
-#include <zlib.h>
-#ifdef TRAILSIFT_HAVE_LIBDEFLATE
-#include <libdeflate.h>
-#endif
+#include "inflate.hpp"
 
 namespace trailsift {
 namespace {
@@ -68,7 +64,7 @@ Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits
   struct stat info {};
   if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
     if (static_cast<std::uint64_t>(info.st_size) > limits.max_bytes) {
-      return make_error(path, fmt::format("file is larger than the {} limit (--max-size)",
+      return make_error(path, fmt::format("file is larger than the {} limit",
                                           format_size(limits.max_bytes)));
     }
     out.reserve(static_cast<std::size_t>(info.st_size) + 1);
@@ -76,11 +72,11 @@ Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits
   while (true) {
     if (out.size() == out.capacity()) {
       if (out.size() >= limits.max_bytes) {
-        return make_error(path, fmt::format("input is larger than the {} limit (--max-size)",
+        return make_error(path, fmt::format("input is larger than the {} limit",
                                             format_size(limits.max_bytes)));
       }
-      out.reserve(std::min<std::uint64_t>(limits.max_bytes + 1,
-                                          std::max<std::size_t>(out.capacity() * 2, 1 << 16)));
+      out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
+          limits.max_bytes, std::max<std::size_t>(out.capacity() * 2, 1 << 16))));
     }
     const ssize_t count = ::read(fd, out.data() + out.size(), out.capacity() - out.size());
     if (count == 0) return {};
@@ -93,8 +89,44 @@ Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits
 }
 
 Error too_large(const ReadLimits& limits) {
-  return make_error("", fmt::format("gzip data inflates to more than the {} limit (--max-size)",
+  return make_error("", fmt::format("gzip data inflates to more than the {} limit",
                                     format_size(limits.max_bytes)));
+}
+
+Error after_member_error(std::uint64_t offset) {
+  Error error = make_error("", "unexpected data after the end of the gzip stream");
+  error.offset = offset;
+  return error;
+}
+
+/// Inflates one gzip member at the start of `in`, appending to `out` (grown as needed, up to
+/// the limit); returns the bytes of `in` it used.
+Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
+  thread_local detail::GzipMemberInflater inflater;
+  inflater.reset();
+  std::size_t used = 0;
+  while (true) {
+    if (out.size() == out.capacity()) {
+      if (out.capacity() >= limits.max_bytes) return too_large(limits);
+      out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
+          limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
+    }
+    Result<detail::GzipMemberInflater::Step> step = inflater.inflate(
+        in.substr(used), out.data() + out.size(), out.capacity() - out.size());
+    if (!step) {
+      Error error = step.error();
+      if (error.offset) *error.offset += used;
+      return error;
+    }
+    used += step->consumed;
+    out.resize(out.size() + step->produced);
+    if (step->member_end) return used;
+    if (used == in.size() && out.size() < out.capacity()) {
+      Error error = make_error("", "truncated gzip data");
+      error.offset = used;
+      return error;
+    }
+  }
 }
 
 /// A first guess at the inflated size, from the gzip trailer (size modulo 2^32 of the last member).
@@ -106,81 +138,258 @@ std::size_t guess_inflated_size(std::string_view compressed, const ReadLimits& l
         tail[0] | (tail[1] << 8) | (tail[2] << 16) | (std::uint64_t{tail[3]} << 24);
     if (trailer_size >= compressed.size() / 2) guess = trailer_size + 16;
   }
-  return static_cast<std::size_t>(std::min(guess, limits.max_bytes));
+  // A hostile trailer must not make us reserve much: growth is cheap, a huge reserve is not.
+  return static_cast<std::size_t>(std::min({guess, limits.max_bytes, std::uint64_t{1} << 30}));
 }
 
-Error after_member_error(std::size_t offset) {
-  Error error = make_error("", "unexpected data after the end of the gzip stream");
-  error.offset = offset;
-  return error;
-}
+/// Where raw bytes come from: a descriptor, or memory.
+class RawSource {
+ public:
+  virtual ~RawSource() = default;
+  /// Up to `capacity` bytes into `out`; 0 at the end.
+  virtual Result<std::size_t> read(char* out, std::size_t capacity) = 0;
+};
 
+class DescriptorSource final : public RawSource {
+ public:
+  DescriptorSource(int fd, bool owned, std::string path, int copy_fd)
+      : fd_(fd), owned_(owned), copy_fd_(copy_fd), path_(std::move(path)) {}
+  ~DescriptorSource() override {
+    if (owned_) ::close(fd_);
+  }
+  Result<std::size_t> read(char* out, std::size_t capacity) override {
+    while (true) {
+      const ssize_t count = ::read(fd_, out, capacity);
+      if (count < 0 && errno == EINTR) continue;
+      if (count < 0) return system_error(path_, errno);
+      if (copy_fd_ >= 0) {
+        if (Status copied = copy(out, static_cast<std::size_t>(count)); !copied) return copied.error();
+      }
+      return static_cast<std::size_t>(count);
+    }
+  }
 
-/// Streaming zlib: the fallback inflater, and the one that explains a failure precisely
-/// (truncated or corrupt, and where). Inflates one gzip member, appending to `out`.
-Result<std::size_t> inflate_member_with_zlib(std::string_view in, const ReadLimits& limits,
-                                             ByteBuffer& out) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return make_error("", "zlib: out of memory");
-  std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&stream, &inflateEnd);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  stream.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
-  std::size_t in_pos = 0;
-  while (true) {
-    if (out.size() == out.capacity()) {
-      if (out.capacity() >= limits.max_bytes) return too_large(limits);
-      out.reserve(static_cast<std::size_t>(
-          std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
+ private:
+  Status copy(const char* bytes, std::size_t count) {
+    while (count > 0) {
+      const ssize_t written = ::write(copy_fd_, bytes, count);
+      if (written < 0 && errno == EINTR) continue;
+      if (written < 0) {
+        return make_error(path_, fmt::format("cannot keep a copy for a second read: {}",
+                                             std::strerror(errno)));
+      }
+      bytes += written;
+      count -= static_cast<std::size_t>(written);
     }
-    stream.next_out = reinterpret_cast<Bytef*>(out.data() + out.size());
-    stream.avail_out = static_cast<uInt>(std::min<std::size_t>(out.capacity() - out.size(), UINT32_MAX));
-    const uInt out_before = stream.avail_out;
-    const uInt in_before = stream.avail_in;
-    const int result = inflate(&stream, Z_NO_FLUSH);
-    out.resize(out.size() + (out_before - stream.avail_out));
-    in_pos += in_before - stream.avail_in;
-    if (stream.avail_in == 0 && in_pos < in.size()) {
-      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
-      stream.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size() - in_pos, UINT32_MAX));
-    }
-    if (result == Z_STREAM_END) return in_pos;
-    if (result == Z_OK || (result == Z_BUF_ERROR && stream.avail_out == 0)) continue;
-    Error error = make_error("", result == Z_BUF_ERROR ? "truncated gzip data"
-                                 : stream.msg      ? fmt::format("corrupt gzip data: {}", stream.msg)
-                                                   : "corrupt gzip data");
-    error.offset = in_pos;
+    return {};
+  }
+
+  int fd_;
+  bool owned_;
+  int copy_fd_;
+  std::string path_;
+};
+
+class MemorySource final : public RawSource {
+ public:
+  MemorySource(std::string_view bytes, std::size_t chunk) : bytes_(bytes), chunk_(std::max<std::size_t>(chunk, 1)) {}
+  Result<std::size_t> read(char* out, std::size_t capacity) override {
+    const std::size_t count = std::min({capacity, chunk_, bytes_.size()});
+    if (count > 0) std::memcpy(out, bytes_.data(), count);
+    bytes_.remove_prefix(count);
+    return count;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t chunk_;
+};
+
+}  // namespace
+
+struct InputStream::Impl {
+  std::string path;
+  ReadLimits limits;
+  std::unique_ptr<RawSource> source;
+  ByteBuffer raw;              // raw bytes read but not yet used: [raw_pos, raw.size())
+  std::size_t raw_pos = 0;
+  std::uint64_t raw_offset = 0;  // offset of raw[0] in the input
+  bool raw_eof = false;
+  enum class State { kStart, kPlain, kMember, kBetweenMembers, kEnd } state = State::kStart;
+  detail::GzipMemberInflater inflater;
+  bool gzip = false;
+  std::uint64_t inflated = 0;
+  std::vector<Error> warnings;
+
+  Error error_at(std::string message, std::uint64_t offset) const {
+    Error error = make_error(path, std::move(message));
+    error.offset = offset;
     return error;
   }
-}
 
-/// Inflates one gzip member at the start of `in`, appending to `out`; returns the bytes used.
-Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
-#ifdef TRAILSIFT_HAVE_LIBDEFLATE
-  // Whole-buffer libdeflate: about twice as fast as zlib, but it cannot say where data went
-  // bad, so zlib inflates again to tell.
-  thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>
-      decompressor(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  const std::size_t out_start = out.size();
-  while (true) {
-    std::size_t in_used = 0;
-    std::size_t out_used = 0;
-    const libdeflate_result result = libdeflate_gzip_decompress_ex(
-        decompressor.get(), in.data(), in.size(), out.data() + out.size(),
-        out.capacity() - out.size(), &in_used, &out_used);
-    if (result == LIBDEFLATE_SUCCESS) {
-      out.resize(out.size() + out_used);
-      return in_used;
+  /// Makes at least `wanted` raw bytes available (fewer at the end of the input).
+  Status fill(std::size_t wanted) {
+    if (raw.size() - raw_pos >= wanted || raw_eof) return {};
+    if (raw_pos > 0) {  // keep the unused tail at the front
+      const std::size_t rest = raw.size() - raw_pos;
+      std::memmove(raw.data(), raw.data() + raw_pos, rest);
+      raw_offset += raw_pos;
+      raw.resize(rest);
+      raw_pos = 0;
     }
-    if (result != LIBDEFLATE_INSUFFICIENT_SPACE) break;
-    if (out.capacity() >= limits.max_bytes) return too_large(limits);
-    out.reserve(static_cast<std::size_t>(
-        std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2)));
+    raw.reserve(std::max(limits.chunk_bytes, wanted));
+    while (raw.size() < wanted && !raw_eof) {
+      Result<std::size_t> count = source->read(raw.data() + raw.size(), raw.capacity() - raw.size());
+      if (!count) return count.error();
+      if (*count == 0) raw_eof = true;
+      raw.resize(raw.size() + *count);
+    }
+    return {};
   }
-  out.resize(out_start);
-#endif
-  return inflate_member_with_zlib(in, limits, out);
+  std::string_view available() const { return {raw.data() + raw_pos, raw.size() - raw_pos}; }
+  std::uint64_t position() const { return raw_offset + raw_pos; }
+
+  Result<std::size_t> read_plain(char* out, std::size_t capacity) {
+    if (raw_pos < raw.size()) {  // bytes read while sniffing for gzip
+      const std::size_t count = std::min(capacity, raw.size() - raw_pos);
+      std::memcpy(out, raw.data() + raw_pos, count);
+      raw_pos += count;
+      return count;
+    }
+    Result<std::size_t> count = source->read(out, capacity);
+    if (count) raw_offset += *count;
+    return count;
+  }
+
+  /// After a member: the end, another member, zero padding, or data gzip does not explain.
+  Status next_member() {
+    if (Status filled = fill(2); !filled) return filled;
+    std::string_view rest = available();
+    if (rest.empty()) {
+      state = State::kEnd;
+      return {};
+    }
+    if (is_gzip(rest)) {
+      inflater.reset();
+      state = State::kMember;
+      return {};
+    }
+    // Zero bytes to the end (a tape or a block device's padding) are what gzip -d accepts with a
+    // warning; anything else after the data is an error.
+    const std::uint64_t padding_start = position();
+    while (true) {
+      rest = available();
+      const std::size_t nonzero = rest.find_first_not_of('\0');
+      if (nonzero != std::string_view::npos) {
+        return error_at("unexpected data after the end of the gzip stream", padding_start);
+      }
+      raw_pos = raw.size();
+      if (raw_eof) break;
+      if (Status filled = fill(1); !filled) return filled;
+    }
+    const std::uint64_t zeros = position() - padding_start;
+    warnings.push_back(error_at(fmt::format("{} zero byte{} after the end of the gzip data ignored",
+                                            zeros, zeros == 1 ? "" : "s"),
+                                padding_start));
+    state = State::kEnd;
+    return {};
+  }
+
+  Result<std::size_t> read_member(char* out, std::size_t capacity) {
+    while (true) {
+      if (Status filled = fill(1); !filled) return filled.error();
+      if (available().empty()) return error_at("truncated gzip data", position());
+      Result<detail::GzipMemberInflater::Step> step = inflater.inflate(available(), out, capacity);
+      if (!step) {
+        Error error = step.error();
+        error.path = path;
+        error.offset = position() + error.offset.value_or(0);
+        return error;
+      }
+      raw_pos += step->consumed;
+      if (step->member_end) {
+        state = State::kBetweenMembers;
+        return step->produced;
+      }
+      if (step->produced > 0) return step->produced;
+      if (step->consumed == 0 && capacity == 0) return std::size_t{0};
+    }
+  }
+
+  Result<std::size_t> read(char* out, std::size_t capacity) {
+    while (true) {
+      Result<std::size_t> count = std::size_t{0};
+      switch (state) {
+        case State::kStart: {
+          if (Status filled = fill(2); !filled) return filled.error();
+          gzip = is_gzip(available());
+          state = gzip ? State::kMember : State::kPlain;
+          continue;
+        }
+        case State::kPlain:
+          count = read_plain(out, capacity);
+          if (count && *count == 0) state = State::kEnd;
+          break;
+        case State::kMember:
+          count = read_member(out, capacity);
+          break;
+        case State::kBetweenMembers: {
+          if (Status next = next_member(); !next) return next.error();
+          continue;
+        }
+        case State::kEnd:
+          return std::size_t{0};
+      }
+      if (!count) {
+        state = State::kEnd;
+        return count;
+      }
+      inflated += *count;
+      if (inflated > limits.max_bytes) {
+        state = State::kEnd;
+        return make_error(path, fmt::format("input is larger than the --max-size limit of {}",
+                                            format_size(limits.max_bytes)));
+      }
+      if (*count > 0 || state == State::kEnd) return count;
+    }
+  }
+};
+
+InputStream::InputStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+InputStream::InputStream(InputStream&&) noexcept = default;
+InputStream& InputStream::operator=(InputStream&&) noexcept = default;
+InputStream::~InputStream() = default;
+
+Result<InputStream> InputStream::open(const std::string& path, const ReadLimits& limits, int copy_fd) {
+  const bool from_stdin = path == kStdinPath;
+  const int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(path, errno);
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->limits = limits;
+  impl->source = std::make_unique<DescriptorSource>(fd, !from_stdin, path, copy_fd);
+  return InputStream(std::move(impl));
 }
 
+InputStream InputStream::from_memory(std::string name, std::string_view bytes,
+                                     const ReadLimits& limits, std::size_t raw_chunk) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = std::move(name);
+  impl->limits = limits;
+  impl->source = std::make_unique<MemorySource>(bytes, raw_chunk);
+  return InputStream(std::move(impl));
+}
+
+Result<std::size_t> InputStream::read(char* out, std::size_t capacity) { return impl_->read(out, capacity); }
+std::vector<Error> InputStream::take_warnings() { return std::exchange(impl_->warnings, {}); }
+const std::string& InputStream::path() const { return impl_->path; }
+void InputStream::rename(std::string name) { impl_->path = std::move(name); }
+bool InputStream::gzip() const {
+  return impl_->gzip;
+}
+std::uint64_t InputStream::raw_bytes() const { return impl_->position(); }
+
+namespace {
 }  // namespace
 
 bool is_event_file_name(std::string_view name) {
@@ -245,6 +454,21 @@ void ByteBuffer::assign(std::string_view bytes) {
   reserve(bytes.size());
   if (!bytes.empty()) std::memcpy(data_.get(), bytes.data(), bytes.size());
   size_ = bytes.size();
+}
+
+void ByteBuffer::append(std::string_view bytes) {
+  if (size_ + bytes.size() > capacity_) reserve(std::max(size_ + bytes.size(), capacity_ * 2));
+  if (!bytes.empty()) std::memcpy(data_.get() + size_, bytes.data(), bytes.size());
+  size_ += bytes.size();
+}
+
+void ByteBuffer::drop_front(std::size_t count) {
+  if (count >= size_) {
+    size_ = 0;
+    return;
+  }
+  std::memmove(data_.get(), data_.get() + count, size_ - count);
+  size_ -= count;
 }
 
 bool is_gzip(std::string_view bytes) {

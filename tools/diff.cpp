@@ -32,7 +32,7 @@ std::string events_text(std::uint64_t count) {
 
 /// One side's inputs: a file, a directory, standard input, or the paths listed in `@FILE`.
 Result<Scan> prepare_side(const std::string& argument, const InputOptions& reading,
-                          Reporter& reporter) {
+                          const TimeRange& range, Reporter& reporter) {
   InputOptions options = reading;
   options.paths = {argument};
   if (argument.starts_with('@')) {
@@ -40,7 +40,7 @@ Result<Scan> prepare_side(const std::string& argument, const InputOptions& readi
     if (!paths) return paths.error();
     options.paths = std::move(*paths);
   }
-  return Scan::prepare(options, reporter);
+  return Scan::prepare(options, range, reporter);
 }
 
 /// Reads one side of events mode: the digest of each selected event, in input order.
@@ -49,26 +49,24 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
   std::vector<EventDigester> digesters(scan.slot_count());
   std::vector<std::vector<EventDigest>> digests(scan.slot_count());  // one input's, per slot
   std::vector<std::vector<EventDigest>> chunks;                      // per input, in order
+  scan.keep_copies();
   scan.run(
-      [&](EventReader& reader, const InputFile& input, std::size_t slot) {
-        const auto index = static_cast<std::uint32_t>(&input - scan.inputs().data());
-        std::vector<Error> errors;
-        ReadReport report = reader.read_file(input.path, [&](const Event& event) {
-          if (!filter.matches(event)) return Visit::kContinue;
-          Result<EventDigest> digest = digesters[slot].digest(event, index);
-          if (digest) {
-            digests[slot].push_back(*digest);
-            return Visit::kContinue;
-          }
-          errors.push_back(digest.error());
-          errors.back().path = input.path;
-          return Visit::kContinue;
-        });
-        report.errors.insert(report.errors.end(), errors.begin(), errors.end());
-        if (input.path == kStdinPath) side.stdin_bytes = reader.last_input();
-        return report;
+      filter,
+      [&](const Event& event, ScanSlot& slot) {
+        Result<EventDigest> digest =
+            digesters[slot.index].digest(event, static_cast<std::uint32_t>(slot.input));
+        if (digest) {
+          digests[slot.index].push_back(*digest);
+        } else {
+          slot.errors.push_back(digest.error());
+        }
+        return Visit::kContinue;
       },
-      [&](const InputFile&, std::size_t slot) { chunks.push_back(std::move(digests[slot])); });
+      [&](const ScanSlot& slot, bool) {
+        chunks.push_back(std::move(digests[slot.index]));
+        digests[slot.index].clear();
+        return true;
+      });
   // Joined once at the exact size: a growing vector would peak at three times the digests.
   std::size_t total = 0;
   for (const auto& chunk : chunks) total += chunk.size();
@@ -77,7 +75,10 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
     side.digests.insert(side.digests.end(), chunk.begin(), chunk.end());
     chunk = {};
   }
-  for (const InputFile& input : scan.inputs()) side.inputs.push_back(input.path);
+  for (std::size_t i = 0; i < scan.inputs().size(); ++i) {
+    side.inputs.push_back(scan.inputs()[i].path);
+    side.reread_paths.push_back(scan.reread_path(i));
+  }
   return side;
 }
 
@@ -121,13 +122,12 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
     std::vector<EventStats> partials;
     for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(StatsSpec{fields, 0});
     scan.run(
-        [&](EventReader& reader, const InputFile& input, std::size_t slot) {
-          return reader.read_file(input.path, [&](const Event& event) {
-            if (filter.matches(event)) partials[slot].add(event);
-            return Visit::kContinue;
-          });
+        filter,
+        [&](const Event& event, ScanSlot& slot) {
+          partials[slot.index].add(event);
+          return Visit::kContinue;
         },
-        [](const InputFile&, std::size_t) {});
+        [](const ScanSlot&, bool) { return true; });
     for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
     sides.push_back(std::move(partials[0]));
   }
@@ -184,7 +184,7 @@ int run_diff(const DiffOptions& options) {
   }
   std::vector<Scan> scans;
   for (const std::string* argument : {&options.left, &options.right}) {
-    Result<Scan> scan = prepare_side(*argument, options.input, reporter);
+    Result<Scan> scan = prepare_side(*argument, options.input, filter->time_range(), reporter);
     if (!scan) {
       reporter.error(scan.error());
       return kExitError;

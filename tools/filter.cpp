@@ -71,7 +71,7 @@ int run_filter(const FilterOptions& options) {
     reporter.error(filter.error().message);
     return kExitError;
   }
-  Result<Scan> scan = Scan::prepare(options.input, reporter);
+  Result<Scan> scan = Scan::prepare(options.input, filter->time_range(), reporter);
   if (!scan) {
     reporter.error(scan.error().message);
     return kExitError;
@@ -91,29 +91,28 @@ int run_filter(const FilterOptions& options) {
   std::uint64_t matches = 0;
 
   scan->run(
-      [&](EventReader& reader, const InputFile& input, std::size_t slot) {
-        FileOutput& output = outputs[slot];
-        output = {};
-        return reader.read_file(input.path, [&](const Event& event) {
-          if (filter->matches(event)) {
-            if (formatting) {
-              append_match(format, event, output);
-            } else {
-              ++output.matches;
-            }
-          }
-          return Visit::kContinue;
-        });
-      },
-      [&](const InputFile&, std::size_t slot) {
-        FileOutput& output = outputs[slot];
-        if (format == OutputFormat::kJson && matches > 0 && output.matches > 0) {
-          write_stdout(",\n");
+      *filter,
+      [&](const Event& event, ScanSlot& slot) {
+        FileOutput& output = outputs[slot.index];
+        if (formatting) {
+          append_match(format, event, output);
+        } else {
+          ++output.matches;
         }
-        write_stdout(output.text);
-        std::move(output.table_rows.begin(), output.table_rows.end(), std::back_inserter(table));
-        matches += output.matches;
+        return Visit::kContinue;
+      },
+      [&](const ScanSlot& slot, bool) {
+        FileOutput& output = outputs[slot.index];
+        if (!slot.skip) {
+          if (format == OutputFormat::kJson && matches > 0 && output.matches > 0) {
+            write_stdout(",\n");
+          }
+          write_stdout(output.text);
+          std::move(output.table_rows.begin(), output.table_rows.end(), std::back_inserter(table));
+          matches += output.matches;
+        }
         output = {};
+        return true;
       });
 
   if (options.count_only) {

@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "scan.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -14,6 +23,13 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                      "Files or directories (walked recursively) of CloudTrail events; '-' or "
                      "nothing reads standard input")
       ->type_name("PATH");
+  command.add_option("--files-from", options.files_from,
+                     "Also read the paths listed in FILE, one per line ('-': standard input)")
+      ->type_name("FILE");
+  command.add_option("--include", options.includes,
+                     "In directories, also read files whose name matches GLOB (e.g. '*.log')")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
   add_reading_options(command, options);
 }
 
@@ -21,7 +37,10 @@ void add_reading_options(CLI::App& command, InputOptions& options) {
   command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
       ->type_name("N");
   command.add_option("--max-size", options.max_size,
-                     "Refuse an input larger than this once inflated (default 2G)")
+                     "Refuse an input larger than this once inflated (default: no limit)")
+      ->type_name("SIZE");
+  command.add_option("--max-record", options.max_record,
+                     "Skip, with an error, a single record larger than this (default 64M)")
       ->type_name("SIZE");
   command.add_flag("-q,--quiet", options.quiet, "No progress line and no notes on skipped files");
 }
@@ -89,48 +108,248 @@ Result<std::uint64_t> parse_size(std::string_view text) {
   return number << shift;
 }
 
-Result<Scan> Scan::prepare(const InputOptions& options, Reporter& reporter) {
+/// A copy of an input that can be read only once, in a temporary file that is unlinked as soon
+/// as it is made: nothing is left behind, however the process ends.
+struct Scan::Copy {
+  int fd = -1;
+  ~Copy() {
+    if (fd >= 0) ::close(fd);
+  }
+  std::string path() const { return fmt::format("/proc/self/fd/{}", fd); }
+};
+
+namespace {
+
+Result<int> make_unlinked_temp_file() {
+  const char* directory = std::getenv("TMPDIR");
+  std::string name = fmt::format("{}/trailsift-XXXXXX", directory && *directory ? directory : "/tmp");
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return make_error(name, std::string("cannot make a temporary file: ") + std::strerror(errno));
+  ::unlink(name.c_str());
+  return fd;
+}
+
+/// Inputs read in batches across the workers: standard input and FIFOs (their size is unknown),
+/// and files too large to be read whole.
+bool is_split(const InputFile& input, const ReadLimits& limits) {
+  if (input.path == kStdinPath) return true;
+  struct stat info {};
+  if (::stat(input.path.c_str(), &info) != 0) return false;  // read_file will say why
+  return !S_ISREG(info.st_mode) || static_cast<std::uint64_t>(info.st_size) > limits.whole_bytes;
+}
+
+}  // namespace
+
+Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, Reporter& reporter) {
   Scan scan;
-  Result<std::uint64_t> max_size = parse_size(options.max_size);
-  if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
-  scan.limits_.max_bytes = *max_size;
+  if (!options.max_size.empty()) {
+    Result<std::uint64_t> max_size = parse_size(options.max_size);
+    if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
+    scan.limits_.max_bytes = *max_size;
+  }
+  Result<std::uint64_t> max_record = parse_size(options.max_record);
+  if (!max_record) return make_error("", "--max-record: " + max_record.error().message);
+  scan.limits_.max_record_bytes = static_cast<std::size_t>(*max_record);
   scan.threads_ = options.threads > 0 ? options.threads : default_thread_count();
   scan.slot_count_ = std::size_t{4} * scan.threads_;
   scan.quiet_ = options.quiet;
   scan.reporter_ = &reporter;
-  scan.inputs_ = expand_inputs(options.paths);
+  std::vector<std::string> paths = options.paths;
+  if (!options.files_from.empty()) {
+    Result<std::vector<std::string>> listed = read_path_list(options.files_from);
+    if (!listed) return make_error("", "--files-from: " + listed.error().to_string());
+    paths.insert(paths.end(), listed->begin(), listed->end());
+  }
+  (void)range;
+  scan.inputs_ = expand_inputs(paths);
   for (const Error& error : scan.inputs_.errors) reporter.error(error);
   scan.failed_inputs_ = scan.inputs_.errors.size();
   return scan;
 }
 
-void Scan::run(const ScanWorkFn& work, const ScanDeliverFn& deliver) {
+std::string Scan::reread_path(std::size_t input) const {
+  if (input < copies_.size() && copies_[input]) return copies_[input]->path();
+  return inputs_.files[input].path;
+}
+
+namespace {
+
+/// One task: a whole input for a worker to read, or one batch of a large input.
+struct Task {
+  std::size_t input = 0;
+  std::optional<RecordBatch> batch;  // unset: read the whole input
+  std::optional<Error> open_error;
+  bool last = true;                  // the input's last piece
+  ReadReport report;
+  ScanSlot slot;
+};
+
+}  // namespace
+
+void Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver) {
   std::vector<EventReader> readers;
   for (unsigned i = 0; i < threads_; ++i) readers.emplace_back(limits_);
-  std::vector<ReadReport> reports(slot_count_);
-  const std::size_t total = inputs_.files.size();
-  std::uint64_t bytes_done = 0;
-  run_in_order(
-      total, threads_, slot_count_,
-      [&](std::size_t item, std::size_t slot, unsigned worker) {
-        reports[slot] = work(readers[worker], inputs_.files[item], slot);
-      },
-      [&](std::size_t item, std::size_t slot) {
-        const InputFile& input = inputs_.files[item];
-        ReadReport& report = reports[slot];
-        for (const Error& error : report.errors) reporter_->error(error);
-        if (!report.ok() || (input.named && !report.not_events.empty())) ++failed_inputs_;
-        if (!report.not_events.empty()) {
-          if (input.named) {
-            reporter_->error(make_error(input.path, "holds no CloudTrail events: it is " + report.not_events));
-          } else if (!quiet_) {
-            reporter_->note(fmt::format("{}: skipped: {}", input.path, report.not_events));
-          }
+  std::vector<Task> tasks(slot_count_);
+  const std::vector<InputFile>& files = inputs_.files;
+  copies_.assign(files.size(), nullptr);
+
+  // Producer state: the next input, and the one being split into batches.
+  std::size_t next_input = 0;
+  std::optional<InputSplitter> splitter;
+  std::size_t split_input = 0;
+  std::atomic<std::size_t> stopped_input{SIZE_MAX};  // an input whose visitor said stop
+
+  const auto produce = [&](std::size_t slot) {
+    Task& task = tasks[slot];
+    task.batch.reset();
+    task.open_error.reset();
+    task.report = {};
+    task.slot = {};
+    task.slot.index = slot;
+    while (true) {
+      if (splitter) {
+        if (stopped_input.load() == split_input) {
+          splitter.reset();
+          continue;
         }
-        deliver(input, slot);
-        bytes_done += input.size;
-        reporter_->progress(item + 1, total, bytes_done);
-      });
+        task.input = split_input;
+        task.batch = splitter->next();
+        task.last = task.batch->last();
+        if (task.last) splitter.reset();
+        break;
+      }
+      if (next_input == files.size()) return false;
+      const std::size_t input = next_input++;
+      task.input = input;
+      task.last = true;
+      if (!is_split(files[input], limits_)) break;
+      // Inputs that can be read only once are copied as they are read, for a second read.
+      int copy_fd = -1;
+      if (keep_copies_) {
+        struct stat info {};
+        const bool regular = files[input].path != kStdinPath &&
+                             ::stat(files[input].path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+        if (!regular) {
+          Result<int> fd = make_unlinked_temp_file();
+          if (!fd) {
+            task.open_error = fd.error();
+            break;
+          }
+          copies_[input] = std::make_shared<Copy>();
+          copies_[input]->fd = *fd;
+          copy_fd = *fd;
+        }
+      }
+      Result<InputSplitter> opened = InputSplitter::open(files[input].path, limits_, copy_fd);
+      if (!opened) {
+        task.open_error = opened.error();
+        break;
+      }
+      splitter.emplace(std::move(*opened));
+      split_input = input;
+    }
+    task.slot.input = task.input;
+    return true;
+  };
+
+  std::atomic<std::uint64_t> without_time{0};
+  const auto work = [&](std::size_t slot, unsigned worker) {
+    Task& task = tasks[slot];
+    if (task.open_error) {
+      task.report.errors.push_back(*task.open_error);
+      return;
+    }
+    std::uint64_t no_time = 0;
+    const EventVisitor visitor = [&](const Event& event) {
+      switch (filter.test(event)) {
+        case FilterResult::kMatch:
+          return visit(event, task.slot);
+        case FilterResult::kNoTime:
+          ++no_time;
+          return Visit::kContinue;
+        case FilterResult::kNoMatch:
+          return Visit::kContinue;
+      }
+      return Visit::kContinue;
+    };
+    if (task.batch) {
+      task.report = readers[worker].read_batch(*task.batch, visitor);
+    } else {
+      task.report = readers[worker].read_file(files[task.input].path, visitor);
+    }
+    without_time += no_time;
+  };
+
+  // Deliverer state: what the input being delivered gave so far. Its errors are held while it
+  // has given no event: an input of nothing but other JSON is then one note, not an error per
+  // object (ReadReport::finish).
+  ReadReport input_totals;
+  std::vector<Error> held;
+  bool input_failed = false;
+  constexpr std::size_t kHeldErrors = 1000;
+  std::uint64_t bytes_done = 0;
+  std::size_t inputs_done = 0;
+  const auto report_error = [&](Error error, const InputFile& input) {
+    if (error.path.empty()) error.path = input.path;
+    reporter_->error(error);
+    input_failed = true;
+  };
+
+  const auto deliver_slot = [&](std::size_t slot) {
+    Task& task = tasks[slot];
+    const InputFile& input = files[task.input];
+    bool more = true;
+    task.slot.skip = stopped_input.load() == task.input;
+    if (task.slot.skip) {
+      deliver(task.slot, task.last);
+    } else {
+      std::vector<Error> errors = std::move(task.report.errors);
+      task.report.errors.clear();
+      for (Error& error : task.slot.errors) errors.push_back(std::move(error));
+      if (input_totals.events + task.report.events == 0 && held.size() + errors.size() <= kHeldErrors) {
+        for (Error& error : errors) held.push_back(std::move(error));
+      } else {
+        for (Error& error : held) report_error(std::move(error), input);
+        held.clear();
+        for (Error& error : errors) report_error(std::move(error), input);
+      }
+      if (!quiet_) {
+        for (Error& warning : task.report.warnings) {
+          if (warning.path.empty()) warning.path = input.path;
+          reporter_->note(warning.to_string());
+        }
+      }
+      task.report.warnings.clear();
+      const bool stopped = task.report.stopped;
+      input_totals.append(std::move(task.report));
+      more = deliver(task.slot, task.last);
+      if (stopped) stopped_input = task.input;
+    }
+    if (task.last) {
+      input_totals.errors = std::move(held);
+      held.clear();
+      input_totals.finish();
+      for (Error& error : input_totals.errors) report_error(std::move(error), input);
+      if (!input_totals.not_events.empty()) {
+        if (input.named) {
+          report_error(make_error(input.path, "holds no CloudTrail events: it is " + input_totals.not_events),
+                       input);
+        } else if (!quiet_) {
+          reporter_->note(fmt::format("{}: skipped: {}", input.path, input_totals.not_events));
+        }
+      }
+      if (input_failed) ++failed_inputs_;
+      input_totals = {};
+      input_failed = false;
+      ++inputs_done;
+    }
+    bytes_done += task.batch ? task.batch->input_bytes() : input.size;
+    reporter_->progress(inputs_done, files.size(), bytes_done);
+    return more;
+  };
+
+  run_ordered(threads_, slot_count_, produce, work, deliver_slot);
+  events_without_time_ = without_time.load();
 }
 
 }  // namespace trailsift::cli

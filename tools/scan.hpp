@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,55 +21,84 @@ namespace trailsift::cli {
 /// Where events come from and how they are read.
 struct InputOptions {
   std::vector<std::string> paths;
-  unsigned threads = 0;          ///< 0: all cores
-  std::string max_size = "2G";   ///< largest inflated input
-  bool quiet = false;            ///< no progress line, no notes about skipped files
+  std::string files_from;          ///< --files-from: a file listing paths ("-": standard input)
+  std::vector<std::string> includes;  ///< --include: other file names to read in directories
+  unsigned threads = 0;            ///< 0: all cores
+  std::string max_size;            ///< largest input, inflated (empty: no limit)
+  std::string max_record = "64M";  ///< largest single record
+  bool quiet = false;              ///< no progress line, no notes
 };
 
-/// Adds the positional inputs, then add_reading_options.
+/// Adds the positional inputs, --files-from and --include, then add_reading_options.
 void add_input_options(CLI::App& command, InputOptions& options);
 
-/// Adds --threads, --max-size and --quiet, for a command that takes its paths another way.
+/// Adds --threads, --max-size, --max-record and --quiet, for a command that takes its paths
+/// another way.
 void add_reading_options(CLI::App& command, InputOptions& options);
 
 /// Adds the lookup attributes, the time range and the other selection options.
 void add_selection_options(CLI::App& command, FilterSpec& spec);
 
-/// Reads one input on a worker thread: calls reader.read_file with the command's visitor and
-/// keeps per-input results in `slot`.
-using ScanWorkFn = std::function<ReadReport(EventReader& reader, const InputFile& input, std::size_t slot)>;
-/// Takes one input's results, on the calling thread, in input order.
-using ScanDeliverFn = std::function<void(const InputFile& input, std::size_t slot)>;
+/// Where one piece of input is read: the command's result slot for it, the input it comes from,
+/// and problems the command found with its events (reported with the input's read errors).
+struct ScanSlot {
+  std::size_t index = 0;     ///< the slot: index into the command's per-slot results
+  std::size_t input = 0;     ///< index into Scan::inputs()
+  std::vector<Error> errors; ///< put here by the visitor; Scan fills in the path
+  /// Set when the piece's results must be thrown away unseen: its input was stopped earlier.
+  bool skip = false;
+};
 
-/// The inputs expanded, the readers, and the number of result slots a command must allocate.
+/// Called on a worker thread for each event that passes the filter.
+using ScanVisitFn = std::function<Visit(const Event& event, ScanSlot& slot)>;
+/// Takes one piece's results on the calling thread, in input order; `last` is set for an input's
+/// last piece. Returns false to stop the scan (e.g. enough events).
+using ScanDeliverFn = std::function<bool(const ScanSlot& slot, bool last)>;
+
+/// The inputs, expanded, and the parallel read of them.
 class Scan {
  public:
-  /// Expands the paths (reporting those that cannot be used) and checks the options.
-  static Result<Scan> prepare(const InputOptions& options, Reporter& reporter);
+  /// Expands the paths (reporting those that cannot be used) and checks the options. With a
+  /// time range, log files of a bucket mirror that cannot hold events in it are skipped unread.
+  static Result<Scan> prepare(const InputOptions& options, const TimeRange& range, Reporter& reporter);
 
+  /// Number of result slots a command must allocate (indexed by ScanSlot::index).
   std::size_t slot_count() const { return slot_count_; }
   /// Worker threads, as --threads resolved them (for a command that reads again later).
   unsigned threads() const { return threads_; }
-  /// The limits every input is read with (--max-size).
+  /// The limits every input is read with (--max-size, --max-record).
   const ReadLimits& limits() const { return limits_; }
   const std::vector<InputFile>& inputs() const { return inputs_.files; }
+  /// Where to read input i again: itself, or the copy kept of an input that can be read only once.
+  std::string reread_path(std::size_t input) const;
+  /// Keep a copy of inputs that can be read only once (standard input, FIFOs), for reread_path.
+  void keep_copies() { keep_copies_ = true; }
+
   /// Files found plus the paths that could not be used (missing, unreadable folders).
   std::size_t input_count() const { return inputs_.files.size() + inputs_.errors.size(); }
-  /// Inputs that could not be read in full so far: unusable paths, files with read errors,
-  /// named files that hold no events. Complete once run() returns.
+  /// Inputs that could not be read in full: unusable paths, files with read errors, named files
+  /// that hold no events. Complete once run() returns.
   std::size_t failed_inputs() const { return failed_inputs_; }
+  /// Events left out of the time range because they have no eventTime.
+  std::uint64_t events_without_time() const { return events_without_time_; }
 
-  /// Reads every input in parallel and delivers them in order. Read errors are reported with
-  /// their path and position; inputs without events are noted (walked) or errors (named).
-  void run(const ScanWorkFn& work, const ScanDeliverFn& deliver);
+  /// Reads every input, on all threads, one large input in batches across them, and delivers the
+  /// pieces in input order. Events that do not pass `filter` are not visited. Read errors are
+  /// reported with their path and position; inputs without events are noted (walked) or errors
+  /// (named).
+  void run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver);
 
  private:
+  struct Copy;
   InputList inputs_;
   ReadLimits limits_;
   unsigned threads_ = 1;
   std::size_t slot_count_ = 1;
   std::size_t failed_inputs_ = 0;
+  std::uint64_t events_without_time_ = 0;
   bool quiet_ = false;
+  bool keep_copies_ = false;
+  std::vector<std::shared_ptr<Copy>> copies_;  // by input, for inputs kept
   Reporter* reporter_ = nullptr;
 };
 

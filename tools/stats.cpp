@@ -71,7 +71,7 @@ int run_stats(const StatsOptions& options) {
     reporter.error(spec.error().message);
     return kExitError;
   }
-  Result<Scan> scan = Scan::prepare(options.input, reporter);
+  Result<Scan> scan = Scan::prepare(options.input, filter->time_range(), reporter);
   if (!scan) {
     reporter.error(scan.error().message);
     return kExitError;
@@ -82,14 +82,12 @@ int run_stats(const StatsOptions& options) {
   std::vector<EventStats> partials;
   for (std::size_t i = 0; i < scan->slot_count(); ++i) partials.emplace_back(*spec);
   scan->run(
-      [&](EventReader& reader, const InputFile& input, std::size_t slot) {
-        EventStats& stats = partials[slot];
-        return reader.read_file(input.path, [&](const Event& event) {
-          if (filter->matches(event)) stats.add(event);
-          return Visit::kContinue;
-        });
+      *filter,
+      [&](const Event& event, ScanSlot& slot) {
+        partials[slot.index].add(event);
+        return Visit::kContinue;
       },
-      [](const InputFile&, std::size_t) {});
+      [](const ScanSlot&, bool) { return true; });
   EventStats& stats = partials.front();
   for (std::size_t i = 1; i < partials.size(); ++i) stats.merge(std::move(partials[i]));
 

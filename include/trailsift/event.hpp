@@ -57,6 +57,7 @@ struct Event {
   UserIdentity user_identity;
   std::string_view resources_json;           ///< raw JSON of `resources`, or empty
   std::string_view request_parameters_json;  ///< raw JSON of `requestParameters`, or empty
+  std::string_view response_elements_json;   ///< raw JSON of `responseElements`, or empty
   LookupInfo lookup;
 
   /// The console's "User name": lookup-events' own Username when the record came from there;

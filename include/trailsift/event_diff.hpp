@@ -106,8 +106,10 @@ enum class EventDiffFormat {
 
 /// One side of a comparison: where its events came from, and their digests.
 struct DiffSide {
-  std::vector<std::string> inputs;  ///< paths, indexed by EventDigest::input
-  std::string stdin_bytes;          ///< standard input ("-"), kept: it cannot be read twice
+  std::vector<std::string> inputs;  ///< names, indexed by EventDigest::input
+  /// Where each input is read again: itself, or a copy kept of one that can be read only once
+  /// (standard input, a FIFO). Empty: the names.
+  std::vector<std::string> reread_paths;
   std::vector<EventDigest> digests;
 };
 

@@ -42,19 +42,30 @@ struct FilterSpec {
   bool ignore_case = false;
 };
 
+/// What the filter made of one event.
+enum class FilterResult {
+  kMatch,
+  kNoMatch,
+  kNoTime,  ///< it would match, but a time range was asked for and it has no (valid) eventTime
+};
+
 /// A compiled FilterSpec. Thread-safe: one filter serves every worker.
 class EventFilter {
  public:
   /// Checks and compiles the spec; errors name the option and the accepted forms.
   static Result<EventFilter> compile(const FilterSpec& spec);
 
-  bool matches(const Event& event) const;
-  bool matches_everything() const { return predicates_.empty(); }
+  FilterResult test(const Event& event) const;
+  bool matches(const Event& event) const { return test(event) == FilterResult::kMatch; }
+  bool matches_everything() const {
+    return cheap_.empty() && costly_.empty() && !time_range_.bounded();
+  }
   const TimeRange& time_range() const { return time_range_; }
 
  private:
   using Predicate = std::function<bool(const Event&)>;
-  std::vector<Predicate> predicates_;  // cheap ones first
+  std::vector<Predicate> cheap_;   // field comparisons, in rough order of selectivity
+  std::vector<Predicate> costly_;  // those that parse part of the record again
   TimeRange time_range_;
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Finding inputs (files, directories, standard input) and reading them into memory, inflated.
+// Finding inputs (files, directories, standard input) and reading them, inflated: streamed in
+// chunks, or whole where a caller needs the whole file.
 #pragma once
 
 #include <cstddef>
@@ -60,6 +61,10 @@ class ByteBuffer {
   /// Sets the size; `size` must not exceed capacity().
   void resize(std::size_t size) { size_ = size; }
   void assign(std::string_view bytes);
+  /// Appends `bytes`, growing the buffer geometrically.
+  void append(std::string_view bytes);
+  /// Removes the first `count` bytes, moving the rest to the front.
+  void drop_front(std::size_t count);
 
  private:
   std::unique_ptr<char[]> data_;
@@ -67,10 +72,20 @@ class ByteBuffer {
   std::size_t capacity_ = 0;
 };
 
-/// Limits that protect memory against hostile or broken inputs.
+/// How inputs are read, and the limits that protect memory against hostile or broken inputs.
 struct ReadLimits {
-  /// Largest input accepted after inflation; larger ones are refused with an error.
-  std::uint64_t max_bytes = std::uint64_t{2} << 30;
+  static constexpr std::uint64_t kNoLimit = UINT64_MAX;
+  /// Largest input accepted, once inflated (`--max-size`); none by default. A streamed input is
+  /// refused as soon as it crosses the limit, not after inflating it.
+  std::uint64_t max_bytes = kNoLimit;
+  /// Largest single record, or other top-level value, held in memory (`--max-record`). Whatever
+  /// the size of an input, a reader holds at most this plus `chunk_bytes` of it.
+  std::size_t max_record_bytes = std::size_t{64} << 20;
+  /// Inputs up to this size, inflated, are read into memory whole and parsed in one go (the
+  /// fast path for the files of a bucket mirror); larger ones are read in chunks.
+  std::size_t whole_bytes = std::size_t{8} << 20;
+  /// Bytes read or inflated at a time, and the size of a batch of records cut from a large input.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
 };
 
 /// True when `bytes` starts with the gzip magic number.
@@ -91,6 +106,46 @@ Status read_input(const std::string& path, const ReadLimits& limits, ByteBuffer&
 
 /// Reads the whole file at `path` into `out`, as it is on disk (no inflation).
 Status read_file(const std::string& path, const ReadLimits& limits, ByteBuffer& out);
+
+/// One input as a stream of bytes, inflated when it starts with the gzip magic number (whatever
+/// its name; every member, as `gzip -d` reads them). Files, FIFOs and standard input are read
+/// once, front to back, in chunks: memory does not follow the size of the input.
+class InputStream {
+ public:
+  /// Opens a file, a FIFO or standard input ("-"). With `copy_fd`, every raw byte read is also
+  /// written there (a copy of an input that can be read only once).
+  static Result<InputStream> open(const std::string& path, const ReadLimits& limits, int copy_fd = -1);
+  /// Streams bytes already in memory, named `name` in errors. The raw bytes are taken at most
+  /// `raw_chunk` at a time, so that tests can cut an input (and its gzip header) anywhere.
+  static InputStream from_memory(std::string name, std::string_view bytes, const ReadLimits& limits,
+                                 std::size_t raw_chunk = SIZE_MAX);
+
+  InputStream(InputStream&&) noexcept;
+  InputStream& operator=(InputStream&&) noexcept;
+  ~InputStream();
+
+  /// Reads up to `capacity` more bytes (inflated) into `out`; 0 at the end of the input. An
+  /// error (unreadable, corrupt or truncated gzip, over --max-size) ends the stream; its offset,
+  /// for gzip data, is in the compressed bytes.
+  Result<std::size_t> read(char* out, std::size_t capacity);
+
+  /// Problems that did not stop the reading: zero padding after the last gzip member (which
+  /// `gzip -d` also accepts with a warning). Taken once.
+  std::vector<Error> take_warnings();
+
+  const std::string& path() const;
+  /// Names the input differently in errors (a copy read in place of the original).
+  void rename(std::string name);
+  /// True once the first bytes showed the gzip magic number.
+  bool gzip() const;
+  /// Raw (compressed) bytes read so far.
+  std::uint64_t raw_bytes() const;
+
+ private:
+  struct Impl;
+  explicit InputStream(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 /// A file under the root of a bucket mirror (`aws s3 sync s3://BUCKET ROOT`).
 struct MirrorFile {

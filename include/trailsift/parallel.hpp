@@ -18,6 +18,16 @@ void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
                   const std::function<void(std::size_t item, std::size_t slot, unsigned worker)>& work,
                   const std::function<void(std::size_t item, std::size_t slot)>& deliver);
 
+/// Runs a stream of tasks whose number is not known in advance. `produce(slot)` fills `slot` with
+/// the next task, on a thread of its own, in order, and returns false when there are no more;
+/// `work(slot, worker)` runs a task on one of `threads` workers; `deliver(slot)` takes its result
+/// on the calling thread, in the order the tasks were produced, and returns false to stop: then
+/// nothing more is produced or delivered. At most `slots` tasks are between production and
+/// delivery, so memory stays bounded. With one thread everything runs on the calling thread.
+void run_ordered(unsigned threads, std::size_t slots, const std::function<bool(std::size_t slot)>& produce,
+                 const std::function<void(std::size_t slot, unsigned worker)>& work,
+                 const std::function<bool(std::size_t slot)>& deliver);
+
 /// The default for --threads: the number of hardware threads (at least 1).
 unsigned default_thread_count();
 

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -14,14 +21,35 @@ using trailsift::EventDiffFormat;
 
 namespace {
 
+/// A file that holds what standard input held, as diff keeps it for a second read; removed at exit.
+std::string kept_copy(const std::string& bytes) {
+  struct Files {
+    std::vector<std::filesystem::path> paths;
+    ~Files() {
+      for (const auto& path : paths) std::filesystem::remove(path);
+    }
+  };
+  static Files files;
+  const auto path = std::filesystem::temp_directory_path() /
+                    fmt::format("trailsift-diff-test-{}-{}", ::getpid(), files.paths.size());
+  std::ofstream(path, std::ios::binary) << bytes;
+  files.paths.push_back(path);
+  return path.string();
+}
+
+/// Replaces what side's standard input holds when it is read again.
+void change_copy(DiffSide& side, const std::string& bytes) {
+  std::ofstream(side.reread_paths.at(0), std::ios::binary | std::ios::trunc) << bytes;
+}
+
 /// One side read from memory: its only input is "standard input".
 DiffSide side_of(std::string json) {
   DiffSide side;
   side.inputs = {"-"};
-  side.stdin_bytes = std::move(json);
+  side.reread_paths = {kept_copy(json)};
   trailsift::EventReader reader;
   trailsift::EventDigester digester;
-  auto report = reader.read_bytes("-", side.stdin_bytes, [&](const Event& event) {
+  auto report = reader.read_bytes("-", json, [&](const Event& event) {
     auto digest = digester.digest(event, 0);
     REQUIRE(digest);
     side.digests.push_back(*digest);
@@ -250,13 +278,13 @@ TEST_CASE("An input that changed after it was read is an error, not a change", "
   std::string output;
   auto write = [&](std::string_view text) { output += text; };
 
-  left.stdin_bytes = line("e1", "2024-03-01T10:00:00Z", "DeleteBucket");
+  change_copy(left, line("e1", "2024-03-01T10:00:00Z", "DeleteBucket"));
   auto errors = trailsift::write_changes(match->changes, left, right, {}, write);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].to_string() ==
         "-: record 1: changed since diff read it: the record is not the same");
 
-  left.stdin_bytes = "";
+  change_copy(left, "");
   errors = trailsift::write_changes(match->changes, left, right, {}, write);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].to_string() ==

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Internal: finding JSON brackets outside strings, 64 bytes at a time, without parsing. The
+// framer uses it to find where records end in a stream, at several GB/s, before simdjson parses
+// them (simdjson needs whole documents).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace trailsift::detail {
+
+/// What one 64-byte block holds: bit i stands for byte i.
+struct BlockBits {
+  std::uint64_t open = 0;     ///< `{` and `[` outside strings
+  std::uint64_t close = 0;    ///< `}` and `]` outside strings
+  std::uint64_t quote = 0;    ///< quotes that open or close a string (not escaped ones)
+  std::uint64_t newline = 0;  ///< `\n`, inside strings too (raw newlines there are invalid JSON)
+};
+
+/// Classifies JSON text block by block, carrying string and escape state from one block to the
+/// next, so a value can be scanned across the chunks of a stream. Text outside strings that is not
+/// valid JSON does not confuse it: only quotes and backslashes decide what is a string.
+class JsonBlockScanner {
+ public:
+  /// Starts outside any string.
+  void reset() {
+    in_string_ = 0;
+    escape_next_ = 0;
+  }
+  /// Classifies the 64 bytes at `block`; all 64 must be readable.
+  BlockBits scan(const char* block);
+
+ private:
+  std::uint64_t in_string_ = 0;    // all ones when the last block ended inside a string
+  std::uint64_t escape_next_ = 0;  // 1 when the last block ended with an escaping backslash
+};
+
+/// The length of the JSON string whose opening quote is text[0], closing quote included, or 0
+/// when `text` ends before it closes. Escapes are honoured; nothing else is checked.
+std::size_t json_string_length(std::string_view text);
+
+}  // namespace trailsift::detail
