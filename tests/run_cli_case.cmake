@@ -5,6 +5,8 @@
 #   expected_stdout  exact bytes expected on stdout
 #   expected_stderr  optional; exact bytes expected on stderr (otherwise stderr must be empty)
 #   expected_exit    optional; exit status, default 0
+#   expected_stderr.zlib  optional; replaces expected_stderr when trailsift inflates with zlib
+#                    (INFLATER=zlib): the inflaters word corrupt data differently
 # TRAILSIFT_UPDATE_GOLDEN=1 rewrites the expected_* files from the actual run ("bless").
 file(READ "${CASE_DIR}/cmd" command_line)
 string(STRIP "${command_line}" command_line)
@@ -21,10 +23,14 @@ execute_process(COMMAND "${BINARY}" ${args}
 string(REPLACE "${REALDATA_DIR}" "@REALDATA@" actual_stderr "${actual_stderr}")
 string(REPLACE "${REALDATA_DIR}" "@REALDATA@" actual_stdout "${actual_stdout}")
 
+set(stderr_file "${CASE_DIR}/expected_stderr")
+if(INFLATER STREQUAL "zlib" AND EXISTS "${CASE_DIR}/expected_stderr.zlib")
+  set(stderr_file "${CASE_DIR}/expected_stderr.zlib")
+endif()
 if(DEFINED ENV{TRAILSIFT_UPDATE_GOLDEN})
   file(WRITE "${CASE_DIR}/expected_stdout" "${actual_stdout}")
   if(NOT actual_stderr STREQUAL "")
-    file(WRITE "${CASE_DIR}/expected_stderr" "${actual_stderr}")
+    file(WRITE "${stderr_file}" "${actual_stderr}")
   else()
     file(REMOVE "${CASE_DIR}/expected_stderr")
   endif()
@@ -40,8 +46,8 @@ if(EXISTS "${CASE_DIR}/expected_exit")
   file(STRINGS "${CASE_DIR}/expected_exit" expected_exit)
 endif()
 set(expected_stderr "")
-if(EXISTS "${CASE_DIR}/expected_stderr")
-  file(READ "${CASE_DIR}/expected_stderr" expected_stderr)
+if(EXISTS "${stderr_file}")
+  file(READ "${stderr_file}" expected_stderr)
 endif()
 file(READ "${CASE_DIR}/expected_stdout" expected_stdout)
 set(failures "")

@@ -83,7 +83,7 @@ TEST_CASE("NDJSON errors name the line; and the other lines still count", "[even
   // The byte is where the parser stopped: the unquoted word on line 2.
   const std::size_t broken_at = kRecordA.size() + 1 + std::string_view(R"({"eventName": )").size();
   CHECK(got.report.errors[0].to_string() ==
-        "lines.jsonl: line 2: byte " + std::to_string(broken_at) +
+        "lines.jsonl: line 2: record 2: byte " + std::to_string(broken_at) +
             ": invalid JSON: The JSON document has an improper structure: missing or superfluous "
             "commas, braces, missing keys, etc.");
 }
@@ -116,7 +116,10 @@ TEST_CASE("A record that is not an object is reported; its neighbours are read",
   CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
   CHECK(got.records == std::vector<std::uint64_t>{1, 4});
   REQUIRE(got.report.errors.size() == 2);
-  CHECK(got.report.errors[0].to_string() == "input.json: record 2: not a JSON object");
+  // The byte is where the value starts.
+  const std::size_t five_at = std::string_view(R"({"Records":[)").size() + kRecordA.size() + 1;
+  CHECK(got.report.errors[0].to_string() ==
+        "input.json: record 2: byte " + std::to_string(five_at) + ": not a JSON object");
   CHECK(got.report.errors[1].record == 3u);
 }
 
@@ -200,7 +203,7 @@ TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_r
     auto report = reader.read_bytes("big.json.gz", compressed, [](const Event&) { return Visit::kContinue; });
     REQUIRE(report.errors.size() == 1);
     CHECK(report.errors[0].to_string() ==
-          "big.json.gz: gzip data inflates to more than the 100 bytes limit (--max-size)");
+          "big.json.gz: input is larger than the --max-size limit of 100 bytes");
   }
 }
 

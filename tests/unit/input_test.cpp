@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "test_support.hpp"
 #include "trailsift/input.hpp"
@@ -84,7 +87,7 @@ TEST_CASE("read_input inflates by magic number; not by name", "[input]") {
   CHECK(out.view() == "inflated");
   const auto too_big = trailsift::read_input((dir.path / "plain.json.gz").string(), {4}, scratch, out);
   REQUIRE_FALSE(too_big);
-  CHECK(too_big.error().message == "file is larger than the 4 bytes limit (--max-size)");
+  CHECK(too_big.error().message == "file is larger than the 4 bytes limit");
 }
 
 TEST_CASE("Sizes in messages", "[input]") {
@@ -191,4 +194,95 @@ TEST_CASE("read_mirror_file refuses a file that lies outside the mirror once ope
   const auto refused = trailsift::read_mirror_file(root.path.string(), swapped, {}, out);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().to_string() == swapped + ": the file opened lies outside the mirror");
+}
+
+namespace {
+
+/// Reads a whole InputStream, `raw_chunk` raw bytes at a time.
+trailsift::Result<std::string> stream_all(std::string_view bytes, std::size_t raw_chunk = SIZE_MAX,
+                                          trailsift::ReadLimits limits = {}) {
+  auto stream = trailsift::InputStream::from_memory("in", bytes, limits, raw_chunk);
+  std::string out;
+  char buffer[37];  // an odd size, so that reads end anywhere
+  while (true) {
+    auto count = stream.read(buffer, sizeof buffer);
+    if (!count) return count.error();
+    if (*count == 0) return out;
+    out.append(buffer, *count);
+  }
+}
+
+/// `packed` (one gzip member from zlib) with an FHCRC header field holding `crc16`.
+std::string with_header_crc(const std::string& packed, std::optional<std::uint16_t> crc16 = {}) {
+  std::string header = packed.substr(0, 10);
+  header[3] = static_cast<char>(header[3] | 0x02);
+  const auto crc = static_cast<std::uint16_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(header.data()), static_cast<uInt>(header.size())));
+  const std::uint16_t value = crc16.value_or(crc);
+  header += static_cast<char>(value & 0xff);
+  header += static_cast<char>(value >> 8);
+  return header + packed.substr(10);
+}
+
+}  // namespace
+
+TEST_CASE("InputStream inflates every member, cut anywhere", "[input]") {
+  const std::string text = R"({"Records":[]})";
+  const std::string two = trailsift::test::gzip(text) + trailsift::test::gzip("\n" + text);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{9}, SIZE_MAX}) {
+    auto got = stream_all(two, chunk);
+    REQUIRE(got);
+    CHECK(*got == text + "\n" + text);
+  }
+  auto plain = stream_all(text, 1);
+  REQUIRE(plain);
+  CHECK(*plain == text);
+}
+
+TEST_CASE("InputStream checks the gzip header's own checksum (FHCRC)", "[input]") {
+  const std::string packed = trailsift::test::gzip("{\"Records\":[]}");
+  auto good = stream_all(with_header_crc(packed));
+  REQUIRE(good);
+  CHECK(*good == "{\"Records\":[]}");
+  auto bad = stream_all(with_header_crc(packed, std::uint16_t{0x1234}));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("corrupt gzip data") == 0);
+}
+
+TEST_CASE("InputStream: zero padding after gzip data is a warning, other data an error", "[input]") {
+  const std::string packed = trailsift::test::gzip("x");
+  const std::string padded = packed + std::string(512, '\0');
+  auto stream = trailsift::InputStream::from_memory("in", padded, {}, 3);
+  char buffer[16];
+  std::string out;
+  for (auto count = stream.read(buffer, sizeof buffer); count && *count > 0;
+       count = stream.read(buffer, sizeof buffer)) {
+    out.append(buffer, *count);
+  }
+  CHECK(out == "x");
+  const auto warnings = stream.take_warnings();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].to_string() ==
+        fmt::format("in: byte {}: 512 zero bytes after the end of the gzip data ignored", packed.size()));
+
+  auto garbage = stream_all(packed + std::string(3, '\0') + "junk", 2);
+  REQUIRE_FALSE(garbage);
+  CHECK(garbage.error().to_string() ==
+        fmt::format("in: byte {}: unexpected data after the end of the gzip stream", packed.size()));
+}
+
+TEST_CASE("InputStream: truncated gzip data is an error; --max-size stops as soon as crossed",
+          "[input]") {
+  const std::string packed = trailsift::test::gzip(std::string(100000, 'a'));
+  auto truncated = stream_all(packed.substr(0, packed.size() - 5));
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().message == "truncated gzip data");
+
+  trailsift::ReadLimits limits;
+  limits.max_bytes = 1000;
+  auto big = stream_all(packed, SIZE_MAX, limits);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().message == "input is larger than the --max-size limit of 1000 bytes");
+  auto exact = stream_all(std::string(1000, 'a'), SIZE_MAX, limits);
+  CHECK(exact);
 }
