@@ -16,6 +16,8 @@
 #include "trailsift/input.hpp"
 
 #include "inflate.hpp"
+#include "trailsift/digest.hpp"
+#include "trailsift/text_pattern.hpp"
 
 namespace trailsift {
 namespace {
@@ -28,34 +30,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 Error system_error(const std::string& path, int error_number) {
   return make_error(path, std::strerror(error_number));
-}
-
-void walk_directory(const fs::path& directory, InputList& list) {
-  std::error_code error;
-  std::vector<fs::directory_entry> entries;
-  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
-    entries.push_back(*it);
-  }
-  if (error) {
-    list.errors.push_back(make_error(directory.string(), error.message()));
-    return;
-  }
-  // Byte order of names, so every run and every machine reads the same files in the same order.
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.path().native() < b.path().native(); });
-  for (const fs::directory_entry& entry : entries) {
-    const std::string name = entry.path().filename().string();
-    const fs::file_status link_status = entry.symlink_status(error);
-    if (!error && fs::is_directory(link_status)) {
-      if (name != "CloudTrail-Digest") walk_directory(entry.path(), list);
-      continue;
-    }
-    if (!is_event_file_name(name)) continue;
-    const fs::file_status status = entry.status(error);
-    if (error || !fs::is_regular_file(status)) continue;  // dangling link, socket, ...
-    const std::uintmax_t size = entry.file_size(error);
-    list.files.push_back({entry.path().string(), false, error ? 0 : size});
-  }
 }
 
 Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits,
@@ -392,18 +366,178 @@ std::uint64_t InputStream::raw_bytes() const { return impl_->position(); }
 namespace {
 }  // namespace
 
-bool is_event_file_name(std::string_view name) {
-  if (name.find("_CloudTrail-Digest_") != std::string_view::npos) return false;
-  if (ends_with(name, ".gz")) name.remove_suffix(3);
-  return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson");
+namespace {
+
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  const std::string_view tail = text.substr(text.size() - suffix.size());
+  return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) {
+    return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+  });
 }
 
-InputList expand_inputs(const std::vector<std::string>& paths) {
+bool all_digits(std::string_view text, std::size_t length) {
+  return text.size() == length &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// When `directory` is a delivery folder of a trail (`.../CloudTrail/REGION/YYYY[/MM[/DD]]`), the
+/// time just after the last delivery it can hold.
+std::optional<UnixSeconds> delivery_folder_end(const fs::path& directory) {
+  std::vector<std::string> parts;
+  for (const auto& part : directory) {
+    if (!part.empty()) parts.push_back(part.string());
+  }
+  const std::size_t n = parts.size();
+  for (std::size_t depth : {3, 2, 1}) {
+    if (n < depth + 2) continue;
+    const std::string& kind = parts[n - depth - 2];
+    if (kind != "CloudTrail" && kind != "CloudTrail-Insight") continue;
+    const std::string& year = parts[n - depth];
+    const std::string month = depth >= 2 ? parts[n - depth + 1] : "01";
+    const std::string day = depth == 3 ? parts[n - 1] : "01";
+    if (!all_digits(year, 4) || !all_digits(month, 2) || !all_digits(day, 2)) continue;
+    const std::optional<UnixSeconds> start =
+        parse_iso8601(fmt::format("{}-{}-{}T00:00:00Z", year, month, day));
+    if (!start) return std::nullopt;  // not a date: a folder like any other
+    if (depth == 3) return *start + 86400;
+    const int y = std::stoi(year);
+    const int m = std::stoi(month);
+    if (depth == 2) {
+      return parse_iso8601(m == 12 ? fmt::format("{:04}-01-01T00:00:00Z", y + 1)
+                                   : fmt::format("{:04}-{:02}-01T00:00:00Z", y, m + 1));
+    }
+    return parse_iso8601(fmt::format("{:04}-01-01T00:00:00Z", y + 1));
+  }
+  return std::nullopt;
+}
+
+/// The delivery time in a CloudTrail log file's name, for a path inside a mirror.
+std::optional<UnixSeconds> delivery_time(const std::string& path) {
+  const std::size_t logs = path.rfind("AWSLogs/");
+  if (logs == std::string::npos || (logs > 0 && path[logs - 1] != '/')) return std::nullopt;
+  const std::optional<LogKey> key = parse_log_key(std::string_view(path).substr(logs));
+  if (!key) return std::nullopt;
+  return key->delivered;
+}
+
+/// Walks one command-line directory.
+class Walker {
+ public:
+  Walker(const WalkOptions& options, InputList& list) : options_(options), list_(list) {
+    if (options.range.start) not_before_ = *options.range.start - options.skew_allowance;
+  }
+
+  void walk(const fs::path& directory) {
+    std::error_code error;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+      entries.push_back(*it);
+    }
+    if (error) {
+      list_.errors.push_back(make_error(directory.string(), error.message()));
+      return;
+    }
+    // Byte order of names, so every run and every machine reads the same files in the same order.
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path().native() < b.path().native(); });
+    for (const fs::directory_entry& entry : entries) visit(entry);
+  }
+
+ private:
+  void skip(const fs::directory_entry& entry, std::string reason) {
+    list_.skipped.push_back({entry.path().string(), std::move(reason)});
+  }
+
+  void visit(const fs::directory_entry& entry) {
+    const std::string name = entry.path().filename().string();
+    std::error_code error;
+    const fs::file_status link_status = entry.symlink_status(error);
+    if (error) {
+      list_.errors.push_back(make_error(entry.path().string(), error.message()));
+      return;
+    }
+    if (fs::is_directory(link_status)) {
+      if (name == "CloudTrail-Digest") {
+        list_.digest_folders.push_back(entry.path().string());  // digests are not events
+        return;
+      }
+      if (const std::optional<UnixSeconds> end = delivery_folder_end(entry.path());
+          end && not_before_ && *end <= *not_before_) {
+        list_.outside_range += count_files(entry.path());
+        return;
+      }
+      walk(entry.path());
+      return;
+    }
+    const fs::file_status status = entry.status(error);
+    if (fs::is_symlink(link_status) && error) {
+      skip(entry, error == std::errc::too_many_symbolic_link_levels ? "a symbolic link loop"
+                                                                     : "a dangling symbolic link");
+      return;
+    }
+    if (fs::is_directory(status)) {
+      skip(entry, "a symbolic link to a directory, not followed (name it to read it)");
+      return;
+    }
+    const bool wanted = is_event_file_name(name) || matches_include(name);
+    if (!wanted) {
+      if (name.find("_CloudTrail-Digest_") == std::string::npos) {
+        skip(entry, "not named as an event file (--include GLOB reads it)");
+      }
+      return;
+    }
+    if (!fs::is_regular_file(status)) {
+      skip(entry, fs::is_fifo(status) ? "a FIFO (name it to read it)" : "not a regular file");
+      return;
+    }
+    if (not_before_) {
+      if (const std::optional<UnixSeconds> delivered = delivery_time(entry.path().string());
+          delivered && *delivered < *not_before_) {
+        ++list_.outside_range;
+        return;
+      }
+    }
+    const std::uintmax_t size = entry.file_size(error);
+    list_.files.push_back({entry.path().string(), false, error ? 0 : size});
+  }
+
+  bool matches_include(std::string_view name) const {
+    return std::any_of(options_.includes.begin(), options_.includes.end(),
+                       [&](const std::string& glob) { return glob_match(glob, name, false); });
+  }
+
+  std::uint64_t count_files(const fs::path& directory) {
+    std::uint64_t count = 0;
+    std::error_code error;
+    for (fs::recursive_directory_iterator it(directory, error), end; !error && it != end;
+         it.increment(error)) {
+      if (it->is_regular_file(error)) ++count;
+    }
+    return count;
+  }
+
+  const WalkOptions& options_;
+  InputList& list_;
+  std::optional<UnixSeconds> not_before_;  // nothing delivered before this can be in range
+};
+
+}  // namespace
+
+bool is_event_file_name(std::string_view name) {
+  if (name.find("_CloudTrail-Digest_") != std::string_view::npos) return false;
+  if (ends_with_ignoring_case(name, ".gz")) name.remove_suffix(3);
+  return ends_with_ignoring_case(name, ".json") || ends_with_ignoring_case(name, ".jsonl") ||
+         ends_with_ignoring_case(name, ".ndjson");
+}
+
+InputList expand_inputs(const std::vector<std::string>& paths, const WalkOptions& options) {
   InputList list;
   if (paths.empty()) {
     list.files.push_back({std::string(kStdinPath), true, 0});
     return list;
   }
+  Walker walker(options, list);
   for (const std::string& path : paths) {
     if (path == kStdinPath) {
       list.files.push_back({path, true, 0});
@@ -414,7 +548,7 @@ InputList expand_inputs(const std::vector<std::string>& paths) {
     if (error) {
       list.errors.push_back(system_error(path, error.value()));
     } else if (fs::is_directory(status)) {
-      walk_directory(path, list);
+      walker.walk(path);
     } else {
       const std::uintmax_t size = fs::is_regular_file(status) ? fs::file_size(path, error) : 0;
       list.files.push_back({path, true, error ? 0 : size});

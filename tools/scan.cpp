@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "trailsift/parallel.hpp"
+#include "trailsift/time_skip.hpp"
 
 namespace trailsift::cli {
 
@@ -160,10 +161,28 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
     if (!listed) return make_error("", "--files-from: " + listed.error().to_string());
     paths.insert(paths.end(), listed->begin(), listed->end());
   }
-  (void)range;
-  scan.inputs_ = expand_inputs(paths);
+  WalkOptions walk;
+  walk.includes = options.includes;
+  walk.range = range;
+  scan.inputs_ = expand_inputs(paths, walk);
   for (const Error& error : scan.inputs_.errors) reporter.error(error);
   scan.failed_inputs_ = scan.inputs_.errors.size();
+  if (!options.quiet) {
+    for (const SkippedInput& skipped : scan.inputs_.skipped) {
+      reporter.note(fmt::format("{}: skipped: {}", skipped.path, skipped.reason));
+    }
+  }
+  std::optional<UnixSeconds> not_before;
+  if (range.start) not_before = *range.start - walk.skew_allowance;
+  const std::uint64_t outside = scan.inputs_.outside_range +
+                                drop_files_outside_range(scan.inputs_.files, scan.inputs_.digest_folders,
+                                                         range, not_before);
+  if (outside > 0 && !options.quiet) {
+    reporter.note(fmt::format("{} log file{} not read: {} cannot hold events in the time range "
+                              "(delivered before it, or listed by a digest with event times "
+                              "outside it)",
+                              outside, outside == 1 ? "" : "s", outside == 1 ? "it" : "they"));
+  }
   return scan;
 }
 

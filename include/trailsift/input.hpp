@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trailsift/result.hpp"
+#include "trailsift/time.hpp"
 
 namespace trailsift {
 
@@ -24,24 +25,47 @@ struct InputFile {
   std::uint64_t size = 0;  ///< size on disk when known (for progress), else 0
 };
 
-/// What expand_inputs found: the files in reading order, and the paths it could not use.
+/// A file a directory walk found but does not read, and why.
+struct SkippedInput {
+  std::string path;
+  std::string reason;  ///< "a dangling symbolic link", "not an event file name (...)"...
+};
+
+/// What expand_inputs found: the files in reading order, the paths it could not use, and what it
+/// left out.
 struct InputList {
   std::vector<InputFile> files;
   std::vector<Error> errors;
+  std::vector<SkippedInput> skipped;        ///< walked entries that are not read (digests aside)
+  std::uint64_t outside_range = 0;          ///< log files skipped: delivered before the range
+  std::vector<std::string> digest_folders;  ///< `CloudTrail-Digest` folders the walks met
+};
+
+/// How directories are walked.
+struct WalkOptions {
+  /// Globs (matched against the file name) of other files to read: `--include '*.log'`.
+  std::vector<std::string> includes;
+  /// With a start, a bucket mirror's log files delivered (by the time in their name, or their
+  /// day, month or year folder) before start - skew_allowance are not read: a log file holds
+  /// only events from before its delivery.
+  TimeRange range;
+  /// How much later than its log file's delivery an event's own time may be (clock skew).
+  std::int64_t skew_allowance = 3600;
 };
 
 /// Turns command-line paths into files: directories are walked recursively in byte order of
-/// their entries, keeping only event files (see is_event_file_name) and skipping
-/// `CloudTrail-Digest` folders; symbolic links to directories are not followed. No paths at
-/// all means standard input.
-InputList expand_inputs(const std::vector<std::string>& paths);
+/// their entries, keeping event files (see is_event_file_name) and those `includes` names, and
+/// skipping `CloudTrail-Digest` folders; symbolic links to directories are not followed. Every
+/// other entry is listed in `skipped`. Files named on the command line are always read. No paths
+/// at all means standard input.
+InputList expand_inputs(const std::vector<std::string>& paths, const WalkOptions& options = {});
 
 /// Reads a file that lists paths, one per line (diff's `@list.txt`): blank lines are skipped,
 /// and a path is taken as written (a relative one from the current directory). Fails when the
 /// file cannot be read or lists no path (an empty list is more likely a mistake than a wish).
 Result<std::vector<std::string>> read_path_list(const std::string& path);
 
-/// True for `.json`, `.jsonl`, `.ndjson` and their `.gz` forms, except digest files.
+/// True for `.json`, `.jsonl`, `.ndjson` and their `.gz` forms, in any case, except digest files.
 bool is_event_file_name(std::string_view file_name);
 
 /// A growable byte buffer that keeps `kPadding` readable bytes after its end, as simdjson needs,

@@ -53,4 +53,14 @@ same "diff: standard input, gzip" "$trailsift diff $left $right" \
 same "diff --by: process substitution" "$trailsift diff --by username $left $right" \
   "$trailsift diff --by username <(cat $left) <(cat $right)"
 
+# A FIFO met while walking a folder is not opened (it could block for ever): it is named in a note.
+mkdir -p "$work/walked" && cp "$events" "$work/walked/events.json" && mkfifo "$work/walked/pipe.json"
+note=$(timeout 30 "$trailsift" filter -c "$work/walked" 2>&1 >/dev/null) || true
+if [[ $note == *"walked/pipe.json: skipped: a FIFO (name it to read it)"* ]]; then
+  echo "ok   a FIFO in a walked folder is skipped with a note"
+else
+  echo "FAIL a FIFO in a walked folder: '$note'"
+  failed=1
+fi
+
 exit $failed
