@@ -145,6 +145,19 @@ void visit_path(dom::element element, const std::vector<std::string_view>& segme
 
 }  // namespace
 
+std::string_view Event::failure() const {
+  if (!error_code.empty() || event_type != "AwsConsoleSignIn") return error_code;
+  // responseElements of sign-in events is one flat object: {"ConsoleLogin":"Failure"}.
+  bool failed = !error_message.empty();
+  for (std::size_t at = response_elements_json.find("\"Failure\""); !failed && at != std::string_view::npos;
+       at = response_elements_json.find("\"Failure\"", at + 1)) {
+    const std::size_t before = response_elements_json.find_last_not_of(" \t\r\n", at - 1);
+    failed = before != std::string_view::npos && response_elements_json[before] == ':';
+  }
+  if (!failed) return {};
+  return error_message.empty() ? std::string_view("Failure") : error_message;
+}
+
 std::string_view Event::username() const {
   if (lookup.present) return lookup.has_username ? lookup.username : std::string_view{};
   const UserIdentity& identity = user_identity;

@@ -1,29 +1,50 @@
 // SPDX-License-Identifier: MIT
 #include "trailsift/event_field.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "trailsift/suggest.hpp"
+
 namespace trailsift {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 8> kMemberFields{{
+constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 7> kMemberFields{{
     {"event-name", &Event::event_name},
     {"event-source", &Event::event_source},
     {"event-id", &Event::event_id},
     {"read-only", &Event::read_only},
     {"region", &Event::aws_region},
     {"source-ip", &Event::source_ip_address},
-    {"error-code", &Event::error_code},
     {"event-type", &Event::event_type},
 }};
 
 constexpr std::string_view kAcceptedNames =
     "event-name, event-source, username, resource-name, resource-type, read-only, "
     "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
-    "principal-arn, or a dotted record path such as userIdentity.type";
+    "principal-arn, a top-level record field such as eventCategory, or a dotted record path such "
+    "as userIdentity.type";
+
+/// The named fields, for suggestions.
+const std::vector<std::string_view> kNamedFields = {
+    "event-name", "event-source", "username",   "resource-name", "resource-type",
+    "read-only",  "access-key-id", "event-id",  "region",        "account",
+    "source-ip",  "error-code",    "event-type", "user-agent",   "principal-arn"};
+
+/// The top-level fields of a CloudTrail record (eventVersion 1.11) and of an Insights event: a
+/// path without a dot must be one of them, so that a typo is not taken for a field no record has.
+const std::vector<std::string_view> kRecordFields = {
+    "eventVersion",     "userIdentity",       "eventTime",          "eventSource",
+    "eventName",        "awsRegion",          "sourceIPAddress",    "userAgent",
+    "errorCode",        "errorMessage",       "requestParameters",  "responseElements",
+    "additionalEventData", "requestID",       "eventID",            "eventType",
+    "apiVersion",       "managementEvent",    "readOnly",           "resources",
+    "recipientAccountId", "serviceEventDetails", "sharedEventID",   "vpcEndpointId",
+    "vpcEndpointAccountId", "eventCategory",  "addendum",           "sessionCredentialFromConsole",
+    "edgeDeviceDetails", "tlsDetails",        "insightDetails",     "eventContext"};
 
 bool is_path(std::string_view name) {
   if (name.empty() || name.front() == '.' || name.back() == '.' ||
@@ -48,7 +69,9 @@ Result<EventField> EventField::parse(std::string_view name) {
       return field;
     }
   }
-  if (name == "user-agent") {
+  if (name == "error-code") {
+    field.kind_ = Kind::kFailure;
+  } else if (name == "user-agent") {
     field.kind_ = Kind::kMember;
     field.member_ = &Event::user_agent;
   } else if (name == "access-key-id") {
@@ -65,11 +88,17 @@ Result<EventField> EventField::parse(std::string_view name) {
     field.kind_ = Kind::kResourceName;
   } else if (name == "resource-type") {
     field.kind_ = Kind::kResourceType;
-  } else if ((name.find('.') != std::string_view::npos || name.find('-') == std::string_view::npos) &&
-             is_path(name)) {
+  } else if (is_path(name) && (name.find('.') != std::string_view::npos ||
+                                std::find(kRecordFields.begin(), kRecordFields.end(), name) !=
+                                    kRecordFields.end())) {
     field.kind_ = Kind::kPath;
   } else {
-    return make_error("", fmt::format("unknown field '{}': expected {}", name, kAcceptedNames));
+    std::vector<std::string_view> known = kNamedFields;
+    known.insert(known.end(), kRecordFields.begin(), kRecordFields.end());
+    const std::string suggestion = did_you_mean(closest_names(name, known));
+    return make_error("", fmt::format("unknown field '{}'{}: expected {}", name,
+                                      suggestion.empty() ? "" : " (" + suggestion + ")",
+                                      kAcceptedNames));
   }
   return field;
 }
@@ -82,6 +111,8 @@ std::string_view EventField::value(const Event& event) const {
       return event.user_identity.*identity_member_;
     case Kind::kUsername:
       return event.username();
+    case Kind::kFailure:
+      return event.failure();
     case Kind::kAccount:
       return event.recipient_account_id.empty() ? event.user_identity.account_id
                                                 : event.recipient_account_id;

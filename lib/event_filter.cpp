@@ -173,7 +173,11 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   add_field(spec.event_names, &Event::event_name);
   add_field(spec.event_sources, &Event::event_source);
   add_field(spec.regions, &Event::aws_region);
-  add_field(spec.error_codes, &Event::error_code);
+  if (!spec.error_codes.empty()) {
+    predicates.push_back([patterns = make_patterns(spec.error_codes, fold)](const Event& event) {
+      return any_matches(patterns, event.failure());
+    });
+  }
   add_field(spec.event_types, &Event::event_type);
   add_field(spec.user_agents, &Event::user_agent);
 
@@ -185,7 +189,7 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   add_field(spec.read_only, &Event::read_only);
 
   if (spec.errors_only) {
-    predicates.push_back([](const Event& event) { return !event.error_code.empty(); });
+    predicates.push_back([](const Event& event) { return !event.failure().empty(); });
   }
   if (!spec.access_key_ids.empty()) {
     predicates.push_back([patterns = make_patterns(spec.access_key_ids, fold)](const Event& event) {

@@ -210,7 +210,7 @@ void EventStats::add(const Event& event) {
   } else {
     ++totals.read_only_unknown;
   }
-  if (!event.error_code.empty()) ++totals.errors;
+  if (!event.failure().empty()) ++totals.errors;
   if (s.spec.by.empty()) {
     s.add_overview(event, time);
   } else {
@@ -414,6 +414,10 @@ void append_json_head(std::string& out, const EventStats& stats, const StatsCont
   out += ",\"last_event\":";
   append_json_time(out, totals.events.last);
   fmt::format_to(std::back_inserter(out), ",\"events_without_time\":{}", totals.without_time);
+  if (context.left_out_without_time > 0) {
+    fmt::format_to(std::back_inserter(out), ",\"left_out_without_time\":{}",
+                   context.left_out_without_time);
+  }
 }
 
 void append_overview_json(std::string& out, const EventStats& stats, const StatsContext& context) {
@@ -528,7 +532,7 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
   auto part = [events](std::uint64_t n) {
     return events == 0 ? fmt::format("{}", n) : fmt::format("{} ({})", n, percent(n, events));
   };
-  std::string out = format_table({
+  std::vector<std::vector<std::string>> rows = {
       {"events", number(events)},
       {"files", fmt::format("{} ({} failed)", context.files, context.files_failed)},
       {"first event", table_time(totals.events.first)},
@@ -538,7 +542,12 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
       {"write", part(totals.write)},
       {"read-only unknown", part(totals.read_only_unknown)},
       {"errors", part(totals.errors)},
-  });
+  };
+  if (context.left_out_without_time > 0) {
+    rows.insert(rows.begin() + 5, {"left out", fmt::format("{} without eventTime: not in the time range",
+                                                            context.left_out_without_time)});
+  }
+  std::string out = format_table(std::move(rows));
   if (context.chart && stats.spec().interval > 0) {
     const std::string chart = format_timeline_chart(stats.timeline(), stats.spec().interval);
     if (!chart.empty()) out += '\n' + chart;

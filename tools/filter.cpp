@@ -41,7 +41,7 @@ std::vector<std::string> table_row(const Event& event) {
   return {std::string(event.event_time),        std::string(event.event_name),
           std::string(event.username()),        std::string(event.event_source),
           std::string(event.source_ip_address), std::string(event.aws_region),
-          std::string(event.error_code)};
+          std::string(event.failure())};
 }
 
 void append_match(OutputFormat format, const Event& event, FileOutput& output) {

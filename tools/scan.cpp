@@ -369,6 +369,11 @@ void Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDe
 
   run_ordered(threads_, slot_count_, produce, work, deliver_slot);
   events_without_time_ = without_time.load();
+  if (events_without_time_ > 0 && !quiet_) {
+    reporter_->note(fmt::format("{} event{} no eventTime and {} left out of the time range",
+                                events_without_time_, events_without_time_ == 1 ? " has" : "s have",
+                                events_without_time_ == 1 ? "was" : "were"));
+  }
 }
 
 }  // namespace trailsift::cli

@@ -98,6 +98,7 @@ int run_stats(const StatsOptions& options) {
   if (options.top) context.top = static_cast<std::size_t>(*options.top);
   context.files = scan->input_count();
   context.files_failed = scan->failed_inputs();
+  context.left_out_without_time = scan->events_without_time();
   if (options.format_name == "json") {
     write_stdout(format_stats_json(stats, context));
   } else if (options.format_name == "csv") {

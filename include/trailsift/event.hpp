@@ -60,6 +60,13 @@ struct Event {
   std::string_view response_elements_json;   ///< raw JSON of `responseElements`, or empty
   LookupInfo lookup;
 
+  /// What went wrong, as trailsift counts failures everywhere (--errors, --error-code, the table's
+  /// error column, stats' errors): the errorCode; or, for a sign-in event (eventType
+  /// AwsConsoleSignIn) that has none but failed (a failed ConsoleLogin has only errorMessage
+  /// "Failed authentication" and responseElements.ConsoleLogin "Failure"), its errorMessage, else
+  /// "Failure". Empty when the call succeeded.
+  std::string_view failure() const;
+
   /// The console's "User name": lookup-events' own Username when the record came from there;
   /// otherwise "root" for Root, the session (last ARN segment) for AssumedRole and
   /// FederatedUser, else userIdentity.userName. Empty when there is none.

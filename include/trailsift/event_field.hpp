@@ -17,8 +17,10 @@ class EventField {
  public:
   /// Accepts the lookup attributes (`event-name`, `event-source`, `username`, `resource-name`,
   /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `region`, `account`,
-  /// `source-ip`, `error-code`, `event-type`, `user-agent`, `principal-arn`, and any dotted
-  /// record path (`userIdentity.type`). The error lists the names accepted.
+  /// `source-ip`, `error-code` (Event::failure()), `event-type`, `user-agent`, `principal-arn`,
+  /// a top-level record field (`eventCategory`) and any dotted record path (`userIdentity.type`).
+  /// Any other name is an error that suggests the closest known ones: a typo never becomes a
+  /// field no record has.
   static Result<EventField> parse(std::string_view name);
 
   /// The name as given.
@@ -44,6 +46,7 @@ class EventField {
     kMember,         // a string field of Event
     kIdentity,       // a string field of Event::user_identity
     kUsername,
+    kFailure,        // Event::failure()
     kAccount,        // recipientAccountId, else userIdentity.accountId
     kResourceName,
     kResourceType,

@@ -138,6 +138,8 @@ struct StatsContext {
   std::size_t top = 0;                ///< the limit the counts were listed with; 0: none
   std::uint64_t files = 0;            ///< inputs read, failed ones included
   std::uint64_t files_failed = 0;     ///< inputs that could not be read in full
+  /// Events the time range left out because they have no eventTime (shown when not 0).
+  std::uint64_t left_out_without_time = 0;
   bool chart = false;                 ///< table: draw the overview's timeline as a chart
 };
 

@@ -87,7 +87,16 @@ def username:
 def read_only($value): .readOnly == $value or .readOnly == ($value | tostring);
 def seconds: if (.eventTime | type) == "string" then (.eventTime | fromdateiso8601) else null end;
 def in_range($first; $last): seconds as $t | $t != null and $t >= $first and $t <= $last;
-def has_error: .errorCode != null and .errorCode != "";
+# What failed, as docs/man/trailsift.1.md defines it: the errorCode, or for a failed sign-in (no
+# errorCode; an errorMessage, or a "Failure" in responseElements) its errorMessage, else "Failure".
+def failure:
+  if (.errorCode // "") != "" then .errorCode
+  elif .eventType == "AwsConsoleSignIn" and
+       ((.errorMessage // "") != "" or
+        ((.responseElements | if type == "object" then [.[]] else [] end) | any(. == "Failure")))
+  then (if (.errorMessage // "") != "" then .errorMessage else "Failure" end)
+  else "" end;
+def has_error: failure != "";
 def ipv4_parts:
   if type == "string" and test("^(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}$")
   then (split(".") | map(tonumber) | if all(. <= 255) then . else null end) else null end;

@@ -33,7 +33,7 @@ def field($name):
   elif $name == "principal-arn" then (.userIdentity.arn | text)
   elif $name == "source-ip" then (.sourceIPAddress | text)
   elif $name == "user-agent" then (.userAgent | text)
-  elif $name == "error-code" then (.errorCode | text)
+  elif $name == "error-code" then (failure | text)
   elif $name == "access-key-id" then (.userIdentity.accessKeyId | text)
   elif $name == "event-id" then (.eventID | text)
   elif $name == "userIdentity.type" then (.userIdentity.type | text)
