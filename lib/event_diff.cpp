@@ -11,6 +11,8 @@
 // still compared by SHA-256, so it can change how a difference is labelled, never hide it.
 #include "trailsift/event_diff.hpp"
 
+#include "trailsift/text_escape.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -278,6 +280,7 @@ constexpr char kMarkers[] = {'-', '+', '~', '*'};
 constexpr std::size_t kTextValueLimit = 160;
 
 /// Text for a terminal: control characters (which could move the cursor) become '?'.
+/// For JSON text, which holds no raw control characters but may hold other bytes.
 void append_plain(std::string& out, std::string_view text) {
   for (const char c : text) {
     out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
@@ -288,7 +291,7 @@ void append_cell(std::string& out, std::string_view text) {
   if (text.empty()) {
     out += "(none)";
   } else {
-    append_plain(out, text);
+    append_escaped_text(out, text);
   }
 }
 

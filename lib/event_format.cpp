@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "trailsift/event_format.hpp"
 
+#include "trailsift/text_escape.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -113,12 +115,9 @@ void append_console_csv_row(std::string& out, const Event& event) {
 }
 
 std::string format_table(std::vector<std::vector<std::string>> rows) {
-  // Cells come from the logs: control characters could move a terminal's cursor or worse.
+  // Cells come from the logs: control characters could move a terminal's cursor or forge rows.
   for (auto& row : rows) {
-    for (std::string& cell : row) {
-      std::replace_if(cell.begin(), cell.end(),
-                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
-    }
+    for (std::string& cell : row) cell = escape_text(cell);
   }
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "trailsift/text_escape.hpp"
+
 namespace trailsift::cli {
 
 Reporter::Reporter(std::string command, bool show_progress)
@@ -21,7 +23,8 @@ Reporter::~Reporter() { clear_progress(); }
 void Reporter::write_line(std::string_view text) {
   clear_progress();
   std::fflush(stdout);  // what went to stdout before this message stays before it
-  std::string line = fmt::format("trailsift {}: {}\n", command_, text);
+  // Messages name files and quote inputs: escaped, they cannot forge lines or drive a terminal.
+  std::string line = fmt::format("trailsift {}: {}\n", command_, escape_text(text));
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 

@@ -258,13 +258,13 @@ TEST_CASE("Order is event time, then eventID, across batches; no time comes firs
   CHECK(diff(left, "", EventDiffFormat::kText, 1).output == expected);
 }
 
-TEST_CASE("Text shows control characters as '?' and cuts long values", "[event_diff]") {
+TEST_CASE("Text escapes control characters as ls -b does and cuts long values", "[event_diff]") {
   const std::string long_value(300, 'v');
   auto diffed = diff(
       line("e\\u001b[2J", "2024-03-01T10:00:00Z", "GetObject", R"("k":"a")"),
       line("e\\u001b[2J", "2024-03-01T10:00:00Z", "GetObject", R"("k":")" + long_value + R"(")"));
   CHECK(diffed.output ==
-        "~ 2024-03-01T10:00:00Z alice GetObject e?[2J\n"
+        "~ 2024-03-01T10:00:00Z alice GetObject e\\033[2J\n"
         "    k: \"a\" -> \"" +
             std::string(159, 'v') + "... (302 bytes)\n");
 }
