@@ -82,11 +82,22 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
   return side;
 }
 
+/// A side with no events is more likely a mistake (a wrong path, a selection that matches
+/// nothing) than an answer: say so, whatever the comparison gives.
+void warn_if_empty(const std::size_t (&events)[2], const EventFilter& filter, Reporter& reporter) {
+  for (int side = 0; side < 2; ++side) {
+    if (events[side] > 0) continue;
+    reporter.note(fmt::format("warning: the {} side has no events to compare{}", side == 0 ? "left" : "right",
+                              filter.matches_everything() ? "" : " that match the selection"));
+  }
+}
+
 /// Events mode: a digest per event, matched by eventID; the records of changes read again.
 int diff_events(const DiffOptions& options, const EventFilter& filter, std::vector<Scan>& scans,
                 Reporter& reporter) {
   DiffSide sides[2] = {read_digests(scans[0], filter), read_digests(scans[1], filter)};
   const std::size_t events[2] = {sides[0].digests.size(), sides[1].digests.size()};
+  warn_if_empty(events, filter, reporter);
 
   Result<EventMatch> match = match_events(sides[0].digests, sides[1].digests);
   if (!match) {
@@ -131,6 +142,9 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
     for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
     sides.push_back(std::move(partials[0]));
   }
+  const std::size_t events[2] = {static_cast<std::size_t>(sides[0].totals().events.count),
+                                 static_cast<std::size_t>(sides[1].totals().events.count)};
+  warn_if_empty(events, filter, reporter);
   const GroupComparison comparison = compare_groups(sides[0], sides[1], options.threshold);
   std::string out;
   if (options.format_name == "csv") {
