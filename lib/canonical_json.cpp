@@ -376,14 +376,21 @@ void JsonCanonicalizer::Impl::sort_members(std::vector<Member>& list, std::size_
   const char* data = out.data();
   auto before = [data](const Member& a, const Member& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    const std::string_view key_a(data + a.begin, a.key_end - a.begin);
-    const std::string_view key_b(data + b.begin, b.key_end - b.begin);
-    if (key_a != key_b) return key_a < key_b;
-    return std::string_view(data + a.begin, a.end - a.begin) <
-           std::string_view(data + b.begin, b.end - b.begin);
+    return std::string_view(data + a.begin, a.key_end - a.begin) <
+           std::string_view(data + b.begin, b.key_end - b.begin);
   };
-  if (std::is_sorted(list.begin(), list.end(), before)) return;
-  std::sort(list.begin(), list.end(), before);
+  // Usually the keys are already in order, and each appears once.
+  bool in_order = true;
+  for (std::size_t i = 1; i < list.size() && in_order; ++i) in_order = before(list[i - 1], list[i]);
+  if (in_order) return;
+  // A key given twice keeps its last value, as in jq and in what the reader hands out.
+  std::stable_sort(list.begin(), list.end(), before);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i + 1 < list.size() && !before(list[i], list[i + 1])) continue;  // a later one wins
+    list[kept++] = list[i];
+  }
+  list.resize(kept);
   members_text.assign(data + body, out.size() - body);
   out.shrink(body);
   for (std::size_t i = 0; i < list.size(); ++i) {

@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cctype>
 #include <string>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace trailsift {
 namespace {
@@ -114,9 +117,20 @@ void visit_identifiers(dom::element element, int depth, const Visit& visit) {
   }
 }
 
+/// The value of the last member named `key` (a key given twice keeps its last value, as in jq),
+/// or nullopt.
+std::optional<dom::element> member_at(dom::object object, std::string_view key) {
+  std::optional<dom::element> found;
+  for (dom::key_value_pair member : object) {
+    if (member.key == key) found = member.value;
+  }
+  return found;
+}
+
 std::string_view string_at(dom::object object, std::string_view key) {
+  const std::optional<dom::element> value = member_at(object, key);
   std::string_view text;
-  if (object.at_key(key).get(text)) return {};
+  if (!value || value->get(text)) return {};
   return text;
 }
 
@@ -137,9 +151,9 @@ void visit_path(dom::element element, const std::vector<std::string_view>& segme
     }
     return;
   }
-  dom::element child;
-  if (element.is_object() && !object_of(element).at_key(segments[index]).get(child)) {
-    visit_path(child, segments, index + 1, visit);
+  if (!element.is_object()) return;
+  if (const std::optional<dom::element> child = member_at(object_of(element), segments[index])) {
+    visit_path(*child, segments, index + 1, visit);
   }
 }
 
@@ -173,7 +187,7 @@ std::string_view Event::username() const {
   return identity.user_name;
 }
 
-void for_each_resource(const Event& event, const ResourceVisitor& user_visit) {
+Status for_each_resource(const Event& event, const ResourceVisitor& user_visit) {
   // A name is listed once, with the first type found for it: resources[] may type an ARN that
   // requestParameters names again (policyArn, topicArn).
   std::vector<std::string> seen;
@@ -184,21 +198,23 @@ void for_each_resource(const Event& event, const ResourceVisitor& user_visit) {
   };
   dom::parser& parser = thread_parser();
   dom::element root;
-  if (event.lookup.present && !event.lookup.resources_json.empty()) {
-    if (parser.parse(event.lookup.resources_json.data(), event.lookup.resources_json.size()).get(root) ||
-        !root.is_array()) {
-      return;
+  const auto parse = [&](std::string_view json, std::string_view what) -> Status {
+    if (auto error = parser.parse(json.data(), json.size()).get(root)) {
+      return make_error("", fmt::format("cannot read {}: {}", what, simdjson::error_message(error)));
     }
+    return {};
+  };
+  if (event.lookup.present && !event.lookup.resources_json.empty()) {
+    if (Status parsed = parse(event.lookup.resources_json, "Resources"); !parsed) return parsed;
     for (dom::element item : array_of(root)) {
       if (!item.is_object()) continue;
       const dom::object resource = object_of(item);
       visit(string_at(resource, "ResourceName"), string_at(resource, "ResourceType"));
     }
-    return;
+    return {};
   }
-  if (!event.resources_json.empty() &&
-      !parser.parse(event.resources_json.data(), event.resources_json.size()).get(root) &&
-      root.is_array()) {
+  if (!event.resources_json.empty()) {
+    if (Status parsed = parse(event.resources_json, "resources"); !parsed) return parsed;
     for (dom::element item : array_of(root)) {
       if (!item.is_object()) continue;
       const dom::object resource = object_of(item);
@@ -207,15 +223,15 @@ void for_each_resource(const Event& event, const ResourceVisitor& user_visit) {
       if (!name.empty()) visit(name, string_at(resource, "type"));
     }
   }
-  if (!event.request_parameters_json.empty() &&
-      !parser.parse(event.request_parameters_json.data(), event.request_parameters_json.size())
-           .get(root)) {
+  if (!event.request_parameters_json.empty()) {
+    if (Status parsed = parse(event.request_parameters_json, "requestParameters"); !parsed) return parsed;
     visit_identifiers(root, 0, visit);
   }
+  return {};
 }
 
-bool for_each_value_at_path(const Event& event, std::string_view dotted_path,
-                            const std::function<void(std::string_view)>& visit) {
+Status for_each_value_at_path(const Event& event, std::string_view dotted_path,
+                              const std::function<void(std::string_view)>& visit) {
   std::vector<std::string_view> segments;
   for (std::size_t start = 0;;) {
     const std::size_t dot = dotted_path.find('.', start);
@@ -224,9 +240,11 @@ bool for_each_value_at_path(const Event& event, std::string_view dotted_path,
     start = dot + 1;
   }
   dom::element root;
-  if (thread_parser().parse(event.json.data(), event.json.size()).get(root)) return false;
+  if (auto error = thread_parser().parse(event.json.data(), event.json.size()).get(root)) {
+    return make_error("", fmt::format("cannot read the record: {}", simdjson::error_message(error)));
+  }
   visit_path(root, segments, 0, visit);
-  return true;
+  return {};
 }
 
 }  // namespace trailsift

@@ -124,20 +124,23 @@ std::string_view EventField::value(const Event& event) const {
   return {};
 }
 
-void EventField::values(const Event& event, std::vector<std::string>& out) const {
+Status EventField::values(const Event& event, std::vector<std::string>& out) const {
   if (single_valued()) {
     out.emplace_back(value(event));
-    return;
+    return {};
   }
   const std::size_t before = out.size();
+  Status read;
   if (kind_ == Kind::kPath) {
-    for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
+    read = for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
   } else {
-    for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
+    read = for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
       out.emplace_back(kind_ == Kind::kResourceName ? resource_name : type);
     });
   }
+  if (!read) return make_error("", fmt::format("{}: {}", name_, read.error().message));
   if (out.size() == before) out.emplace_back();
+  return {};
 }
 
 Result<std::vector<EventField>> parse_fields(std::string_view names) {

@@ -242,20 +242,22 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   // These parse part of the record again, so they come last.
   auto& costly = filter.costly_;
   if (!spec.resource_types.empty()) {
-    costly.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) {
+    costly.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) -> Result<bool> {
       bool found = false;
-      for_each_resource(event, [&](std::string_view, std::string_view type) {
+      Status read = for_each_resource(event, [&](std::string_view, std::string_view type) {
         found = found || (!type.empty() && any_matches(patterns, type));
       });
+      if (!read && !found) return make_error("", "--resource-type: " + read.error().message);
       return found;
     });
   }
   if (!spec.resource_names.empty()) {
-    costly.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) {
+    costly.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) -> Result<bool> {
       bool found = false;
-      for_each_resource(event, [&](std::string_view name, std::string_view) {
+      Status read = for_each_resource(event, [&](std::string_view name, std::string_view) {
         found = found || (!name.empty() && resource_name_matches(patterns, name));
       });
+      if (!read && !found) return make_error("", "--resource-name: " + read.error().message);
       return found;
     });
   }
@@ -275,18 +277,19 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
     same_path->second.emplace_back(field_match.substr(equals + 1), fold);
   }
   for (auto& [path, patterns] : paths) {
-    costly.push_back([path = path, patterns = std::move(patterns)](const Event& event) {
+    costly.push_back([path = path, patterns = std::move(patterns)](const Event& event) -> Result<bool> {
       bool found = false;
-      for_each_value_at_path(event, path, [&](std::string_view text) {
+      Status read = for_each_value_at_path(event, path, [&](std::string_view text) {
         found = found || any_matches(patterns, text);
       });
+      if (!read) return make_error("", "--match: " + read.error().message);
       return found;
     });
   }
   return filter;
 }
 
-FilterResult EventFilter::test(const Event& event) const {
+FilterResult EventFilter::test(const Event& event, Error* problem) const {
   for (const Predicate& predicate : cheap_) {
     if (!predicate(event)) return FilterResult::kNoMatch;
   }
@@ -299,8 +302,13 @@ FilterResult EventFilter::test(const Event& event) const {
       return FilterResult::kNoMatch;
     }
   }
-  for (const Predicate& predicate : costly_) {
-    if (!predicate(event)) return FilterResult::kNoMatch;
+  for (const CostlyPredicate& predicate : costly_) {
+    const Result<bool> matched = predicate(event);
+    if (!matched) {
+      if (problem) *problem = matched.error();
+      return FilterResult::kUnreadable;
+    }
+    if (!*matched) return FilterResult::kNoMatch;
   }
   return without_time ? FilterResult::kNoTime : FilterResult::kMatch;
 }

@@ -84,9 +84,9 @@ void append_console_csv_header(std::string& out) {
   out += '\n';
 }
 
-void append_console_csv_row(std::string& out, const Event& event) {
+Status append_console_csv_row(std::string& out, const Event& event) {
   std::string resources;
-  for_each_resource(event, [&](std::string_view name, std::string_view type) {
+  const Status read = for_each_resource(event, [&](std::string_view name, std::string_view type) {
     resources += resources.empty() ? "[" : ",";
     resources += "{\"resourceType\":";
     if (type.empty()) {
@@ -112,6 +112,8 @@ void append_console_csv_row(std::string& out, const Event& event) {
     append_csv_field(out, fields[i]);
   }
   out += '\n';
+  if (!read) return make_error("", "the Resources column: " + read.error().message);
+  return {};
 }
 
 std::string format_table(std::vector<std::vector<std::string>> rows) {

@@ -170,7 +170,10 @@ struct EventStats::Impl {
   std::uint64_t* last_bucket_count = nullptr;
 
   void add_overview(const Event& event, std::optional<UnixSeconds> time);
-  void add_groups(const Event& event, std::optional<UnixSeconds> time);
+  /// Reads the values of the --by fields into `values` (views into the event or `owned`).
+  Status read_values(const Event& event);
+  /// Counts the combinations of `values`.
+  void add_groups(std::optional<UnixSeconds> time);
 };
 
 EventStats::EventStats(StatsSpec spec) : impl_(std::make_unique<Impl>()) {
@@ -197,9 +200,12 @@ EventStats& EventStats::operator=(EventStats&&) noexcept = default;
 const StatsSpec& EventStats::spec() const { return impl_->spec; }
 const StatsTotals& EventStats::totals() const { return impl_->totals; }
 
-void EventStats::add(const Event& event) {
+Status EventStats::add(const Event& event) {
   Impl& s = *impl_;
   const std::optional<UnixSeconds> time = parse_iso8601(event.event_time);
+  if (!s.spec.by.empty()) {
+    if (Status read = s.read_values(event); !read) return read;
+  }
   StatsTotals& totals = s.totals;
   totals.events.add(time);
   if (!time) ++totals.without_time;
@@ -214,8 +220,9 @@ void EventStats::add(const Event& event) {
   if (s.spec.by.empty()) {
     s.add_overview(event, time);
   } else {
-    s.add_groups(event, time);
+    s.add_groups(time);
   }
+  return {};
 }
 
 void EventStats::Impl::add_overview(const Event& event, std::optional<UnixSeconds> time) {
@@ -233,9 +240,8 @@ void EventStats::Impl::add_overview(const Event& event, std::optional<UnixSecond
   ++*last_bucket_count;
 }
 
-void EventStats::Impl::add_groups(const Event& event, std::optional<UnixSeconds> time) {
-  const std::size_t count = fields.size();
-  for (std::size_t f = 0; f < count; ++f) {
+Status EventStats::Impl::read_values(const Event& event) {
+  for (std::size_t f = 0; f < fields.size(); ++f) {
     std::vector<std::string_view>& views = values[f];
     views.clear();
     if (fields[f].single_valued()) {
@@ -243,11 +249,16 @@ void EventStats::Impl::add_groups(const Event& event, std::optional<UnixSeconds>
       continue;
     }
     owned[f].clear();
-    fields[f].values(event, owned[f]);
+    if (Status read = fields[f].values(event, owned[f]); !read) return read;
     views.assign(owned[f].begin(), owned[f].end());
     std::sort(views.begin(), views.end());
     views.erase(std::unique(views.begin(), views.end()), views.end());
   }
+  return {};
+}
+
+void EventStats::Impl::add_groups(std::optional<UnixSeconds> time) {
+  const std::size_t count = fields.size();
   // Every combination of the fields' values, counted once.
   position.assign(count, 0);
   while (true) {
@@ -532,7 +543,7 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
   auto part = [events](std::uint64_t n) {
     return events == 0 ? fmt::format("{}", n) : fmt::format("{} ({})", n, percent(n, events));
   };
-  std::vector<std::vector<std::string>> rows = {
+  std::vector<std::vector<std::string>> totals_rows = {
       {"events", number(events)},
       {"files", fmt::format("{} ({} failed)", context.files, context.files_failed)},
       {"first event", table_time(totals.events.first)},
@@ -544,10 +555,10 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
       {"errors", part(totals.errors)},
   };
   if (context.left_out_without_time > 0) {
-    rows.insert(rows.begin() + 5, {"left out", fmt::format("{} without eventTime: not in the time range",
+    totals_rows.insert(totals_rows.begin() + 5, {"left out", fmt::format("{} without eventTime: not in the time range",
                                                             context.left_out_without_time)});
   }
-  std::string out = format_table(std::move(rows));
+  std::string out = format_table(std::move(totals_rows));
   if (context.chart && stats.spec().interval > 0) {
     const std::string chart = format_timeline_chart(stats.timeline(), stats.spec().interval);
     if (!chart.empty()) out += '\n' + chart;

@@ -44,7 +44,7 @@ std::vector<std::string> table_row(const Event& event) {
           std::string(event.failure())};
 }
 
-void append_match(OutputFormat format, const Event& event, FileOutput& output) {
+void append_match(OutputFormat format, const Event& event, FileOutput& output, ScanSlot& slot) {
   ++output.matches;
   switch (format) {
     case OutputFormat::kNdjson:
@@ -56,7 +56,9 @@ void append_match(OutputFormat format, const Event& event, FileOutput& output) {
       append_compact_json(output.text, event.json);
       break;
     case OutputFormat::kCsv:
-      append_console_csv_row(output.text, event);
+      if (Status written = append_console_csv_row(output.text, event); !written) {
+        slot.errors.push_back(event_error(event, written.error().message));
+      }
       break;
     case OutputFormat::kTable:
       output.table_rows.push_back(table_row(event));
@@ -95,7 +97,7 @@ int run_filter(const FilterOptions& options) {
       [&](const Event& event, ScanSlot& slot) {
         FileOutput& output = outputs[slot.index];
         if (formatting) {
-          append_match(format, event, output);
+          append_match(format, event, output, slot);
         } else {
           ++output.matches;
         }

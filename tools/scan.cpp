@@ -130,6 +130,17 @@ Result<int> make_unlinked_temp_file() {
   return fd;
 }
 
+}  // namespace
+
+Error event_error(const Event& event, std::string message) {
+  Error error = make_error("", std::move(message));
+  if (event.record > 0) error.record = event.record;
+  if (event.line > 0) error.line = event.line;
+  return error;
+}
+
+namespace {
+
 /// Inputs read in batches across the workers: standard input and FIFOs (their size is unknown),
 /// and files too large to be read whole.
 bool is_split(const InputFile& input, const ReadLimits& limits) {
@@ -280,11 +291,16 @@ void Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDe
     }
     std::uint64_t no_time = 0;
     const EventVisitor visitor = [&](const Event& event) {
-      switch (filter.test(event)) {
+      Error problem;
+      switch (filter.test(event, &problem)) {
         case FilterResult::kMatch:
           return visit(event, task.slot);
         case FilterResult::kNoTime:
           ++no_time;
+          return Visit::kContinue;
+        case FilterResult::kUnreadable:
+          // Never a silent "no match": the record could not be searched.
+          task.slot.errors.push_back(event_error(event, std::move(problem.message)));
           return Visit::kContinue;
         case FilterResult::kNoMatch:
           return Visit::kContinue;

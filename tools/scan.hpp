@@ -102,6 +102,9 @@ class Scan {
   Reporter* reporter_ = nullptr;
 };
 
+/// An error about one event, for ScanSlot::errors: its record and line, and `message`.
+Error event_error(const Event& event, std::string message);
+
 /// "2G", "512M", "64K" (powers of 1024) or a number of bytes.
 Result<std::uint64_t> parse_size(std::string_view text);
 

@@ -84,7 +84,9 @@ int run_stats(const StatsOptions& options) {
   scan->run(
       *filter,
       [&](const Event& event, ScanSlot& slot) {
-        partials[slot.index].add(event);
+        if (Status added = partials[slot.index].add(event); !added) {
+          slot.errors.push_back(event_error(event, "--by " + added.error().message));
+        }
         return Visit::kContinue;
       },
       [](const ScanSlot&, bool) { return true; });

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "trailsift/result.hpp"
+
 namespace trailsift {
 
 /// The `userIdentity` fields that name who acted. Absent fields are empty.
@@ -77,16 +79,18 @@ struct Event {
 /// lookup-events' `Resources` when present, else each `resources[]` ARN (or ARNPrefix) with its
 /// type, then identifiers in `requestParameters` (keys ending in Name, Id, Ids, Arn, Arns or
 /// Identifier) with the type their key implies, or an empty type. `type` may be empty.
-/// docs/resources.md says exactly what is matched and how it differs from AWS.
-void for_each_resource(const Event& event,
-                       const std::function<void(std::string_view name, std::string_view type)>& visit);
+/// docs/resources.md says exactly what is matched and how it differs from AWS. Fails, after
+/// visiting what it could, when a part cannot be parsed (nested too deeply, invalid JSON).
+Status for_each_resource(const Event& event,
+                         const std::function<void(std::string_view name, std::string_view type)>& visit);
 
 /// Calls `visit(text)` for each value at a dotted path of the record (`userIdentity.type`,
 /// `resources.ARN`): arrays on the way, and at the end, are searched element by element.
 /// Strings are unescaped; true, false, null and numbers are given as JSON; objects as compact
 /// JSON.
-/// Returns false when the record's JSON cannot be parsed.
-bool for_each_value_at_path(const Event& event, std::string_view dotted_path,
-                            const std::function<void(std::string_view text)>& visit);
+/// A key given twice counts with its last value, as in jq. Fails when the record's JSON cannot
+/// be parsed (nested too deeply, say): never a silent "no value".
+Status for_each_value_at_path(const Event& event, std::string_view dotted_path,
+                              const std::function<void(std::string_view text)>& visit);
 
 }  // namespace trailsift

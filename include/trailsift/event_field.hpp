@@ -38,8 +38,9 @@ class EventField {
 
   /// Appends the field's values in `event` to `out`: one for most fields, one per resource
   /// for `resource-name` and `resource-type`, one per element for a path through arrays, and
-  /// a single empty value when the event has none, so that no event is ever dropped.
-  void values(const Event& event, std::vector<std::string>& out) const;
+  /// a single empty value when the event has none, so that no event is ever dropped. Fails when
+  /// the record cannot be parsed for them (see for_each_value_at_path).
+  Status values(const Event& event, std::vector<std::string>& out) const;
 
  private:
   enum class Kind {

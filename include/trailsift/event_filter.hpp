@@ -46,7 +46,8 @@ struct FilterSpec {
 enum class FilterResult {
   kMatch,
   kNoMatch,
-  kNoTime,  ///< it would match, but a time range was asked for and it has no (valid) eventTime
+  kNoTime,      ///< it would match, but a time range was asked for and it has no (valid) eventTime
+  kUnreadable,  ///< part of the record a condition needs cannot be parsed: see the problem
 };
 
 /// A compiled FilterSpec. Thread-safe: one filter serves every worker.
@@ -55,7 +56,8 @@ class EventFilter {
   /// Checks and compiles the spec; errors name the option and the accepted forms.
   static Result<EventFilter> compile(const FilterSpec& spec);
 
-  FilterResult test(const Event& event) const;
+  /// With kUnreadable, `problem` (when given) says what could not be read.
+  FilterResult test(const Event& event, Error* problem = nullptr) const;
   bool matches(const Event& event) const { return test(event) == FilterResult::kMatch; }
   bool matches_everything() const {
     return cheap_.empty() && costly_.empty() && !time_range_.bounded();
@@ -64,8 +66,10 @@ class EventFilter {
 
  private:
   using Predicate = std::function<bool(const Event&)>;
-  std::vector<Predicate> cheap_;   // field comparisons, in rough order of selectivity
-  std::vector<Predicate> costly_;  // those that parse part of the record again
+  /// A condition that parses part of the record again, which may fail.
+  using CostlyPredicate = std::function<Result<bool>(const Event&)>;
+  std::vector<Predicate> cheap_;         // field comparisons, in rough order of selectivity
+  std::vector<CostlyPredicate> costly_;  // those that parse part of the record again
   TimeRange time_range_;
 };
 

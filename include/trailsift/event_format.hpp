@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "trailsift/event.hpp"
+#include "trailsift/result.hpp"
 
 namespace trailsift {
 
@@ -28,8 +29,9 @@ const std::vector<std::string_view>& console_csv_columns();
 void append_console_csv_header(std::string& out);
 
 /// Appends one CSV line with the console's columns for `event`. Resources is a JSON array of
-/// {"resourceType","resourceName"} as the console writes it (see for_each_resource).
-void append_console_csv_row(std::string& out, const Event& event);
+/// {"resourceType","resourceName"} as the console writes it (see for_each_resource); the line is
+/// written even when they cannot all be read, and the error says so.
+Status append_console_csv_row(std::string& out, const Event& event);
 
 /// Lays out rows as aligned columns separated by two spaces; the last column is not padded.
 /// Widths count UTF-8 code points; control characters in cells are shown as '?'.

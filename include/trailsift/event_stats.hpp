@@ -97,8 +97,9 @@ class EventStats {
   EventStats& operator=(EventStats&&) noexcept;
 
   /// Counts one event. A field missing from it counts under an empty value; an event naming
-  /// several values of a field (resources, arrays) counts once under each distinct one.
-  void add(const Event& event);
+  /// several values of a field (resources, arrays) counts once under each distinct one. Fails,
+  /// counting nothing, when a field cannot be read from the record (nested too deeply, say).
+  Status add(const Event& event);
 
   /// Adds the counts of `other`, which must have been made with the same spec, moving its
   /// groups rather than copying them; `other` is left empty.

@@ -25,7 +25,7 @@ TEST_CASE("A CSV row has the console's columns", "[event_format]") {
   std::string csv;
   trailsift::EventReader reader;
   auto report = reader.read_bytes("x", got.json[0], [&](const trailsift::Event& event) {
-    trailsift::append_console_csv_row(csv, event);
+    CHECK(trailsift::append_console_csv_row(csv, event));
     return trailsift::Visit::kContinue;
   });
   CHECK(csv ==
