@@ -220,7 +220,7 @@ struct RecordBatch::Impl {
         close_run();
         entry.pos = bytes.size();
         bytes.append(text());
-        bytes.append(" ");  // keeps it apart from what follows
+        bytes.append(kSpaces);  // what the parser may look at after it is always the same
         break;
       case FrameItem::Kind::kOversize:
         close_run();
@@ -233,9 +233,16 @@ struct RecordBatch::Impl {
     items.push_back(std::move(entry));
   }
   void close_run() {
-    if (in_run) bytes.append("]");
+    if (in_run) {
+      bytes.append("]");
+      bytes.append(kSpaces);
+    }
     in_run = false;
   }
+  /// Spaces after each parsed document, as simdjson's padding: a malformed document's answers
+  /// must not depend on what follows it in the batch, which depends on where the input was cut.
+  static constexpr std::string_view kSpaces =
+      "                                                                ";
   static bool counts_as_record(FrameItem::Kind kind) { return kind != FrameItem::Kind::kError; }
 };
 
@@ -312,6 +319,7 @@ struct InputSplitter::Impl {
         batch.whole = true;
         batch.last = true;
         std::swap(batch.bytes, window);
+        batch.bytes.pad_with_spaces();
         finish_batch(batch);
         return result;
       }
@@ -382,6 +390,7 @@ struct EventReader::Impl {
   od::parser inner_parser;
   ByteBuffer inner_text;  // a record carried as a string or an EventBridge detail, padded
   RecordBatch framed;     // a whole input that had to be framed after all
+  ByteBuffer alone;       // a record parsed on its own, padded
 
   // The read in progress.
   std::string_view name;
@@ -397,6 +406,7 @@ struct EventReader::Impl {
   // Where the document being parsed lies in the input, for byte offsets.
   const char* doc_base = nullptr;
   const char* doc_end = nullptr;       // set when a record is a document of its own
+  const char* doc_limit = nullptr;     // the end of the document being parsed
   std::uint64_t doc_offset = 0;
   od::document* current_document = nullptr;
 
@@ -561,6 +571,8 @@ simdjson::error_code EventReader::Impl::read_element(od::value element, const ch
   if (current_document->current_location().get(next) != simdjson::SUCCESS && !doc_end) {
     return simdjson::OUT_OF_BOUNDS;
   }
+  // On malformed input On-Demand can walk off the record: then it is not a record.
+  if (next < start || next > doc_limit) return simdjson::TAPE_ERROR;
   const std::string_view json = trim({start, static_cast<std::size_t>(next - start)});
   if (fast_path && json.size() > limits.max_record_bytes) {
     gave_up = true;
@@ -610,6 +622,7 @@ void EventReader::Impl::deliver_inner(std::string_view text, std::string_view wh
   // The record is a string (lookup-events, CloudWatch Logs) or a member (EventBridge): parse it
   // on its own, from a padded copy.
   inner_text.assign(text);
+  inner_text.pad_with_spaces();
   od::document document;
   od::object object;
   Event event;
@@ -653,6 +666,7 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF")) start = 3;  // a UTF-8 byte order mark, as some editors write
   doc_base = bytes.data();
   doc_offset = 0;
+  doc_limit = bytes.data() + bytes.size();
   od::document document;
   const std::string_view json = bytes.substr(start);
   bool clean = !parser.iterate(json.data(), json.size(), json.size() + ByteBuffer::kPadding)
@@ -782,6 +796,7 @@ void EventReader::Impl::parse_run(const RecordBatch::Impl& batch, std::size_t be
   const std::size_t run_end = last.pos + last.length + 1;   // just past its ']'
   const char* base = batch.bytes.data();
   std::size_t next = begin;  // the first item not yet read
+  doc_limit = base + run_end;
   od::document document;
   if (!parser.iterate(base + run_start, run_end - run_start,
                       batch.bytes.capacity() + ByteBuffer::kPadding - run_start)
@@ -827,22 +842,40 @@ void EventReader::Impl::parse_run(const RecordBatch::Impl& batch, std::size_t be
 }
 
 void EventReader::Impl::parse_alone(const RecordBatch::Impl& batch, const BatchItem& item) {
-  const char* start = batch.bytes.data() + item.pos;
+  // A copy, padded with spaces: what follows the record in the batch must not matter.
+  alone.assign(batch.bytes.view().substr(item.pos, item.length));
+  alone.pad_with_spaces();
+  const char* start = alone.data();
   doc_base = start;
   doc_end = start + item.length;
+  doc_limit = doc_end;
   doc_offset = item.offset;
   od::document document;
   simdjson::error_code error =
-      parser.iterate(start, item.length, batch.bytes.capacity() + ByteBuffer::kPadding - item.pos)
-          .get(document);
+      parser.iterate(start, item.length, alone.capacity() + ByteBuffer::kPadding).get(document);
   if (error) {
     current_document = nullptr;
     syntax_error(error, start);
     return;
   }
   current_document = &document;
+  od::json_type type;
+  error = document.type().get(type);
+  if (!error && type != od::json_type::object && type != od::json_type::array) {
+    // A scalar where a record should be: valid JSON or not, it is not a record.
+    simdjson::dom::parser scalar_parser;
+    simdjson::dom::element scalar;
+    if (auto invalid = scalar_parser.parse(start, item.length).get(scalar)) {
+      syntax_error(invalid, start);
+    } else {
+      not_a_record("not a JSON object", start);
+    }
+    current_document = nullptr;
+    doc_end = nullptr;
+    return;
+  }
   od::value value;
-  error = document.get_value().get(value);
+  if (!error) error = document.get_value().get(value);
   if (!error) error = read_element(value, start);
   // Nothing may follow the value but whitespace.
   const char* trailing = nullptr;

@@ -24,9 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 Error system_error(const std::string& path, int error_number) {
   return make_error(path, std::strerror(error_number));
@@ -594,6 +591,11 @@ void ByteBuffer::append(std::string_view bytes) {
   if (size_ + bytes.size() > capacity_) reserve(std::max(size_ + bytes.size(), capacity_ * 2));
   if (!bytes.empty()) std::memcpy(data_.get() + size_, bytes.data(), bytes.size());
   size_ += bytes.size();
+}
+
+void ByteBuffer::pad_with_spaces() {
+  if (!data_) reserve(0);
+  std::memset(data_.get() + size_, ' ', kPadding);
 }
 
 void ByteBuffer::drop_front(std::size_t count) {

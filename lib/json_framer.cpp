@@ -459,7 +459,9 @@ void JsonFramer::step_value(bool end_of_input, std::vector<FrameItem>& out) {
 void JsonFramer::step_scalar(bool end_of_input, std::vector<FrameItem>& out) {
   while (pos_ < window_.end()) {
     const char c = window_.at(pos_);
-    if (is_space(c) || c == ',' || c == ']' || c == '}') {
+    // The first byte always belongs to the value: a stray '}' is a value of its own (invalid),
+    // and every value moves the framer on.
+    if (pos_ > value_start_ && (is_space(c) || c == ',' || c == ']' || c == '}')) {
       value_done(pos_, out);
       return;
     }

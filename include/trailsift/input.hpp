@@ -89,6 +89,9 @@ class ByteBuffer {
   void append(std::string_view bytes);
   /// Removes the first `count` bytes, moving the rest to the front.
   void drop_front(std::size_t count);
+  /// Fills the padding after the data with spaces. A parser may look at the padding of a
+  /// malformed document: what it says must not depend on what the buffer held before.
+  void pad_with_spaces();
 
  private:
   std::unique_ptr<char[]> data_;

@@ -129,6 +129,11 @@ TEST_CASE("Every problem reads the same whatever the cuts", "[event_reader][chun
   check_cuts("duplicate keys", R"([{"eventName":"A","eventName":"B"},{"userIdentity":{"type":"Root"},"userIdentity":{"userName":"u"}}])");
   check_cuts("missing comma between records", "{\"Records\":[" + std::string(kA) + " " + std::string(kB) + "]}");
   check_cuts("a record broken inside", "[" + std::string(kA) + ",{\"eventName\" \"x\"}," + std::string(kB) + "]");
+  // Found by fuzz_event_reader: brackets that do not pair made simdjson walk off the record, and
+  // the framer loop on a stray '}' in an array.
+  check_cuts("record ends before it starts", R"({"Records":[{"userIdentity":{"":},"":},"":},"":}})");
+  // Found by fuzz_event_reader: answers about a malformed record depended on buffer padding.
+  check_cuts("padding", R"({"CloudTrailEvent":"{\"e\":\"ye\":\"t\"}"}{"CloudTrailEvent":"}loudT:eising\"}"})");
 }
 
 TEST_CASE("Zero padding after gzip data is a warning; other data an error", "[event_reader][chunks]") {

@@ -35,7 +35,7 @@ StatsSpec spec_by(std::string_view fields, std::int64_t interval = 0) {
 void count(EventStats& stats, std::string_view ndjson) {
   trailsift::EventReader reader;
   auto report = reader.read_bytes("test.jsonl", ndjson, [&](const trailsift::Event& event) {
-    stats.add(event);
+    CHECK(stats.add(event));
     return trailsift::Visit::kContinue;
   });
   REQUIRE(report.ok());

@@ -35,9 +35,9 @@ std::string username_of(std::string_view identity) {
 std::vector<std::pair<std::string, std::string>> resources_of(std::string_view record) {
   std::vector<std::pair<std::string, std::string>> resources;
   with_event(record, [&](const Event& event) {
-    trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
+    CHECK(trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
       resources.emplace_back(name, type);
-    });
+    }));
   });
   return resources;
 }
@@ -82,9 +82,9 @@ TEST_CASE("Resources of lookup-events output are its own list", "[event]") {
   with_event(R"({"Username":"u","Resources":[{"ResourceType":"AWS::EC2::Instance","ResourceName":"i-9"}],"CloudTrailEvent":"{\"eventName\":\"RunInstances\",\"requestParameters\":{\"instanceId\":\"i-other\"}}"})",
              [&](const Event& event) {
                std::vector<std::string> names;
-               trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
+               CHECK(trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
                  names.push_back(std::string(name) + "|" + std::string(type));
-               });
+               }));
                CHECK(names == std::vector<std::string>{"i-9|AWS::EC2::Instance"});
              });
 }

@@ -18,7 +18,7 @@ EventStats count(std::string_view by, std::string_view json) {
   EventStats stats(trailsift::StatsSpec{*fields, 0});
   trailsift::EventReader reader;
   auto report = reader.read_bytes("x", json, [&](const trailsift::Event& event) {
-    stats.add(event);
+    CHECK(stats.add(event));
     return trailsift::Visit::kContinue;
   });
   REQUIRE(report.ok());
