@@ -42,7 +42,8 @@ std::optional<IpNetwork> parse_ip_network(std::string_view text) {
   if (slash == std::string_view::npos) return network;
   const std::string_view bits_text = text.substr(slash + 1);
   unsigned bits = 0;
-  const auto [end, error] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+  const auto [end, error] =
+      std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
   if (bits_text.empty() || error != std::errc() || end != bits_text.data() + bits_text.size() ||
       bits > (address->v4 ? 32u : 128u)) {
     return std::nullopt;

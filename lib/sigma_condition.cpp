@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Sigma conditions: `and`, `or`, `not`, parentheses, `1 of`/`all of` a pattern or `them`, and
 // the older `| count() by field > N` after them; and what the rule index learns from them.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "sigma_internal.hpp"
 
@@ -54,7 +54,9 @@ class Parser {
   }
 
  private:
-  std::string_view peek() const { return pos_ < tokens_.size() ? tokens_[pos_] : std::string_view(); }
+  std::string_view peek() const {
+    return pos_ < tokens_.size() ? tokens_[pos_] : std::string_view();
+  }
   std::nullopt_t fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
     return std::nullopt;
@@ -131,7 +133,8 @@ class Parser {
 
   std::optional<Condition> parse_quantifier(Condition::Kind kind) {
     const std::string_view target = peek();
-    if (target.empty() || target == "(" || target == ")") return fail("'of' needs a pattern or 'them'");
+    if (target.empty() || target == "(" || target == ")")
+      return fail("'of' needs a pattern or 'them'");
     ++pos_;
     const bool them = same_word(target, "them");
     const Pattern pattern(parse_sigma_string(target, false), true);
@@ -193,9 +196,12 @@ Result<Aggregation> parse_aggregation(std::string_view text) {
   }
   skip_space();
   constexpr std::pair<std::string_view, Comparison> kOperators[] = {
-      {">=", Comparison::kGreaterOrEqual}, {"<=", Comparison::kLessOrEqual},
-      {"==", Comparison::kEqual},          {">", Comparison::kGreater},
-      {"<", Comparison::kLess},            {"=", Comparison::kEqual}};
+      {">=", Comparison::kGreaterOrEqual},
+      {"<=", Comparison::kLessOrEqual},
+      {"==", Comparison::kEqual},
+      {">", Comparison::kGreater},
+      {"<", Comparison::kLess},
+      {"=", Comparison::kEqual}};
   bool found = false;
   for (const auto& [symbol, comparison] : kOperators) {
     if (text.substr(pos).starts_with(symbol)) {
@@ -207,8 +213,10 @@ Result<Aggregation> parse_aggregation(std::string_view text) {
   }
   if (!found) return make_error("", "count() needs a comparison: >, >=, <, <= or ==");
   std::string_view rest = text.substr(pos);
-  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
-  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back()))) rest.remove_suffix(1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front())))
+    rest.remove_prefix(1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back())))
+    rest.remove_suffix(1);
   const std::optional<Number> threshold = parse_number(rest);
   if (!threshold || !threshold->integer || *threshold->integer < 0) {
     return make_error("", "count() must be compared with a whole number");
@@ -223,7 +231,8 @@ using Keys = std::optional<std::vector<std::string>>;
 
 /// The values an event's field must take for `test` to match it; nullopt: any.
 Keys test_keys(const FieldTest& test, std::string_view field) {
-  if (test.path.text != field || test.negate || test.exists || (test.all && test.values.size() > 1)) {
+  if (test.path.text != field || test.negate || test.exists ||
+      (test.all && test.values.size() > 1)) {
     return std::nullopt;
   }
   std::vector<std::string> keys;
@@ -268,7 +277,8 @@ IndexKeys search_keys(const Search& search) {
 
 }  // namespace
 
-Result<ParsedCondition> parse_condition(std::string_view text, const std::vector<Search>& searches) {
+Result<ParsedCondition> parse_condition(std::string_view text,
+                                        const std::vector<Search>& searches) {
   ParsedCondition parsed;
   const std::size_t pipe = text.find('|');
   if (pipe != std::string_view::npos) {

@@ -21,11 +21,11 @@ using Observations = std::vector<SigmaObservation>;
 
 bool meets(const CorrelationRule& correlation, std::uint64_t count) {
   const Number value{static_cast<double>(count), static_cast<std::int64_t>(count)};
-  return std::all_of(correlation.conditions.begin(), correlation.conditions.end(),
-                     [&](const auto& condition) {
-                       const auto [comparison, threshold] = condition;
-                       return compare(value, comparison, Number{static_cast<double>(threshold), threshold});
-                     });
+  return std::all_of(
+      correlation.conditions.begin(), correlation.conditions.end(), [&](const auto& condition) {
+        const auto [comparison, threshold] = condition;
+        return compare(value, comparison, Number{static_cast<double>(threshold), threshold});
+      });
 }
 
 std::vector<std::string> split_group(const std::string& group, std::size_t names) {
@@ -115,8 +115,8 @@ class WindowCount {
 };
 
 /// The windows of one group, items[begin, end), sorted by time.
-void evaluate_group(const CorrelationRule& correlation, std::uint32_t index, const Observations& items,
-                    std::size_t begin, std::size_t end,
+void evaluate_group(const CorrelationRule& correlation, std::uint32_t index,
+                    const Observations& items, std::size_t begin, std::size_t end,
                     std::vector<SigmaCorrelationDetection>& detections) {
   WindowCount tally(correlation, items, begin, end);
   std::size_t last = begin;  // observations in [first, last) are in the tally
@@ -133,12 +133,19 @@ void evaluate_group(const CorrelationRule& correlation, std::uint32_t index, con
     }
     SigmaCorrelationDetection& detection = detections.emplace_back();
     detection.rule = index;
-    detection.first = start;
+    const auto earliest = std::min_element(
+        items.begin() + static_cast<std::ptrdiff_t>(first),
+        items.begin() + static_cast<std::ptrdiff_t>(last),
+        [](const SigmaObservation& a, const SigmaObservation& b) {
+          return std::tie(a.first, a.first_position) < std::tie(b.first, b.first_position);
+        });
+    detection.first = earliest->first;
+    detection.first_position = earliest->first_position;
     detection.last = items[last - 1].time;
-    detection.first_position = items[first].position;
     detection.last_position = items[last - 1].position;
     detection.count = count;
-    const std::vector<std::string> values = split_group(items[first].group, correlation.group_names.size());
+    const std::vector<std::string> values =
+        split_group(items[first].group, correlation.group_names.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
       detection.group.emplace_back(correlation.group_names[i], values[i]);
     }
@@ -153,7 +160,8 @@ void evaluate_group(const CorrelationRule& correlation, std::uint32_t index, con
 
 }  // namespace
 
-std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(SigmaObservations observations) const {
+std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(
+    SigmaObservations observations) const {
   const Impl& impl = *impl_;
   std::vector<Observations> lists(impl.correlations.size());
   for (SigmaObservation& observation : observations.items) {
@@ -166,7 +174,8 @@ std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(SigmaObservations
     const CorrelationRule& correlation = impl.correlations[index];
     Observations& items = lists[index];
     std::sort(items.begin(), items.end(), [](const SigmaObservation& a, const SigmaObservation& b) {
-      return std::tie(a.group, a.time, a.position, a.slot) < std::tie(b.group, b.time, b.position, b.slot);
+      return std::tie(a.group, a.time, a.position, a.slot) <
+             std::tie(b.group, b.time, b.position, b.slot);
     });
     std::vector<SigmaCorrelationDetection> detections;
     for (std::size_t begin = 0; begin < items.size();) {
@@ -183,6 +192,8 @@ std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(SigmaObservations
         SigmaObservation& observation = lists[use.correlation].emplace_back();
         observation.time = detection.last;
         observation.position = detection.last_position;
+        observation.first = detection.first;
+        observation.first_position = detection.first_position;
         observation.correlation = use.correlation;
         observation.slot = use.slot;
         for (std::size_t i = 0; i < slot.group_from.size(); ++i) {
@@ -202,7 +213,8 @@ std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(SigmaObservations
   }
   std::sort(reported.begin(), reported.end(),
             [](const SigmaCorrelationDetection& a, const SigmaCorrelationDetection& b) {
-              return std::tie(a.rule, a.first, a.first_position) < std::tie(b.rule, b.first, b.first_position);
+              return std::tie(a.rule, a.first, a.first_position) <
+                     std::tie(b.rule, b.first, b.first_position);
             });
   return reported;
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -26,6 +27,34 @@ class RE2;
 }
 
 namespace trailsift::sigma {
+
+/// A callable passed down a call, never kept: unlike std::function it never allocates, which
+/// matters on the path every event takes.
+template <typename Signature>
+class FunctionRef;
+
+template <typename Return, typename... Args>
+class FunctionRef<Return(Args...)> {
+ public:
+  template <typename Callable>
+  requires(!std::is_same_v<std::remove_cvref_t<Callable>, FunctionRef>)
+      FunctionRef(Callable&& callable)
+  noexcept  // NOLINT: implicit, as std::function's
+      : object_(const_cast<void*>(static_cast<const void*>(std::addressof(callable)))),
+        call_([](void* object, Args... args) -> Return {
+          return (*static_cast<std::remove_reference_t<Callable>*>(object))(
+              std::forward<Args>(args)...);
+        }) {}
+
+  Return operator()(Args... args) const { return call_(object_, std::forward<Args>(args)...); }
+
+ private:
+  void* object_;
+  Return (*call_)(void*, Args...);
+};
+
+/// ASCII letters in lower case; other bytes as they are (Sigma's "any case" here).
+inline unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; }
 
 // ---------------------------------------------------------------------------------------------
 // Values (lib/sigma_values.cpp)
@@ -117,8 +146,8 @@ struct FieldTest {
   FieldPath path;
   std::vector<ValueTest> values;  ///< ORed, or ANDed with `all`
   bool all = false;
-  bool negate = false;          ///< `neq`: some value of the field differs from every value
-  std::optional<bool> exists;   ///< `exists`: the field is present (or absent)
+  bool negate = false;         ///< `neq`: some value of the field differs from every value
+  std::optional<bool> exists;  ///< `exists`: the field is present (or absent)
 };
 
 /// A value as YAML gave it: null, or its text as written.
@@ -193,7 +222,8 @@ class RecordView {
   const Event& event() const { return event_; }
   /// Calls `visit` for each value at `path` (arrays searched element by element) until it
   /// returns true; returns whether it did. Keywords (no segments): every string of the record.
-  bool any_leaf(const FieldPath& path, const std::function<bool(const Leaf&)>& visit);
+  /// A leaf's text lives until the next call on this record.
+  bool any_leaf(const FieldPath& path, FunctionRef<bool(const Leaf&)> visit);
   /// True when the field is present, whatever its value.
   bool exists(const FieldPath& path);
   /// True when the field is absent or null, or holds null or an empty array.
@@ -204,11 +234,21 @@ class RecordView {
   const std::optional<std::string>& parse_error() const { return parse_error_; }
 
  private:
+  enum class Quick : std::uint8_t { kFound, kAbsent, kNeedsTree };
+  enum class QuickState : std::uint8_t { kUntried, kReady, kUnusable };
+
   /// The reader's text for the field when it holds the whole answer (a non-empty string).
   std::optional<std::string_view> fast_text(const FieldPath& path) const;
+  /// This thread's padded copy of the record, made once.
+  const std::string& copy();
+  /// One scalar at a path without arrays, found On-Demand without building the tree; or
+  /// kNeedsTree when the tree must answer (arrays, numbers, objects, escapes, errors).
+  Quick quick_find(const FieldPath& path, Leaf& leaf);
   bool root(simdjson::dom::element& out);
 
   const Event& event_;
+  bool copied_ = false;
+  QuickState quick_state_ = QuickState::kUntried;
   bool parsed_ = false;
   simdjson::dom::element root_;
   std::optional<std::string> parse_error_;
@@ -242,8 +282,8 @@ struct CorrelationRule {
   /// One of its rules: a detection rule or another correlation, and its fields.
   struct Slot {
     bool is_correlation = false;
-    std::uint32_t rule = 0;             ///< index into detections or correlations
-    std::vector<FieldPath> group_by;    ///< in the order of group_names (aliases resolved)
+    std::uint32_t rule = 0;           ///< index into detections or correlations
+    std::vector<FieldPath> group_by;  ///< in the order of group_names (aliases resolved)
     std::optional<FieldPath> value_field;
     /// For a correlation slot: where each group_name sits in that correlation's group.
     std::vector<std::size_t> group_from;

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Loading Sigma rules: YAML documents to compiled detections and correlations, which rules
 // run (logsource, selection, correlation references), and the index by eventName/eventSource.
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <unordered_map>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "sigma_internal.hpp"
 #include "trailsift/input.hpp"
@@ -98,14 +98,24 @@ std::optional<std::int64_t> parse_timespan(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   std::int64_t count = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size() - 1, count);
-  if (error != std::errc() || end != text.data() + text.size() - 1 || count <= 0) return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size() - 1 || count <= 0)
+    return std::nullopt;
   std::int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: return std::nullopt;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      return std::nullopt;
   }
   if (count > std::numeric_limits<std::int64_t>::max() / unit) return std::nullopt;
   return count * unit;
@@ -138,10 +148,11 @@ struct Document {
   SigmaRuleInfo info;
   bool cloudtrail = true;
   std::optional<std::string> failure;
-  bool referenced = false;        // named by a correlation
-  bool generate = false;          // ... that asks for it to report on its own too
-  bool selected = false;          // reports detections
-  bool needed = false;            // runs: selected, or a rule a selected correlation needs
+  std::uint64_t failure_line = 0;  // where in the document, when known
+  bool referenced = false;         // named by a correlation
+  bool generate = false;           // ... that asks for it to report on its own too
+  bool selected = false;           // reports detections
+  bool needed = false;             // runs: selected, or a rule a selected correlation needs
   // A detection.
   std::vector<Search> searches;
   Condition condition;
@@ -182,6 +193,13 @@ bool is_cloudtrail(const YAML::Node& logsource) {
          lower(scalar_or_empty(member(logsource, "service"))) == "cloudtrail";
 }
 
+/// An error about `node`, at its line.
+Error at_line(const YAML::Node& node, std::string message) {
+  Error error = make_error("", std::move(message));
+  error.line = node.Mark().line + 1;
+  return error;
+}
+
 Result<Search> compile_search(const std::string& name, const YAML::Node& node,
                               const SigmaPlaceholders& placeholders) {
   Search search;
@@ -190,8 +208,11 @@ Result<Search> compile_search(const std::string& name, const YAML::Node& node,
     std::vector<FieldTest>& tests = search.alternatives.emplace_back();
     for (auto it = map.begin(); it != map.end(); ++it) {
       Result<std::vector<RawValue>> values = raw_values(it->second);
-      if (!values) return make_error("", fmt::format("'{}': {}", scalar_or_empty(it->first), values.error().message));
-      Result<FieldTest> test = compile_field_test(scalar_or_empty(it->first), *values, placeholders);
+      if (!values)
+        return make_error(
+            "", fmt::format("'{}': {}", scalar_or_empty(it->first), values.error().message));
+      Result<FieldTest> test =
+          compile_field_test(scalar_or_empty(it->first), *values, placeholders);
       if (!test) return test.error();
       tests.push_back(std::move(*test));
     }
@@ -234,14 +255,16 @@ Status compile_detection(Document& document, const SigmaPlaceholders& placeholde
     } else if (key == "timeframe") {
       const std::optional<std::int64_t> timeframe = parse_timespan(scalar_or_empty(it->second));
       if (!timeframe) {
-        return make_error("", fmt::format("invalid timeframe '{}': expected a number and s, m, h or d",
-                                          scalar_or_empty(it->second)));
+        return make_error("",
+                          fmt::format("invalid timeframe '{}': expected a number and s, m, h or d",
+                                      scalar_or_empty(it->second)));
       }
       document.timeframe = *timeframe;
     } else {
       Result<Search> search = compile_search(key, it->second, placeholders);
       if (!search) {
-        return make_error("", fmt::format("search identifier '{}': {}", key, search.error().message));
+        return at_line(it->second,
+                       fmt::format("search identifier '{}': {}", key, search.error().message));
       }
       document.searches.push_back(std::move(*search));
     }
@@ -251,7 +274,10 @@ Status compile_detection(Document& document, const SigmaPlaceholders& placeholde
   std::vector<Condition> alternatives;
   for (const std::string& text : *conditions) {
     Result<ParsedCondition> parsed = parse_condition(text, document.searches);
-    if (!parsed) return make_error("", fmt::format("condition '{}': {}", text, parsed.error().message));
+    if (!parsed) {
+      return at_line(condition_node,
+                     fmt::format("condition '{}': {}", text, parsed.error().message));
+    }
     if (parsed->aggregation && conditions->size() > 1) {
       return make_error("", "a list of conditions cannot hold an aggregation");
     }
@@ -290,7 +316,8 @@ Status read_correlation(Document& document) {
   const std::string type = scalar_or_empty(member(section, "type"));
   const auto* found = std::find_if(std::begin(kTypes), std::end(kTypes),
                                    [&](const auto& entry) { return entry.first == type; });
-  if (found == std::end(kTypes)) return make_error("", fmt::format("unsupported correlation type '{}'", type));
+  if (found == std::end(kTypes))
+    return make_error("", fmt::format("unsupported correlation type '{}'", type));
   spec.type = found->second;
   std::optional<std::vector<std::string>> rules = string_list(member(section, "rules"));
   if (!rules || rules->empty()) return make_error("", "correlation needs rules");
@@ -303,7 +330,8 @@ Status read_correlation(Document& document) {
   const std::string timespan = scalar_or_empty(member(section, "timespan"));
   const std::optional<std::int64_t> seconds = parse_timespan(timespan);
   if (!seconds) {
-    return make_error("", fmt::format("invalid timespan '{}': expected a number and s, m, h or d", timespan));
+    return make_error(
+        "", fmt::format("invalid timespan '{}': expected a number and s, m, h or d", timespan));
   }
   spec.timespan = *seconds;
   if (const YAML::Node aliases = member(section, "aliases"); present(aliases)) {
@@ -318,8 +346,11 @@ Status read_correlation(Document& document) {
   }
   spec.generate = lower(scalar_or_empty(member(section, "generate"))) == "true";
   constexpr std::pair<std::string_view, Comparison> kComparisons[] = {
-      {"gt", Comparison::kGreater}, {"gte", Comparison::kGreaterOrEqual}, {"lt", Comparison::kLess},
-      {"lte", Comparison::kLessOrEqual}, {"eq", Comparison::kEqual}};
+      {"gt", Comparison::kGreater},
+      {"gte", Comparison::kGreaterOrEqual},
+      {"lt", Comparison::kLess},
+      {"lte", Comparison::kLessOrEqual},
+      {"eq", Comparison::kEqual}};
   const YAML::Node condition = member(section, "condition");
   if (present(condition) && !condition.IsMap()) return make_error("", "condition must be a map");
   for (const auto& entry : condition.IsMap() ? condition : YAML::Node(YAML::NodeType::Map)) {
@@ -361,9 +392,10 @@ bool any_matches(const std::vector<std::string>& globs, const std::vector<std::s
 }
 
 bool is_selected(const SigmaRuleInfo& info, const SigmaOptions& options) {
-  if (!options.statuses.empty() &&
-      std::none_of(options.statuses.begin(), options.statuses.end(),
-                   [&](const std::string& status) { return lower(status) == lower(info.status); })) {
+  if (!options.statuses.empty() && std::none_of(options.statuses.begin(), options.statuses.end(),
+                                                [&](const std::string& status) {
+                                                  return lower(status) == lower(info.status);
+                                                })) {
     return false;
   }
   if (options.min_level != SigmaLevel::kNone &&
@@ -403,14 +435,16 @@ Status check_slots(Document& document, const std::vector<Document>& documents,
         auto aliased = alias->second.find(used.info.name);
         if (aliased == alias->second.end()) aliased = alias->second.find(reference);
         if (aliased == alias->second.end()) {
-          return make_error("", fmt::format("alias '{}' names no field for rule '{}'", name, reference));
+          return make_error(
+              "", fmt::format("alias '{}' names no field for rule '{}'", name, reference));
         }
         field = aliased->second;
       }
       const std::vector<std::string>* used_groups = group_names_of(used);
-      if (used_groups && std::find(used_groups->begin(), used_groups->end(), field) == used_groups->end()) {
-        return make_error("", fmt::format("it groups by '{}', which correlation '{}' does not", field,
-                                          reference));
+      if (used_groups &&
+          std::find(used_groups->begin(), used_groups->end(), field) == used_groups->end()) {
+        return make_error("", fmt::format("it groups by '{}', which correlation '{}' does not",
+                                          field, reference));
       }
       const std::optional<FieldPath> path = make_field_path(field);
       if (!path || path->segments.empty()) {
@@ -444,12 +478,14 @@ class Builder {
     for (std::size_t i = 0; i < documents_.size(); ++i) {
       Document& document = documents_[i];
       if (document.kind == Document::Kind::kNotRule) continue;
-      for (auto [key, map] : {std::pair{document.info.id, &by_id}, {document.info.name, &by_name}}) {
+      for (auto [key, map] :
+           {std::pair{document.info.id, &by_id}, {document.info.name, &by_name}}) {
         if (key.empty()) continue;
         const auto [it, inserted] = map->emplace(key, i);
         if (!inserted && !document.failure) {
           const Document& first = documents_[it->second];
-          document.failure = fmt::format("'{}' also names the rule at {}:{}", key, first.path, first.line);
+          document.failure =
+              fmt::format("'{}' also names the rule at {}:{}", key, first.path, first.line);
         }
       }
     }
@@ -486,7 +522,7 @@ class Builder {
     }
     for (const Document& document : documents_) {
       if (document.needed && document.failure) {
-        impl_.problems.push_back({document.path, document.line,
+        impl_.problems.push_back({document.path, std::max(document.line, document.failure_line),
                                   document.info.id.empty() ? document.info.title : document.info.id,
                                   *document.failure});
       }
@@ -530,7 +566,8 @@ class Builder {
   /// Decides, once, whether a correlation can run: all its rules are CloudTrail rules that can.
   void settle(std::size_t index, int depth) {
     Document& document = documents_[index];
-    if (document.kind != Document::Kind::kCorrelation || document.failure || settled_[index]) return;
+    if (document.kind != Document::Kind::kCorrelation || document.failure || settled_[index])
+      return;
     if (depth > 32) {
       document.failure = "correlations refer to each other in a cycle";
       return;
@@ -540,9 +577,9 @@ class Builder {
       const Document& used = documents_[rule];
       if (!used.cloudtrail) document.cloudtrail = false;
       if (used.failure && !document.failure) {
-        document.failure = fmt::format("rule '{}' cannot run: {}",
-                                       used.info.id.empty() ? used.info.title : used.info.id,
-                                       *used.failure);
+        document.failure =
+            fmt::format("rule '{}' cannot run: {}",
+                        used.info.id.empty() ? used.info.title : used.info.id, *used.failure);
       }
     }
     settled_[index] = true;
@@ -563,7 +600,8 @@ class Builder {
     CorrelationRule::Slot slot;
     slot.rule = *document.detection;
     correlation.group_names = document.aggregation_groups;
-    for (const std::string& name : correlation.group_names) slot.group_by.push_back(*make_field_path(name));
+    for (const std::string& name : correlation.group_names)
+      slot.group_by.push_back(*make_field_path(name));
     correlation.type = CorrelationRule::Type::kEventCount;
     if (!aggregation.field.empty()) {
       correlation.type = CorrelationRule::Type::kValueCount;
@@ -591,13 +629,14 @@ class Builder {
       for (const std::string& field : spec.slot_fields[position]) {
         if (slot.is_correlation) {
           const std::vector<std::string>& groups = *group_names_of(used);
-          slot.group_from.push_back(
-              static_cast<std::size_t>(std::find(groups.begin(), groups.end(), field) - groups.begin()));
+          slot.group_from.push_back(static_cast<std::size_t>(
+              std::find(groups.begin(), groups.end(), field) - groups.begin()));
         } else {
           slot.group_by.push_back(*make_field_path(field));
         }
       }
-      if (spec.type == CorrelationRule::Type::kValueCount) slot.value_field = make_field_path(spec.value_field);
+      if (spec.type == CorrelationRule::Type::kValueCount)
+        slot.value_field = make_field_path(spec.value_field);
       const CorrelationUse use{index, static_cast<std::uint32_t>(position)};
       if (slot.is_correlation) {
         impl_.correlations[slot.rule].uses.push_back(use);
@@ -718,24 +757,27 @@ Status add_sigma_placeholders(const SigmaSource& file, SigmaPlaceholders& placeh
     if (!root.IsMap()) return make_error(file.path, "expected a map of names to values");
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string name = scalar_or_empty(it->first);
-      if (name.size() > 2 && name.front() == '%' && name.back() == '%') name = name.substr(1, name.size() - 2);
+      if (name.size() > 2 && name.front() == '%' && name.back() == '%')
+        name = name.substr(1, name.size() - 2);
       const std::optional<std::vector<std::string>> values = string_list(it->second);
       if (name.empty() || !values) {
-        return make_error(file.path, fmt::format("line {}: expected a name and a value or a list of values",
-                                                 it->first.Mark().line + 1));
+        return make_error(file.path,
+                          fmt::format("line {}: expected a name and a value or a list of values",
+                                      it->first.Mark().line + 1));
       }
       std::vector<std::string>& list = placeholders[name];
       list.insert(list.end(), values->begin(), values->end());
     }
   } catch (const YAML::Exception& error) {
-    return make_error(file.path, fmt::format("line {}: invalid YAML: {}", error.mark.line + 1, error.msg));
+    return make_error(file.path,
+                      fmt::format("line {}: invalid YAML: {}", error.mark.line + 1, error.msg));
   }
   return {};
 }
 
 void SigmaObservations::append(SigmaObservations&& other, std::uint64_t input) {
   for (SigmaObservation& observation : other.items) {
-    observation.position.input = input;
+    observation.position.input = observation.first_position.input = input;
     items.push_back(std::move(observation));
   }
   untimed += other.untimed;
@@ -797,7 +839,10 @@ SigmaRuleSet SigmaRuleSet::compile(const std::vector<SigmaSource>& sources,
         } else if (status && document.cloudtrail) {
           status = compile_detection(document, options.placeholders);
         }
-        if (!status) document.failure = status.error().message;
+        if (!status) {
+          document.failure = status.error().message;
+          document.failure_line = status.error().line.value_or(document.line);
+        }
       } catch (const YAML::Exception& error) {
         document.failure = "invalid rule: " + error.msg;
       }
@@ -815,17 +860,24 @@ SigmaRuleSet SigmaRuleSet::compile(const std::vector<SigmaSource>& sources,
 namespace trailsift::sigma {
 
 std::size_t RuleIndex::FoldedHash::operator()(std::string_view text) const {
-  std::size_t hash = 14695981039346656037ull;  // FNV-1a over folded bytes
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c)));
-    hash *= 1099511628211ull;
-  }
-  return hash;
+  // Every event is looked up twice, so: the length and the first and last 8 bytes, with the
+  // bit that tells ASCII letters' cases apart set (it merges a few other bytes too; equality
+  // sorts them out).
+  auto word = [&](std::size_t pos) {
+    std::uint64_t value = 0;
+    std::memcpy(&value, text.data() + pos, std::min<std::size_t>(8, text.size() - pos));
+    return value | 0x2020202020202020ull;
+  };
+  const std::uint64_t first = text.empty() ? 0 : word(0);
+  const std::uint64_t last = text.size() > 8 ? word(text.size() - 8) : 0;
+  std::uint64_t hash =
+      (first ^ (last * 0x9E3779B97F4A7C15ull) ^ text.size()) * 0xFF51AFD7ED558CCDull;
+  return static_cast<std::size_t>(hash ^ (hash >> 32));
 }
 
 bool RuleIndex::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return fold(static_cast<unsigned char>(x)) == fold(static_cast<unsigned char>(y));
          });
 }
 

@@ -14,9 +14,20 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-dom::parser& thread_parser() {
-  thread_local dom::parser parser;
-  return parser;
+namespace od = simdjson::ondemand;
+
+/// What a thread keeps from record to record: one padded copy of the record, read by an
+/// On-Demand parser for single fields and by a DOM parser when a rule needs the whole tree.
+struct Scratch {
+  std::string copy;
+  od::parser quick_parser;
+  od::document quick_document;
+  dom::parser tree_parser;
+};
+
+Scratch& thread_scratch() {
+  thread_local Scratch scratch;
+  return scratch;
 }
 
 /// JSON's number grammar, in full: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -45,10 +56,10 @@ bool is_json_number(std::string_view text) {
 /// True when the reader's text for a field is the value rules compare (see fast_text).
 bool has_reader_text(std::string_view text) { return !text.empty() && !is_json_number(text); }
 
-using LeafVisitor = std::function<bool(const Leaf&)>;
+using LeafVisitor = FunctionRef<bool(const Leaf&)>;
 
 /// Visits the scalars of `element`, arrays element by element; objects as compact JSON.
-bool visit_leaves(dom::element element, const LeafVisitor& visit) {
+bool visit_leaves(dom::element element, LeafVisitor visit) {
   switch (element.type()) {
     case dom::element_type::ARRAY:
       for (dom::element item : dom::array(element)) {
@@ -73,7 +84,7 @@ bool visit_leaves(dom::element element, const LeafVisitor& visit) {
 }
 
 /// Every string in `element`, at any depth (not the keys).
-bool visit_strings(dom::element element, const LeafVisitor& visit) {
+bool visit_strings(dom::element element, LeafVisitor visit) {
   if (element.is_string()) return visit({Leaf::Type::kString, std::string_view(element)});
   if (element.is_array()) {
     for (dom::element item : dom::array(element)) {
@@ -87,12 +98,12 @@ bool visit_strings(dom::element element, const LeafVisitor& visit) {
   return false;
 }
 
-using ElementVisitor = std::function<bool(dom::element)>;
+using ElementVisitor = FunctionRef<bool(dom::element)>;
 
 /// Follows `segments` from `index`, searching arrays on the way element by element, and calls
-/// `visit` with what each path ends at. A key may itself hold dots (`{"a.b": 1}` is `a.b`).
+/// `visit` with what each path ends at.
 bool walk(dom::element element, const std::vector<std::string>& segments, std::size_t index,
-          const ElementVisitor& visit) {
+          ElementVisitor visit) {
   if (index == segments.size()) return visit(element);
   if (element.is_array()) {
     for (dom::element item : dom::array(element)) {
@@ -100,33 +111,25 @@ bool walk(dom::element element, const std::vector<std::string>& segments, std::s
     }
     return false;
   }
-  if (!element.is_object()) return false;
-  const dom::object object(element);
   dom::element child;
-  if (object.at_key(segments[index]).get(child) == simdjson::SUCCESS &&
-      walk(child, segments, index + 1, visit)) {
-    return true;
-  }
-  std::string key = segments[index];
-  for (std::size_t end = index + 1; end < segments.size(); ++end) {
-    key += '.';
-    key += segments[end];
-    if (object.at_key(key).get(child) == simdjson::SUCCESS && walk(child, segments, end + 1, visit)) {
-      return true;
-    }
-  }
-  return false;
+  return element.is_object() &&
+         dom::object(element).at_key(segments[index]).get(child) == simdjson::SUCCESS &&
+         walk(child, segments, index + 1, visit);
 }
 
-bool field_ref_matches(const FieldRefTest& test, std::string_view text, RecordView& record) {
+bool field_ref_matches(const FieldRefTest& test, std::string_view field_text, RecordView& record) {
+  // Looking at the other field may reuse the buffer `field_text` points into.
+  const std::string text(field_text);
   return record.any_leaf(test.path, [&](const Leaf& other) {
     if (other.type == Leaf::Type::kNull) return false;
     SigmaString value{{Piece::Kind::kText, std::string(other.text)}};
     const Piece star{Piece::Kind::kStar, {}};
-    if (test.shape == FieldRefTest::Shape::kContains || test.shape == FieldRefTest::Shape::kEndsWith) {
+    if (test.shape == FieldRefTest::Shape::kContains ||
+        test.shape == FieldRefTest::Shape::kEndsWith) {
       value.insert(value.begin(), star);
     }
-    if (test.shape == FieldRefTest::Shape::kContains || test.shape == FieldRefTest::Shape::kStartsWith) {
+    if (test.shape == FieldRefTest::Shape::kContains ||
+        test.shape == FieldRefTest::Shape::kStartsWith) {
       value.push_back(star);
     }
     return Pattern(value, test.cased).matches(text);
@@ -175,8 +178,9 @@ bool field_test_matches(const FieldTest& test, RecordView& record) {
     }
     return record.any_leaf(test.path, [&](const Leaf& leaf) {
       return leaf.type != Leaf::Type::kNull &&
-             std::none_of(test.values.begin(), test.values.end(),
-                          [&](const ValueTest& value) { return value_matches(value, leaf, record); });
+             std::none_of(test.values.begin(), test.values.end(), [&](const ValueTest& value) {
+               return value_matches(value, leaf, record);
+             });
     });
   }
   auto value_found = [&](const ValueTest& value) {
@@ -185,9 +189,9 @@ bool field_test_matches(const FieldTest& test, RecordView& record) {
                            [&](const Leaf& leaf) { return value_matches(value, leaf, record); });
   };
   if (test.all) return std::all_of(test.values.begin(), test.values.end(), value_found);
-  const bool has_null = std::any_of(test.values.begin(), test.values.end(), [](const ValueTest& value) {
-    return std::holds_alternative<NullTest>(value);
-  });
+  const bool has_null =
+      std::any_of(test.values.begin(), test.values.end(),
+                  [](const ValueTest& value) { return std::holds_alternative<NullTest>(value); });
   if (has_null && record.is_null(test.path)) return true;
   // One walk over the field's values for all the rule's values.
   return record.any_leaf(test.path, [&](const Leaf& leaf) {
@@ -197,10 +201,11 @@ bool field_test_matches(const FieldTest& test, RecordView& record) {
 }
 
 bool search_matches(const Search& search, RecordView& record) {
-  return std::any_of(search.alternatives.begin(), search.alternatives.end(), [&](const auto& tests) {
-    return std::all_of(tests.begin(), tests.end(),
-                       [&](const FieldTest& test) { return field_test_matches(test, record); });
-  });
+  return std::any_of(
+      search.alternatives.begin(), search.alternatives.end(), [&](const auto& tests) {
+        return std::all_of(tests.begin(), tests.end(),
+                           [&](const FieldTest& test) { return field_test_matches(test, record); });
+      });
 }
 
 }  // namespace
@@ -220,10 +225,71 @@ std::optional<std::string_view> RecordView::fast_text(const FieldPath& path) con
   return text;
 }
 
+const std::string& RecordView::copy() {
+  Scratch& scratch = thread_scratch();
+  if (!copied_) {
+    copied_ = true;
+    scratch.copy.resize(event_.json.size() + simdjson::SIMDJSON_PADDING);
+    std::copy(event_.json.begin(), event_.json.end(), scratch.copy.begin());
+  }
+  return scratch.copy;
+}
+
+RecordView::Quick RecordView::quick_find(const FieldPath& path, Leaf& leaf) {
+  Scratch& scratch = thread_scratch();
+  if (quick_state_ == QuickState::kUntried) {
+    // On-Demand compares keys as written: without a backslash in the record, as unescaped too.
+    quick_state_ = QuickState::kUnusable;
+    if (event_.json.find('\\') == std::string_view::npos &&
+        !scratch.quick_parser.iterate(copy().data(), event_.json.size(), copy().size())
+             .get(scratch.quick_document)) {
+      quick_state_ = QuickState::kReady;
+    }
+  }
+  if (quick_state_ != QuickState::kReady || path.segments.empty()) return Quick::kNeedsTree;
+  od::document& document = scratch.quick_document;
+  document.rewind();
+  od::object object;
+  if (document.get_object().get(object)) return Quick::kNeedsTree;
+  for (std::size_t i = 0; i < path.segments.size(); ++i) {
+    od::value value;
+    od::json_type type;
+    const simdjson::error_code error = object.find_field_unordered(path.segments[i]).get(value);
+    if (error == simdjson::NO_SUCH_FIELD) return Quick::kAbsent;
+    if (error || value.type().get(type)) return Quick::kNeedsTree;
+    if (i + 1 < path.segments.size()) {
+      if (type == od::json_type::array) return Quick::kNeedsTree;
+      if (type != od::json_type::object) return Quick::kAbsent;  // a value has no fields
+      if (value.get_object().get(object)) return Quick::kNeedsTree;
+      continue;
+    }
+    bool flag = false;
+    switch (type) {
+      case od::json_type::string:
+        leaf.type = Leaf::Type::kString;
+        return value.get_string().get(leaf.text) ? Quick::kNeedsTree : Quick::kFound;
+      case od::json_type::boolean:
+        if (value.get_bool().get(flag)) return Quick::kNeedsTree;
+        leaf = {Leaf::Type::kBool, flag ? "true" : "false"};
+        return Quick::kFound;
+      case od::json_type::null:
+        if (value.is_null().get(flag) || !flag) return Quick::kNeedsTree;
+        leaf = {Leaf::Type::kNull, "null"};
+        return Quick::kFound;
+      default:  // numbers, objects and arrays, as the tree writes and searches them
+        return Quick::kNeedsTree;
+    }
+  }
+  return Quick::kNeedsTree;
+}
+
 bool RecordView::root(dom::element& out) {
   if (!parsed_) {
     parsed_ = true;
-    if (const auto error = thread_parser().parse(event_.json.data(), event_.json.size()).get(root_)) {
+    const std::string& padded = copy();
+    if (const auto error = thread_scratch()
+                               .tree_parser.parse(padded.data(), event_.json.size(), false)
+                               .get(root_)) {
       parse_error_ = simdjson::error_message(error);
     }
   }
@@ -231,9 +297,18 @@ bool RecordView::root(dom::element& out) {
   return !parse_error_;
 }
 
-bool RecordView::any_leaf(const FieldPath& path, const std::function<bool(const Leaf&)>& visit) {
+bool RecordView::any_leaf(const FieldPath& path, LeafVisitor visit) {
   if (const std::optional<std::string_view> text = fast_text(path)) {
     return visit({Leaf::Type::kString, *text});
+  }
+  Leaf leaf;
+  switch (quick_find(path, leaf)) {
+    case Quick::kFound:
+      return visit(leaf);
+    case Quick::kAbsent:
+      return false;
+    case Quick::kNeedsTree:
+      break;
   }
   dom::element element;
   if (!root(element)) return false;
@@ -244,21 +319,39 @@ bool RecordView::any_leaf(const FieldPath& path, const std::function<bool(const 
 
 bool RecordView::exists(const FieldPath& path) {
   if (fast_text(path)) return true;
+  Leaf leaf;
+  switch (quick_find(path, leaf)) {
+    case Quick::kFound:
+      return true;
+    case Quick::kAbsent:
+      return false;
+    case Quick::kNeedsTree:
+      break;
+  }
   dom::element element;
   return root(element) && walk(element, path.segments, 0, [](dom::element) { return true; });
 }
 
 bool RecordView::is_null(const FieldPath& path) {
   if (fast_text(path)) return false;
+  Leaf leaf;
+  switch (quick_find(path, leaf)) {
+    case Quick::kFound:
+      return leaf.type == Leaf::Type::kNull;
+    case Quick::kAbsent:
+      return true;
+    case Quick::kNeedsTree:
+      break;
+  }
   dom::element element;
   if (!root(element)) return false;
   bool found = false;
   const bool null_found = walk(element, path.segments, 0, [&](dom::element value) {
     found = true;
     bool has_value = false;
-    const bool null_value = visit_leaves(value, [&](const Leaf& leaf) {
+    const bool null_value = visit_leaves(value, [&](const Leaf& found_leaf) {
       has_value = true;
-      return leaf.type == Leaf::Type::kNull;
+      return found_leaf.type == Leaf::Type::kNull;
     });
     return null_value || !has_value;
   });
@@ -332,8 +425,8 @@ Status SigmaRuleSet::match(const Event& event, std::vector<std::uint32_t>& match
     const CorrelationRule& correlation = impl.correlations[use.correlation];
     const CorrelationRule::Slot& slot = correlation.slots[use.slot];
     SigmaObservation observation;
-    observation.time = *time;
-    observation.position.record = event.record;
+    observation.time = observation.first = *time;
+    observation.position.record = observation.first_position.record = event.record;
     observation.correlation = use.correlation;
     observation.slot = use.slot;
     for (std::size_t i = 0; i < slot.group_by.size(); ++i) {
@@ -376,7 +469,8 @@ Status SigmaRuleSet::match(const Event& event, std::vector<std::uint32_t>& match
     if (const auto found = index.by_name.find(event.event_name); found != index.by_name.end()) {
       for (const std::uint32_t rule : found->second) test(rule);
     }
-    if (const auto found = index.by_source.find(event.event_source); found != index.by_source.end()) {
+    if (const auto found = index.by_source.find(event.event_source);
+        found != index.by_source.end()) {
       for (const std::uint32_t rule : found->second) test(rule);
     }
     for (const std::uint32_t rule : index.any) test(rule);

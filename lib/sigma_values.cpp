@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Sigma values: strings with wildcards, the modifiers that transform them (contains, base64,
 // windash, expand...) and those that change how they compare (re, cidr, gt, fieldref...).
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -10,8 +11,6 @@
 #include <cmath>
 #include <compare>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "sigma_internal.hpp"
 #include "trailsift/time.hpp"
@@ -23,8 +22,6 @@ constexpr std::int16_t kAnyOne = -1;  // '?': one character
 constexpr std::int16_t kAnyRun = -2;  // '*': any characters
 /// A field whose values expand (windash, expand, base64offset) into more than this is refused.
 constexpr std::size_t kMaxValues = 4096;
-
-unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; }
 
 std::string folded(std::string_view text) {
   std::string out(text);
@@ -60,7 +57,11 @@ bool contains_at_any(std::string_view text, std::string_view literal, bool cased
 /// that '?' stands for one character, as a person reads it.
 std::size_t character_length(std::string_view text, std::size_t pos) {
   const auto lead = static_cast<unsigned char>(text[pos]);
-  const std::size_t length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF8 ? 4 : 1;
+  const std::size_t length = lead < 0xC0   ? 1
+                             : lead < 0xE0 ? 2
+                             : lead < 0xF0 ? 3
+                             : lead < 0xF8 ? 4
+                                           : 1;
   if (pos + length > text.size()) return 1;
   for (std::size_t i = 1; i < length; ++i) {
     if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80) return 1;
@@ -154,7 +155,8 @@ Result<Values> expand_placeholders(const Values& values, const SigmaPlaceholders
       for (const SigmaString& variant : variants) {
         for (const std::string& replacement : found->second) {
           SigmaString extended = variant;
-          for (const Piece& part : parse_sigma_string(replacement, false)) append_piece(extended, part);
+          for (const Piece& part : parse_sigma_string(replacement, false))
+            append_piece(extended, part);
           next.push_back(std::move(extended));
         }
       }
@@ -240,8 +242,8 @@ std::string base64(std::string_view bytes) {
     out += kAlphabet[(n >> 12) & 63];
     out += "==";
   } else if (i + 2 == bytes.size()) {
-    const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 |
-                       static_cast<unsigned char>(bytes[i + 1]) << 8;
+    const unsigned n =
+        static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8;
     out += kAlphabet[(n >> 18) & 63];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
@@ -277,8 +279,9 @@ std::vector<std::string> base64_offsets(std::string_view text) {
     constexpr std::size_t kEnd[] = {0, 3, 2};  // by (shift + size) % 3
     const std::size_t start = kStart[shift];
     const std::size_t end = kEnd[(shift + text.size()) % 3];
-    forms.push_back(encoded.size() > start + end ? encoded.substr(start, encoded.size() - start - end)
-                                                 : std::string());
+    forms.push_back(encoded.size() > start + end
+                        ? encoded.substr(start, encoded.size() - start - end)
+                        : std::string());
   }
   return forms;
 }
@@ -307,7 +310,8 @@ std::optional<std::u16string> utf16_units(std::string_view text) {
   return units;
 }
 
-Result<std::vector<std::string>> utf16(std::string_view text, bool big_endian, bool byte_order_mark) {
+Result<std::vector<std::string>> utf16(std::string_view text, bool big_endian,
+                                       bool byte_order_mark) {
   const std::optional<std::u16string> units = utf16_units(text);
   if (!units) return make_error("", fmt::format("'{}' is not UTF-8", text));
   std::string bytes = byte_order_mark ? "\xFF\xFE" : "";
@@ -348,8 +352,8 @@ Result<Modifiers> parse_modifiers(const std::vector<std::string_view>& names) {
   Modifiers modifiers;
   auto set_type = [&](std::string_view name) -> Status {
     if (!modifiers.type.empty() && modifiers.type != name) {
-      return make_error("", fmt::format("modifiers '{}' and '{}' cannot be combined",
-                                        modifiers.type, name));
+      return make_error(
+          "", fmt::format("modifiers '{}' and '{}' cannot be combined", modifiers.type, name));
     }
     modifiers.type = name;
     return {};
@@ -379,13 +383,14 @@ Result<Modifiers> parse_modifiers(const std::vector<std::string_view>& names) {
       modifiers.regex_flags += name;
     } else if (is_one_of(name, {"re", "cidr", "exists", "fieldref"})) {
       status = set_type(name);
-    } else if (const auto* part = std::find_if(std::begin(kParts), std::end(kParts),
-                                               [&](const auto& entry) { return entry.first == name; });
+    } else if (const auto* part =
+                   std::find_if(std::begin(kParts), std::end(kParts),
+                                [&](const auto& entry) { return entry.first == name; });
                part != std::end(kParts)) {
       modifiers.part = part->second;
-    } else if (const auto* comparison = std::find_if(
-                   std::begin(kComparisons), std::end(kComparisons),
-                   [&](const auto& entry) { return entry.first == name; });
+    } else if (const auto* comparison =
+                   std::find_if(std::begin(kComparisons), std::end(kComparisons),
+                                [&](const auto& entry) { return entry.first == name; });
                comparison != std::end(kComparisons)) {
       modifiers.comparison = comparison->second;
       status = set_type("comparison");
@@ -398,7 +403,8 @@ Result<Modifiers> parse_modifiers(const std::vector<std::string_view>& names) {
   }
   if (modifiers.part != TimePart::kNone) {
     if (!modifiers.type.empty() && modifiers.type != "comparison") {
-      return make_error("", fmt::format("a time modifier cannot be combined with '{}'", modifiers.type));
+      return make_error(
+          "", fmt::format("a time modifier cannot be combined with '{}'", modifiers.type));
     }
     modifiers.type = "comparison";
     if (!modifiers.comparison) modifiers.comparison = Comparison::kEqual;
@@ -416,7 +422,8 @@ Result<Modifiers> parse_modifiers(const std::vector<std::string_view>& names) {
                                       modifiers.transforms.front(), modifiers.type));
   }
   if (modifiers.expand && !modifiers.type.empty()) {
-    return make_error("", fmt::format("modifier 'expand' cannot be combined with '{}'", modifiers.type));
+    return make_error(
+        "", fmt::format("modifier 'expand' cannot be combined with '{}'", modifiers.type));
   }
   return modifiers;
 }
@@ -429,9 +436,11 @@ Result<ValueTest> compile_typed_value(const Modifiers& modifiers, const RawValue
     flags.erase(std::unique(flags.begin(), flags.end()), flags.end());
     RE2::Options options;
     options.set_log_errors(false);
-    auto regex = std::make_shared<const RE2>(flags.empty() ? text : "(?" + flags + ")" + text, options);
+    auto regex =
+        std::make_shared<const RE2>(flags.empty() ? text : "(?" + flags + ")" + text, options);
     if (!regex->ok()) {
-      return make_error("", fmt::format("invalid regular expression '{}': {}", text, regex->error()));
+      return make_error("",
+                        fmt::format("invalid regular expression '{}': {}", text, regex->error()));
     }
     return ValueTest(RegexTest{std::move(regex)});
   }
@@ -528,8 +537,10 @@ SigmaString parse_sigma_string(std::string_view text, bool placeholders) {
 }
 
 Pattern::Pattern(const SigmaString& value, bool cased) : cased_(cased) {
-  const std::size_t stars = static_cast<std::size_t>(std::count_if(
-      value.begin(), value.end(), [](const Piece& piece) { return piece.kind == Piece::Kind::kStar; }));
+  const std::size_t stars =
+      static_cast<std::size_t>(std::count_if(value.begin(), value.end(), [](const Piece& piece) {
+        return piece.kind == Piece::Kind::kStar;
+      }));
   const bool ones = std::any_of(value.begin(), value.end(),
                                 [](const Piece& piece) { return piece.kind == Piece::Kind::kOne; });
   const bool star_first = !value.empty() && value.front().kind == Piece::Kind::kStar;
@@ -601,15 +612,19 @@ std::optional<Number> parse_number(std::string_view text) {
 }
 
 bool compare(const Number& left, Comparison comparison, const Number& right) {
-  const std::partial_ordering order = left.integer && right.integer
-                                           ? *left.integer <=> *right.integer
-                                           : left.value <=> right.value;
+  const std::partial_ordering order =
+      left.integer && right.integer ? *left.integer <=> *right.integer : left.value <=> right.value;
   switch (comparison) {
-    case Comparison::kEqual: return order == 0;
-    case Comparison::kLess: return order < 0;
-    case Comparison::kLessOrEqual: return order <= 0;
-    case Comparison::kGreater: return order > 0;
-    case Comparison::kGreaterOrEqual: return order >= 0;
+    case Comparison::kEqual:
+      return order == 0;
+    case Comparison::kLess:
+      return order < 0;
+    case Comparison::kLessOrEqual:
+      return order <= 0;
+    case Comparison::kGreater:
+      return order > 0;
+    case Comparison::kGreaterOrEqual:
+      return order >= 0;
   }
   return false;
 }
@@ -624,11 +639,16 @@ std::optional<std::int64_t> time_part(std::string_view text, TimePart part) {
     return value;
   };
   switch (part) {
-    case TimePart::kMinute: return field(14, 2);
-    case TimePart::kHour: return field(11, 2);
-    case TimePart::kDay: return field(8, 2);
-    case TimePart::kMonth: return field(5, 2);
-    case TimePart::kYear: return field(0, 4);
+    case TimePart::kMinute:
+      return field(14, 2);
+    case TimePart::kHour:
+      return field(11, 2);
+    case TimePart::kDay:
+      return field(8, 2);
+    case TimePart::kMonth:
+      return field(5, 2);
+    case TimePart::kYear:
+      return field(0, 4);
     case TimePart::kWeek: {
       // ISO 8601: weeks start on Monday; week 1 holds the year's first Thursday.
       const std::int64_t days = (*time >= 0 ? *time : *time - 86399) / 86400;
@@ -639,7 +659,8 @@ std::optional<std::int64_t> time_part(std::string_view text, TimePart part) {
           parse_iso8601(thursday_text.substr(0, 4) + "-01-01T00:00:00Z");
       return (thursday - *new_year / 86400) / 7 + 1;
     }
-    case TimePart::kNone: break;
+    case TimePart::kNone:
+      break;
   }
   return std::nullopt;
 }
@@ -715,7 +736,8 @@ Result<FieldTest> compile_field_test(std::string_view key, const std::vector<Raw
   if (!path) return fail("invalid field name");
   const bool keywords = path->segments.empty();
   if (keywords && (!modifiers->type.empty() || modifiers->negate)) {
-    return fail("keywords take no '" + (modifiers->negate ? std::string("neq") : modifiers->type) + "'");
+    return fail("keywords take no '" + (modifiers->negate ? std::string("neq") : modifiers->type) +
+                "'");
   }
   if (values.empty()) return fail("no values");
 
@@ -752,7 +774,8 @@ Result<FieldTest> compile_field_test(std::string_view key, const std::vector<Raw
   }
   Result<Values> transformed = apply_transforms(std::move(strings), *modifiers, keywords);
   if (!transformed) return fail(transformed.error().message);
-  for (const SigmaString& value : *transformed) test.values.emplace_back(Pattern(value, modifiers->cased));
+  for (const SigmaString& value : *transformed)
+    test.values.emplace_back(Pattern(value, modifiers->cased));
   return test;
 }
 

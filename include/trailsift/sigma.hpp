@@ -63,7 +63,7 @@ struct SigmaOptions {
 
 /// What a rule that reports detections says about itself.
 struct SigmaRuleInfo {
-  std::string path;   ///< the file it came from
+  std::string path;  ///< the file it came from
   std::string id;
   std::string name;
   std::string title;
@@ -93,8 +93,11 @@ struct EventPosition {
 
 /// An event that matched a rule one correlation counts: what its windows need of it.
 struct SigmaObservation {
-  UnixSeconds time = 0;
+  UnixSeconds time = 0;  ///< when it counts: its eventTime, or a detection's last event's
   EventPosition position;
+  /// The earliest event it stands for: itself, or a detection's first event.
+  UnixSeconds first = 0;
+  EventPosition first_position;
   std::uint32_t correlation = 0;  ///< internal index of the correlation
   std::uint32_t slot = 0;         ///< which of the correlation's rules it matched
   std::string group;              ///< group-by values as JSON, separated by '\x1f'
@@ -116,7 +119,7 @@ struct SigmaObservations {
 /// A correlation's window that met its condition.
 struct SigmaCorrelationDetection {
   std::uint32_t rule = 0;  ///< index into SigmaRuleSet::rules()
-  UnixSeconds first = 0;   ///< eventTime of its first and last events
+  UnixSeconds first = 0;   ///< eventTime of its earliest and latest events
   UnixSeconds last = 0;
   EventPosition first_position;
   EventPosition last_position;

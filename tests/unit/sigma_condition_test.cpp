@@ -30,12 +30,13 @@ constexpr std::string_view kSearches =
     "    _never:\n        d: '1'\n";
 
 Ids ids(std::string_view condition) {
-  return matching_ids(std::string(kSearches) + "    condition: " + std::string(condition) + "\n", kRecords);
+  return matching_ids(std::string(kSearches) + "    condition: " + std::string(condition) + "\n",
+                      kRecords);
 }
 
 std::string problem(std::string_view condition) {
-  const auto problems = problems_of(
-      cloudtrail_rule("t", std::string(kSearches) + "    condition: " + std::string(condition) + "\n"));
+  const auto problems = problems_of(cloudtrail_rule(
+      "t", std::string(kSearches) + "    condition: " + std::string(condition) + "\n"));
   REQUIRE(problems.size() == 1);
   return problems.front();
 }
@@ -74,7 +75,8 @@ TEST_CASE("1 of, all of: a pattern, or them (without _ identifiers)", "[sigma_co
 }
 
 TEST_CASE("A list of conditions ORs them", "[sigma_condition]") {
-  CHECK(matching_ids(std::string(kSearches) + "    condition:\n        - sel_a and sel_b\n        - filter_c\n",
+  CHECK(matching_ids(std::string(kSearches) +
+                         "    condition:\n        - sel_a and sel_b\n        - filter_c\n",
                      kRecords) == Ids{"ab", "c", "ac", "abc"});
 }
 
@@ -91,11 +93,14 @@ TEST_CASE("Conditions that cannot run are the rule's problem", "[sigma_condition
             .ends_with("the condition nests too deeply"));
   CHECK(problem("not " + std::string(100, '(') + "sel_a" + std::string(100, ')'))
             .ends_with("the condition nests too deeply"));
-  CHECK(problem("sel_a | max(a) > 1").ends_with("aggregation 'max' is not supported: only count()"));
+  CHECK(
+      problem("sel_a | max(a) > 1").ends_with("aggregation 'max' is not supported: only count()"));
   CHECK(problem("sel_a | near sel_b").ends_with("the 'near' operator is not supported"));
-  CHECK(problem("sel_a | count() > many").ends_with("count() must be compared with a whole number"));
+  CHECK(
+      problem("sel_a | count() > many").ends_with("count() must be compared with a whole number"));
   CHECK(problem("sel_a | count( > 1").ends_with("count( is not closed"));
   CHECK(problem("sel_a | count() by > 1").ends_with("'by' needs a field"));
   CHECK(problem("sel_a | count() ~ 1").ends_with("count() needs a comparison: >, >=, <, <= or =="));
-  CHECK(problems_of(cloudtrail_rule("t", kSearches)).front().ends_with("detection has no condition"));
+  CHECK(
+      problems_of(cloudtrail_rule("t", kSearches)).front().ends_with("detection has no condition"));
 }

