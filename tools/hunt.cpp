@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <memory>
@@ -124,7 +125,9 @@ class Formatter {
   /// Appends the line of `event` matching `rule`.
   void append_event_detection(std::string& out, std::uint32_t rule, const Event& event) const {
     if (format_ == OutputFormat::kNdjson) {
-      out += "{\"rule\":" + rule_json_[rule] + ",\"event\":";
+      out += "{\"rule\":";
+      out += rule_json_[rule];
+      out += ",\"event\":";
       append_compact_json(out, event.json);
       out += "}\n";
       return;
@@ -142,11 +145,14 @@ class Formatter {
                                     const SigmaCorrelationDetection& detection) const {
     const std::string first = format_iso8601(detection.first);
     if (format_ == OutputFormat::kNdjson) {
-      out += "{\"rule\":" + rule_json_[detection.rule] + ",\"correlation\":{\"group\":{";
+      out += "{\"rule\":";
+      out += rule_json_[detection.rule];
+      out += ",\"correlation\":{\"group\":{";
       for (std::size_t i = 0; i < detection.group.size(); ++i) {
         if (i > 0) out += ',';
         append_json_string(out, detection.group[i].first);
-        out += ':' + detection.group[i].second;
+        out += ':';
+        out += detection.group[i].second;
       }
       out += fmt::format("}},\"count\":{},\"first\":\"{}\",\"last\":\"{}\"}},\"events\":[{}]}}\n",
                          detection.count, first, format_iso8601(detection.last), detection.events);
@@ -168,7 +174,7 @@ class Formatter {
   std::string header() const {
     const auto& columns = format_ == OutputFormat::kTable ? kColumns : kCsvColumns;
     std::string line;
-    append_row(line, {std::begin(columns), std::end(columns)});
+    append_cells(line, std::begin(columns), std::end(columns));
     return line;
   }
 
@@ -183,20 +189,21 @@ class Formatter {
 
   /// Appends a line of cells: CSV, TSV, or for the table separated by '\0' (cells are escaped,
   /// so they hold no '\0').
-  void append_row(std::string& line, const std::vector<std::string_view>& cells) const {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      switch (format_) {
-        case OutputFormat::kCsv:
-          if (i > 0) line += ',';
-          append_csv_field(line, cells[i]);
-          break;
-        case OutputFormat::kTsv:
-          if (i > 0) line += '\t';
-          append_escaped_text(line, cells[i]);
-          break;
-        default:
-          if (i > 0) line += '\0';
-          append_escaped_text(line, cells[i]);
+  void append_row(std::string& line, std::initializer_list<std::string_view> cells) const {
+    append_cells(line, cells.begin(), cells.end());
+  }
+
+  template <typename Iterator>
+  void append_cells(std::string& line, Iterator begin, Iterator end) const {
+    const char separator = format_ == OutputFormat::kCsv   ? ','
+                           : format_ == OutputFormat::kTsv ? '\t'
+                                                           : '\0';
+    for (Iterator cell = begin; cell != end; ++cell) {
+      if (cell != begin) line += separator;
+      if (format_ == OutputFormat::kCsv) {
+        append_csv_field(line, *cell);
+      } else {
+        append_escaped_text(line, *cell);
       }
     }
     line += '\n';
@@ -282,6 +289,10 @@ void write_timeline_table(const std::string& header, const Timeline& timeline,
   write_stdout(out);
 }
 
+std::string_view level_text(SigmaLevel level) {
+  return level == SigmaLevel::kNone ? "(no level)" : sigma_level_name(level);
+}
+
 /// The summary on stderr: rules, then detections per level and per rule.
 std::string format_summary(const SigmaRuleSet& rules, std::uint64_t events,
                            const std::vector<std::uint64_t>& per_rule) {
@@ -289,9 +300,11 @@ std::string format_summary(const SigmaRuleSet& rules, std::uint64_t events,
   for (const SigmaRuleInfo& rule : rules.rules()) correlations += rule.correlation ? 1 : 0;
   std::string text = fmt::format(
       "trailsift hunt: {} rules run ({} correlations), {} failed, {} for "
-      "other log sources, {} not selected\n",
+      "other log sources, {} not selected{}\n",
       rules.rules().size(), correlations, rules.problems().size(), rules.other_log_sources(),
-      rules.not_selected());
+      rules.not_selected(),
+      rules.not_rules() == 0 ? ""
+                             : fmt::format("; {} YAML documents not rules", rules.not_rules()));
   std::map<SigmaLevel, std::uint64_t, std::greater<>> per_level;
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < per_rule.size(); ++i) {
@@ -301,8 +314,7 @@ std::string format_summary(const SigmaRuleSet& rules, std::uint64_t events,
   }
   text += fmt::format("trailsift hunt: {} events searched, {} detections", events, total);
   for (std::size_t i = 0; const auto& [level, count] : per_level) {
-    text += fmt::format("{} {} {}", i++ == 0 ? ":" : ",", count,
-                        level == SigmaLevel::kNone ? "without level" : sigma_level_name(level));
+    text += fmt::format("{} {} {}", i++ == 0 ? ":" : ",", count, level_text(level));
   }
   text += '\n';
   std::vector<std::size_t> order;
@@ -316,7 +328,7 @@ std::string format_summary(const SigmaRuleSet& rules, std::uint64_t events,
   });
   for (const std::size_t i : order) {
     const SigmaRuleInfo& rule = rules.rules()[i];
-    text += fmt::format("  {:<13} {:>7}  {}\n", sigma_level_name(rule.level), per_rule[i],
+    text += fmt::format("  {:<13} {:>7}  {}\n", level_text(rule.level), per_rule[i],
                         escape_text(rule.title));
   }
   return text;
