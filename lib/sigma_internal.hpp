@@ -213,8 +213,9 @@ struct Leaf {
   std::string_view text;  ///< strings unescaped; other values as JSON
 };
 
-/// One record as the rules see it: the reader's fields first, and the whole record parsed
-/// (simdjson DOM, one parser per thread) only when a rule needs more.
+/// One record as the rules see it: the reader's fields first, then a single value found
+/// On-Demand, and the whole record parsed (simdjson DOM) only when a rule needs more; the
+/// parsers and the record's padded copy are the thread's, reused from record to record.
 class RecordView {
  public:
   explicit RecordView(const Event& event) : event_(event) {}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Testing one record against the rules: the fields the reader already holds are compared as
-// they are, and the record is parsed (once, whatever the number of rules) only when a rule
-// needs a field the reader did not keep, or whether a field is null or absent.
+// they are; a single value elsewhere is found On-Demand (one structural pass, no tree); and the
+// record is parsed into a DOM (once, whatever the number of rules) only when a rule needs
+// arrays, numbers, objects or keywords.
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -13,7 +14,6 @@ namespace trailsift::sigma {
 namespace {
 
 namespace dom = simdjson::dom;
-
 namespace od = simdjson::ondemand;
 
 /// What a thread keeps from record to record: one padded copy of the record, read by an
