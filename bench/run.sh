@@ -14,7 +14,9 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter", "stats", "diff" or "validate" to run one section (default: all)
+#   BENCH_ONLY     "filter", "stats", "diff", "validate" or "hunt" to run one section (default: all)
+#   BENCH_SIGMA    Sigma rules for the hunt rows (default: ../shared/sigma beside the repository,
+#                  SigmaHQ's CloudTrail rules); without them the hunt section is skipped
 #   BENCH_DIFF_FILES  files of the corpus changed in the copy that diff compares with it
 #                  (default 100; three changes each, see bench/make_changed_copy.sh)
 #   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
@@ -35,6 +37,7 @@ only="${BENCH_ONLY:-}"
 diff_files="${BENCH_DIFF_FILES:-100}"
 signer="${BENCH_SIGNER:-$(dirname "$generator")/trailsift-sign-mirror}"
 signing_key="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/test-signing-key.pem"
+sigma="${BENCH_SIGMA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/sigma}"
 
 corpus="$bench_dir/corpus"
 summary="$bench_dir/summary.json"
@@ -42,8 +45,8 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate)$ ]] \
-  || die "BENCH_ONLY must be filter, stats, diff or validate"
+[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|hunt)$ ]] \
+  || die "BENCH_ONLY must be filter, stats, diff, validate or hunt"
 # section NAME: whether BENCH_ONLY lets that section run.
 section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -331,6 +334,49 @@ if section validate; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# hunt: Sigma rules over the corpus, against filter --count and a Python baseline
+# ---------------------------------------------------------------------------------------------
+have_hunt=0
+if section hunt; then
+  if [[ ! -d "$sigma" ]]; then
+    say "no Sigma rules at $sigma (BENCH_SIGMA): the hunt rows will be skipped"
+  elif ! python3 -c 'import yaml' 2> /dev/null; then
+    say "python3 with PyYAML (python3-yaml) is missing: the hunt rows will be skipped"
+  else
+    have_hunt=1
+    q_sigma=$(printf '%q' "$sigma")
+    baseline="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/hunt_baseline.py"
+    # hunt_cmd OPTION...: hunt over the corpus; exit 1 (nothing detected) is an answer too.
+    hunt_cmd() {
+      printf '%s hunt -q --rules %s %s %s > /dev/null; [[ $? -le 1 ]]' \
+        "$q_trailsift" "$q_sigma" "$*" "$q_corpus"
+    }
+    if ((have_trailsift)); then
+      bench_case hunt-count1 "$runs" "$q_trailsift filter --count --threads 1 $q_corpus > /dev/null"
+      bench_case hunt-count "$runs" "$q_trailsift filter --count $q_corpus > /dev/null"
+      bench_case hunt1 "$runs" "$(hunt_cmd --threads 1)"
+      bench_case hunt "$runs" "$(hunt_cmd)"
+      bench_case hunt-tsv1 "$runs" "$(hunt_cmd --threads 1 -o tsv)"
+      bench_case hunt-ndjson "$runs" "$(hunt_cmd -o ndjson)"
+    fi
+    bench_case hunt-python 1 "python3 $(printf '%q' "$baseline") $q_sigma $q_corpus > $(printf '%q' "$bench_dir/hunt-python.tsv")"
+
+    # Ground truth: the Python baseline's detections per rule; hunt must find the same.
+    if ((have_trailsift)); then
+      say "checking hunt's detections per rule against the Python baseline"
+      { "$trailsift" hunt -q -o tsv --rules "$sigma" "$corpus" 2> "$log" || [[ $? -le 1 ]]; } |
+        tail -n +2 | cut -f3 | LC_ALL=C sort | uniq -c |
+        awk '{n = $1; $1 = ""; print n "\t" substr($0, 2)}' > "$bench_dir/hunt-counts.tsv"
+      awk -F'\t' '$1 > 0' "$bench_dir/hunt-python.tsv" | LC_ALL=C sort -t$'\t' -k2 |
+        cmp -s - <(LC_ALL=C sort -t$'\t' -k2 "$bench_dir/hunt-counts.tsv") ||
+        die "hunt's detections per rule ($bench_dir/hunt-counts.tsv) differ from the Python baseline's"
+      hunt_detections=$(awk -F'\t' '{s += $1} END {print s + 0}' "$bench_dir/hunt-counts.tsv")
+    fi
+    hunt_rules=$(find "$sigma" -name '*.yml' | wc -l)
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -425,6 +471,30 @@ EOF
   row "trailsift validate, 1 thread" "trailsift validate --threads 1 --public-keys K --signatures S DIR > /dev/null" validate1 validate
   row "zcat + sha256sum" "find DIR -name '*.json.gz' | sort | xargs zcat | sha256sum" zcat-sha validate
   row "libdeflate-gunzip + sha256sum (floor)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c | sha256sum" floor-sha validate
+fi
+
+if section hunt && ((have_hunt)); then
+  cat << EOF
+
+### \`trailsift hunt\`: ${hunt_rules} SigmaHQ CloudTrail rules (${hunt_detections:-?} detections)
+
+The rules in \`$(basename "$sigma")\` (one of them, with the \`near\` operator, cannot run and is
+reported). The target is hunt within 1.5 times \`filter --count\` on the same files, judged by
+user CPU time as for stats: "CPU x count" divides by \`filter --count\` with the same number of
+threads (the Python row: by \`filter --count --threads 1\`). Detections per rule agree with the
+Python baseline (\`bench/hunt_baseline.py\`, PyYAML and json, one process). The table is the
+default output; NDJSON holds every detected record until the timeline is sorted.
+
+| tool | command | wall (s) | user CPU (s) | CPU x count | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  cpu_row "trailsift filter --count, 1 thread" "trailsift filter --count --threads 1 DIR" hunt-count1 hunt-count1
+  cpu_row "trailsift hunt, 1 thread" "trailsift hunt -q --threads 1 --rules RULES DIR > /dev/null" hunt1 hunt-count1
+  cpu_row "trailsift hunt -o tsv, 1 thread" "trailsift hunt -q --threads 1 -o tsv --rules RULES DIR > /dev/null" hunt-tsv1 hunt-count1
+  cpu_row "trailsift filter --count, all cores" "trailsift filter --count DIR" hunt-count hunt-count
+  cpu_row "trailsift hunt, all cores" "trailsift hunt -q --rules RULES DIR > /dev/null" hunt hunt-count
+  cpu_row "trailsift hunt -o ndjson, all cores" "trailsift hunt -q -o ndjson --rules RULES DIR > /dev/null" hunt-ndjson hunt-count
+  cpu_row "Python baseline" "python3 bench/hunt_baseline.py RULES DIR" hunt-python hunt-count1
 fi
 
 agreed="the summary and jq"

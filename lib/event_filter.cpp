@@ -3,16 +3,12 @@
 // comparisons run first and the ones that parse the record again (resources, --match) last.
 #include "trailsift/event_filter.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <cstring>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "trailsift/ip_address.hpp"
 #include "trailsift/text_pattern.hpp"
 
 namespace trailsift {
@@ -37,69 +33,32 @@ Error option_error(std::string_view option, std::string message) {
   return make_error("", fmt::format("{}: {}", option, message));
 }
 
-/// An IPv4 or IPv6 address as 16 bytes (IPv4 mapped into IPv6), for prefix comparison.
-struct IpAddress {
-  std::array<unsigned char, 16> bytes{};
-  bool v4 = false;
-};
-
-std::optional<IpAddress> parse_ip(std::string_view text) {
-  char buffer[64];
-  if (text.empty() || text.size() >= sizeof buffer) return std::nullopt;
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  IpAddress address;
-  unsigned char v4[4];
-  if (inet_pton(AF_INET, buffer, v4) == 1) {
-    address.v4 = true;
-    address.bytes[10] = address.bytes[11] = 0xff;
-    std::memcpy(address.bytes.data() + 12, v4, 4);
-    return address;
-  }
-  if (inet_pton(AF_INET6, buffer, address.bytes.data()) == 1) return address;
-  return std::nullopt;
-}
-
 /// One --source-ip value: a CIDR block, an address, or other text (`ec2.amazonaws.com`).
 struct SourceIpMatcher {
-  std::optional<IpAddress> network;
-  unsigned prefix_bits = 128;  // over the 16-byte form
+  std::optional<IpNetwork> network;
   std::optional<TextPattern> text;
 
   bool matches(std::string_view source) const {
     if (text) return text->matches(source);
-    const std::optional<IpAddress> address = parse_ip(source);
-    if (!address) return false;
-    for (unsigned bit = 0; bit < prefix_bits; ++bit) {
-      const unsigned mask = 0x80u >> (bit % 8);
-      if ((address->bytes[bit / 8] & mask) != (network->bytes[bit / 8] & mask)) return false;
-    }
-    return true;
+    const std::optional<IpAddress> address = parse_ip_address(source);
+    return address && network->contains(*address);
   }
 };
 
 Result<SourceIpMatcher> make_source_ip_matcher(const std::string& value, bool ignore_case) {
   SourceIpMatcher matcher;
   const std::size_t slash = value.find('/');
-  const std::string_view address_text = std::string_view(value).substr(0, slash);
-  matcher.network = parse_ip(address_text);
-  if (!matcher.network) {
+  if (!parse_ip_address(std::string_view(value).substr(0, slash))) {
     if (slash != std::string::npos) {
       return option_error("--source-ip", fmt::format("invalid CIDR block '{}'", value));
     }
     matcher.text.emplace(value, ignore_case);
     return matcher;
   }
-  if (slash == std::string::npos) return matcher;
-  const std::string_view bits_text = std::string_view(value).substr(slash + 1);
-  unsigned bits = 0;
-  const auto [end, error] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-  const unsigned max_bits = matcher.network->v4 ? 32 : 128;
-  if (bits_text.empty() || error != std::errc() || end != bits_text.data() + bits_text.size() ||
-      bits > max_bits) {
+  matcher.network = parse_ip_network(value);
+  if (!matcher.network) {
     return option_error("--source-ip", fmt::format("invalid prefix length in '{}'", value));
   }
-  matcher.prefix_bits = matcher.network->v4 ? bits + 96 : bits;
   return matcher;
 }
 

@@ -1,6 +1,7 @@
 # Runs one golden CLI case. Layout of tests/cli/<command>/<case>/:
 #   cmd              arguments after `trailsift`, one line, paths relative to the case folder;
-#                    @REALDATA@ stands for the shared real-data corpus
+#                    @REALDATA@ stands for the shared real-data corpus, @SIGMA@ for the
+#                    shared Sigma rules
 #   stdin            optional, fed to standard input (otherwise standard input is empty)
 #   expected_stdout  exact bytes expected on stdout
 #   expected_stderr  optional; exact bytes expected on stderr (otherwise stderr must be empty)
@@ -11,6 +12,7 @@
 file(READ "${CASE_DIR}/cmd" command_line)
 string(STRIP "${command_line}" command_line)
 string(REPLACE "@REALDATA@" "${REALDATA_DIR}" command_line "${command_line}")
+string(REPLACE "@SIGMA@" "${SIGMA_DIR}" command_line "${command_line}")
 separate_arguments(args UNIX_COMMAND "${command_line}")
 set(stdin_file "${CASE_DIR}/stdin")
 if(NOT EXISTS "${stdin_file}")
@@ -22,6 +24,8 @@ execute_process(COMMAND "${BINARY}" ${args}
   OUTPUT_VARIABLE actual_stdout ERROR_VARIABLE actual_stderr RESULT_VARIABLE actual_exit)
 string(REPLACE "${REALDATA_DIR}" "@REALDATA@" actual_stderr "${actual_stderr}")
 string(REPLACE "${REALDATA_DIR}" "@REALDATA@" actual_stdout "${actual_stdout}")
+string(REPLACE "${SIGMA_DIR}" "@SIGMA@" actual_stderr "${actual_stderr}")
+string(REPLACE "${SIGMA_DIR}" "@SIGMA@" actual_stdout "${actual_stdout}")
 
 set(stderr_file "${CASE_DIR}/expected_stderr")
 if(INFLATER STREQUAL "zlib" AND EXISTS "${CASE_DIR}/expected_stderr.zlib")

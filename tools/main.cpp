@@ -13,8 +13,9 @@ namespace trailsift::cli {
 namespace {
 
 int run_cli(int argc, char** argv) {
-  CLI::App app("trailsift: read, filter, count, compare and validate AWS CloudTrail logs offline.",
-               "trailsift");
+  CLI::App app(
+      "trailsift: read, filter, count, compare, validate and hunt AWS CloudTrail logs offline.",
+      "trailsift");
   app.set_version_flag("--version", TRAILSIFT_VERSION);
   app.require_subcommand(1);
   app.footer("Run 'trailsift COMMAND --help' for a command's options; see trailsift(1).");
