@@ -5,10 +5,12 @@ trailsift="$1"
 source_dir="$2"
 failures=0
 [[ -f "$source_dir/docs/man/trailsift.1.md" ]] || { echo "missing docs/man/trailsift.1.md"; failures=1; }
-commands=$("$trailsift" --help | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}')
+# The help is read whole first: awk stops early, and a pipe closed early would fail the script.
+help=$("$trailsift" --help)
+commands=$(awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}' <<< "$help")
 [[ -n "$commands" ]] || { echo "trailsift --help lists no subcommands"; exit 1; }
 for command in $commands; do
-  if ! "$trailsift" "$command" --help | grep -q "^Usage: "; then
+  if ! grep -q "^Usage: " <<< "$("$trailsift" "$command" --help)"; then
     echo "trailsift $command --help prints no usage"
     failures=1
   fi
