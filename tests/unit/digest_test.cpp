@@ -248,6 +248,20 @@ TEST_CASE("Keyring: every list-public-keys shape; refused keys are kept with a r
         "key 1: expected an object with Fingerprint and Value strings");
 }
 
+TEST_CASE("Keyring: validity times beyond any date are clamped, not undefined", "[digest]") {
+  // Found by tests/fuzz/keyring_fuzz.cpp: a huge ValidityEndTime was converted from double to
+  // int64 directly (undefined behaviour; UBSan stops there).
+  Keyring keys;
+  REQUIRE(keys.add_document(
+      R"({"PublicKeyList":[{"Fingerprint":"a","Value":"YQo=","ValidityStartTime":-1e300,)"
+      R"("ValidityEndTime":1.4e103},{"Fingerprint":"b","Value":"YQo=","ValidityStartTime":"nan",)"
+      R"("ValidityEndTime":"1e400"}]})"));
+  CHECK(keys.find("a")->valid_from < -9'000'000'000'000'000'000);
+  CHECK(keys.find("a")->valid_until > 9'000'000'000'000'000'000);
+  CHECK_FALSE(keys.find("b")->valid_from);  // not a time
+  CHECK(keys.find("b")->valid_until > 9'000'000'000'000'000'000);
+}
+
 TEST_CASE("hex and base64", "[digest]") {
   CHECK(hex_decode("00fFa0") == std::string("\x00\xff\xa0", 3));
   CHECK_FALSE(hex_decode("abc"));
