@@ -178,6 +178,7 @@ Result<SavedSignature> signature_entry(std::string_view key, element value) {
   SavedSignature saved;
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS) {
+    if (text.empty()) return make_error("", fmt::format("{}: no signature", key));
     saved.signature = std::string(text);
     return saved;
   }

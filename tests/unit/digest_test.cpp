@@ -301,3 +301,11 @@ TEST_CASE("Saved signatures: JSON map, S3 metadata, head-object output, TSV", "[
   CHECK(parse_signatures(R"({"k": {"Metadata": {}}})").error().message == "k: no signature");
   CHECK(parse_signatures(R"({"k": 1})").error().message == "k: expected a signature string or an object");
 }
+
+TEST_CASE("Saved signatures: an empty signature is refused in every form", "[digest]") {
+  // Found by tests/fuzz/signatures_fuzz.cpp: {"k": ""} was taken as a saved signature, while
+  // {"k": {"signature": ""}} and "k<TAB>" were refused.
+  CHECK(parse_signatures(R"({"k": ""})").error().message == "k: no signature");
+  CHECK(parse_signatures(R"({"k": {"signature": ""}})").error().message == "k: no signature");
+  CHECK(parse_signatures("k\t\n").error().to_string() == "line 1: expected KEY<TAB>SIGNATURE");
+}
