@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzz target: JsonCanonicalizer, differential against simdjson's DOM, and diff_canonical_json.
-// - What simdjson reads as an object or array has a canonical form, and what has one is JSON.
+// - What simdjson reads as an object or array has a canonical form (unless a number's exponent
+//   is out of range), and what has one is JSON.
 // - The canonical form holds the same values as the input, as simdjson reads both.
 // - canonical(canonical(x)) == canonical(x).
 // - After a 0xFF byte (never in JSON) comes a second document: diff_canonical_json finds no
@@ -132,7 +133,9 @@ std::optional<std::string> check_document(std::string_view json) {
 
   trailsift::Result<std::string_view> canonical = canonicalizer.canonicalize(json);
   if (!canonical) {
-    FUZZ_CHECK(!input_is_container);
+    // Refusing exponents beyond 10^15 is documented; simdjson reads the tiny ones as 0.
+    FUZZ_CHECK(!input_is_container ||
+               canonical.error().message.find("a number out of range") != std::string::npos);
     return std::nullopt;
   }
   std::string text(*canonical);
