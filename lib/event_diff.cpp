@@ -388,8 +388,9 @@ class Fetcher {
   }
 
   /// Reads `wanted` (sorted by location, no repeats) into `fetched`; adds problems to `errors`.
-  void fetch(const std::vector<Wanted>& wanted, std::vector<Fetched>& fetched,
-             std::vector<Error>& errors) {
+  /// Fails when the threads cannot be started.
+  Status fetch(const std::vector<Wanted>& wanted, std::vector<Fetched>& fetched,
+               std::vector<Error>& errors) {
     fetched.assign(wanted.size(), {});
     std::vector<std::pair<std::size_t, std::size_t>> files;  // runs of one (side, input)
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -400,7 +401,7 @@ class Fetcher {
       files.back().second = i + 1;
     }
     std::vector<std::vector<Error>> file_errors(files.size());
-    run_in_order(
+    return run_in_order(
         files.size(), threads_, threads_,
         [&](std::size_t item, std::size_t, unsigned worker) {
           read_file(wanted, files[item].first, files[item].second, fetched, file_errors[item],
@@ -519,7 +520,10 @@ std::vector<Error> write_changes(const std::vector<EventChange>& changes, const 
     std::size_t end = std::min(begin + batch, order.size());
     while (end < order.size() && time_of(order[end]) == time_of(order[end - 1])) ++end;
     const std::vector<Wanted> wanted = records_of(changes, order, begin, end, left, right);
-    fetcher.fetch(wanted, fetched, errors);
+    if (Status ran = fetcher.fetch(wanted, fetched, errors); !ran) {
+      errors.push_back(ran.error());
+      break;  // nothing of this batch was read
+    }
 
     auto find = [&](std::uint32_t side, std::uint32_t index) -> const Fetched* {
       if (index == kNoEvent) return nullptr;

@@ -43,13 +43,14 @@ Result<Scan> prepare_side(const std::string& argument, const InputOptions& readi
   return Scan::prepare(options, reporter);
 }
 
-/// Reads one side of events mode: the digest of each selected event, in input order.
-DiffSide read_digests(Scan& scan, const EventFilter& filter) {
+/// Reads one side of events mode: the digest of each selected event, in input order. Fails,
+/// reported already, when the scan could not run.
+Result<DiffSide> read_digests(Scan& scan, const EventFilter& filter) {
   DiffSide side;
   std::vector<EventDigester> digesters(scan.slot_count());
   std::vector<std::vector<EventDigest>> digests(scan.slot_count());  // one input's, per slot
   std::vector<std::vector<EventDigest>> chunks;                      // per input, in order
-  scan.run(
+  const Status ran = scan.run(
       [&](EventReader& reader, const InputFile& input, std::size_t slot) {
         const auto index = static_cast<std::uint32_t>(&input - scan.inputs().data());
         std::vector<Error> errors;
@@ -69,6 +70,7 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
         return report;
       },
       [&](const InputFile&, std::size_t slot) { chunks.push_back(std::move(digests[slot])); });
+  if (!ran) return ran.error();
   // Joined once at the exact size: a growing vector would peak at three times the digests.
   std::size_t total = 0;
   for (const auto& chunk : chunks) total += chunk.size();
@@ -84,7 +86,11 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
 /// Events mode: a digest per event, matched by eventID; the records of changes read again.
 int diff_events(const DiffOptions& options, const EventFilter& filter, std::vector<Scan>& scans,
                 Reporter& reporter) {
-  DiffSide sides[2] = {read_digests(scans[0], filter), read_digests(scans[1], filter)};
+  Result<DiffSide> left = read_digests(scans[0], filter);
+  if (!left) return kExitError;
+  Result<DiffSide> right = read_digests(scans[1], filter);
+  if (!right) return kExitError;
+  DiffSide sides[2] = {std::move(*left), std::move(*right)};
   const std::size_t events[2] = {sides[0].digests.size(), sides[1].digests.size()};
 
   Result<EventMatch> match = match_events(sides[0].digests, sides[1].digests);
@@ -120,7 +126,7 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
     // One count per slot, so that counting needs no lock; merged at the end.
     std::vector<EventStats> partials;
     for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(StatsSpec{fields, 0});
-    scan.run(
+    const Status ran = scan.run(
         [&](EventReader& reader, const InputFile& input, std::size_t slot) {
           return reader.read_file(input.path, [&](const Event& event) {
             if (filter.matches(event)) partials[slot].add(event);
@@ -128,6 +134,7 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
           });
         },
         [](const InputFile&, std::size_t) {});
+    if (!ran) return kExitError;
     for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
     sides.push_back(std::move(partials[0]));
   }

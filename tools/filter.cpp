@@ -90,7 +90,7 @@ int run_filter(const FilterOptions& options) {
   std::vector<FileOutput> outputs(scan->slot_count());
   std::uint64_t matches = 0;
 
-  scan->run(
+  const Status ran = scan->run(
       [&](EventReader& reader, const InputFile& input, std::size_t slot) {
         FileOutput& output = outputs[slot];
         output = {};
@@ -115,6 +115,7 @@ int run_filter(const FilterOptions& options) {
         matches += output.matches;
         output = {};
       });
+  if (!ran) return kExitError;
 
   if (options.count_only) {
     write_stdout(fmt::format("{}\n", matches));

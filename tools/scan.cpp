@@ -18,7 +18,9 @@ void add_input_options(CLI::App& command, InputOptions& options) {
 }
 
 void add_reading_options(CLI::App& command, InputOptions& options) {
-  command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
+  command
+      .add_option("--threads", options.threads,
+                  fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
       ->type_name("N");
   command.add_option("--max-size", options.max_size,
                      "Refuse an input larger than this once inflated (default 2G)")
@@ -94,7 +96,7 @@ Result<Scan> Scan::prepare(const InputOptions& options, Reporter& reporter) {
   Result<std::uint64_t> max_size = parse_size(options.max_size);
   if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
   scan.limits_.max_bytes = *max_size;
-  scan.threads_ = options.threads > 0 ? options.threads : default_thread_count();
+  scan.threads_ = resolve_thread_count(options.threads);
   scan.slot_count_ = std::size_t{4} * scan.threads_;
   scan.quiet_ = options.quiet;
   scan.reporter_ = &reporter;
@@ -104,13 +106,13 @@ Result<Scan> Scan::prepare(const InputOptions& options, Reporter& reporter) {
   return scan;
 }
 
-void Scan::run(const ScanWorkFn& work, const ScanDeliverFn& deliver) {
+Status Scan::run(const ScanWorkFn& work, const ScanDeliverFn& deliver) {
   std::vector<EventReader> readers;
   for (unsigned i = 0; i < threads_; ++i) readers.emplace_back(limits_);
   std::vector<ReadReport> reports(slot_count_);
   const std::size_t total = inputs_.files.size();
   std::uint64_t bytes_done = 0;
-  run_in_order(
+  const Status ran = run_in_order(
       total, threads_, slot_count_,
       [&](std::size_t item, std::size_t slot, unsigned worker) {
         reports[slot] = work(readers[worker], inputs_.files[item], slot);
@@ -131,6 +133,8 @@ void Scan::run(const ScanWorkFn& work, const ScanDeliverFn& deliver) {
         bytes_done += input.size;
         reporter_->progress(item + 1, total, bytes_done);
       });
+  if (!ran) reporter_->error(ran.error());
+  return ran;
 }
 
 }  // namespace trailsift::cli

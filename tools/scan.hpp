@@ -60,7 +60,9 @@ class Scan {
 
   /// Reads every input in parallel and delivers them in order. Read errors are reported with
   /// their path and position; inputs without events are noted (walked) or errors (named).
-  void run(const ScanWorkFn& work, const ScanDeliverFn& deliver);
+  /// Fails, reported already, when the threads cannot be started: then nothing was delivered,
+  /// and the command has no answer to give.
+  Status run(const ScanWorkFn& work, const ScanDeliverFn& deliver);
 
  private:
   InputList inputs_;
