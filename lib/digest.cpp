@@ -53,10 +53,13 @@ bool is_region(std::string_view text) {
   });
 }
 
-/// `YYYYMMDDTHHMM[SS]Z` as seconds; `seconds` says whether the stamp has them.
+/// `YYYYMMDDTHHMM[SS]Z` as seconds; `seconds` says whether the stamp has them. A leap second
+/// (:60), which parse_iso8601 allows in event times, is refused: it would name the next minute,
+/// so that two names could stand for one time.
 std::optional<UnixSeconds> parse_compact_time(std::string_view stamp, bool seconds) {
   const std::size_t size = seconds ? 16 : 14;
   if (stamp.size() != size || stamp[8] != 'T' || stamp.back() != 'Z') return std::nullopt;
+  if (seconds && stamp.substr(13, 2) > "59") return std::nullopt;
   const std::string iso =
       fmt::format("{}-{}-{}T{}:{}:{}Z", stamp.substr(0, 4), stamp.substr(4, 2), stamp.substr(6, 2),
                   stamp.substr(9, 2), stamp.substr(11, 2), seconds ? stamp.substr(13, 2) : "00");
