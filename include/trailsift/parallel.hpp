@@ -27,9 +27,10 @@ unsigned resolve_thread_count(unsigned requested);
 /// thread, for per-thread state. With one thread everything runs on the calling thread.
 /// Fails when a worker thread cannot be started (the system's limit on threads or memory):
 /// then nothing has been delivered.
-Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
-                    const std::function<void(std::size_t item, std::size_t slot, unsigned worker)>& work,
-                    const std::function<void(std::size_t item, std::size_t slot)>& deliver);
+Status run_in_order(
+    std::size_t count, unsigned threads, std::size_t slots,
+    const std::function<void(std::size_t item, std::size_t slot, unsigned worker)>& work,
+    const std::function<void(std::size_t item, std::size_t slot)>& deliver);
 
 /// The default for --threads: the number of hardware threads (at least 1, at most kMaxThreads).
 unsigned default_thread_count();

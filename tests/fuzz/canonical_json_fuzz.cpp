@@ -68,7 +68,8 @@ bool same_object(simdjson::dom::object a, simdjson::dom::object b) {
   for (std::size_t i = 0; i < left.size(); ++i) {
     bool paired = false;
     for (std::size_t j = 0; j < right.size() && !paired; ++j) {
-      if (!used[j] && right[j].first == left[i].first && same_value(left[i].second, right[j].second)) {
+      if (!used[j] && right[j].first == left[i].first &&
+          same_value(left[i].second, right[j].second)) {
         used[j] = paired = true;
       }
     }

@@ -48,17 +48,35 @@ class ReadChecker {
     FUZZ_CHECK(event.record > last_record_);  // 1-based, increasing
     last_record_ = event.record;
     // Copying every view reads every byte it covers: a dangling view is an ASan finding.
-    for (std::string_view field :
-         {event.json, event.event_version, event.event_time, event.event_source,
-          event.event_name, event.aws_region, event.source_ip_address, event.user_agent,
-          event.error_code, event.error_message, event.request_id, event.event_id,
-          event.event_type, event.read_only, event.management_event,
-          event.recipient_account_id, event.event_category, event.user_identity.type,
-          event.user_identity.principal_id, event.user_identity.arn,
-          event.user_identity.account_id, event.user_identity.access_key_id,
-          event.user_identity.user_name, event.user_identity.invoked_by, event.resources_json,
-          event.request_parameters_json, event.lookup.username, event.lookup.resources_json,
-          event.username()}) {
+    for (std::string_view field : {event.json,
+                                   event.event_version,
+                                   event.event_time,
+                                   event.event_source,
+                                   event.event_name,
+                                   event.aws_region,
+                                   event.source_ip_address,
+                                   event.user_agent,
+                                   event.error_code,
+                                   event.error_message,
+                                   event.request_id,
+                                   event.event_id,
+                                   event.event_type,
+                                   event.read_only,
+                                   event.management_event,
+                                   event.recipient_account_id,
+                                   event.event_category,
+                                   event.user_identity.type,
+                                   event.user_identity.principal_id,
+                                   event.user_identity.arn,
+                                   event.user_identity.account_id,
+                                   event.user_identity.access_key_id,
+                                   event.user_identity.user_name,
+                                   event.user_identity.invoked_by,
+                                   event.resources_json,
+                                   event.request_parameters_json,
+                                   event.lookup.username,
+                                   event.lookup.resources_json,
+                                   event.username()}) {
       seen_.append(field);
       seen_ += '\x1f';
     }
@@ -73,7 +91,8 @@ class ReadChecker {
     }
     append_compact_json(seen_, event.json);
     append_console_csv_row(seen_, event);
-    if (Result<EventDigest> digest = digester_.digest(event, 0)) seen_.append(digester_.canonical());
+    if (Result<EventDigest> digest = digester_.digest(event, 0))
+      seen_.append(digester_.canonical());
     return Visit::kContinue;
   }
 

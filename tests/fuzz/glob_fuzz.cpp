@@ -30,8 +30,7 @@ struct Token {
       }
       return false;
     };
-    const bool in =
-        in_ranges(c) || (ignore_case && (in_ranges(lower(c)) || in_ranges(upper(c))));
+    const bool in = in_ranges(c) || (ignore_case && (in_ranges(lower(c)) || in_ranges(upper(c))));
     return in != negate;
   }
 };

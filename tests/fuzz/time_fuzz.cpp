@@ -36,15 +36,15 @@ std::optional<UnixSeconds> reference_iso8601(const std::string& text) {
   const std::optional<std::chrono::sys_days> date = reference_date(match, 1);
   const int hour = number(match[4]), minute = number(match[5]), second = number(match[6]);
   const int offset_hours = number(match[8]), offset_minutes = number(match[9]);
-  if (!date || hour > 23 || minute > 59 || second > 60 || offset_hours > 23 || offset_minutes > 59) {
+  if (!date || hour > 23 || minute > 59 || second > 60 || offset_hours > 23 ||
+      offset_minutes > 59) {
     return std::nullopt;
   }
-  const std::chrono::seconds offset = std::chrono::hours(offset_hours) +
-                                      std::chrono::minutes(offset_minutes);
-  const std::chrono::sys_seconds time = *date + std::chrono::hours(hour) +
-                                        std::chrono::minutes(minute) +
-                                        std::chrono::seconds(second) -
-                                        (match[7] == "-" ? -offset : offset);
+  const std::chrono::seconds offset =
+      std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
+  const std::chrono::sys_seconds time =
+      *date + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+      std::chrono::seconds(second) - (match[7] == "-" ? -offset : offset);
   return time.time_since_epoch().count();
 }
 
