@@ -380,7 +380,7 @@ void append_ndjson(std::string& out, const Ready& ready) {
 class Fetcher {
  public:
   Fetcher(const DiffSide& left, const DiffSide& right, const ChangeOutput& output)
-      : sides_{&left, &right}, threads_(std::max(1u, output.threads)) {
+      : sides_{&left, &right}, threads_(std::clamp(output.threads, 1u, kMaxThreads)) {
     for (unsigned i = 0; i < threads_; ++i) {
       readers_.emplace_back(output.limits);
       digesters_.emplace_back();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -33,7 +34,16 @@ Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
   std::size_t next_item = 0;       // next item a worker may take
   std::size_t delivered = 0;       // items delivered so far
   std::vector<bool> done(slots, false);
-  bool stopping = false;           // a thread could not be started: take no more items
+  bool stopping = false;           // take no more items: a thread did not start, or one threw
+  std::exception_ptr failure;      // the first exception of work or deliver, thrown at the end
+  auto stop = [&](std::exception_ptr error) {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+      if (!failure) failure = error;
+    }
+    changed.notify_all();
+  };
 
   auto worker_loop = [&](unsigned worker) {
     while (true) {
@@ -47,7 +57,12 @@ Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
         if (stopping || next_item >= count) return;
         item = next_item++;
       }
-      work(item, item % slots, worker);
+      try {
+        work(item, item % slots, worker);
+      } catch (...) {  // thrown again on the calling thread: an escaping one would terminate
+        stop(std::current_exception());
+        return;
+      }
       {
         std::lock_guard lock(mutex);
         done[item % slots] = true;
@@ -65,25 +80,23 @@ Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
       started = make_error("", fmt::format("cannot start worker thread {} of {}: {} (try a lower "
                                            "--threads)",
                                            worker + 1, threads, error.what()));
+      stop(nullptr);
     }
-  }
-  if (!started) {
-    {
-      std::lock_guard lock(mutex);
-      stopping = true;
-    }
-    changed.notify_all();
-    for (std::thread& thread : pool) thread.join();
-    return started;
   }
 
-  for (std::size_t item = 0; item < count; ++item) {
+  for (std::size_t item = 0; item < count && started; ++item) {
     const std::size_t slot = item % slots;
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return done[slot]; });
+      changed.wait(lock, [&] { return done[slot] || stopping; });
+      if (stopping) break;
     }
-    deliver(item, slot);
+    try {
+      deliver(item, slot);
+    } catch (...) {
+      stop(std::current_exception());
+      break;
+    }
     {
       std::lock_guard lock(mutex);
       done[slot] = false;
@@ -92,7 +105,8 @@ Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
     changed.notify_all();
   }
   for (std::thread& thread : pool) thread.join();
-  return {};
+  if (failure) std::rethrow_exception(failure);
+  return started;
 }
 
 unsigned default_thread_count() {

@@ -156,7 +156,7 @@ class Validator {
     if (!listing) return listing.error();
     files_ = std::move(*listing);
     for (std::size_t i = 0; i < files_.size(); ++i) file_index_.emplace(files_[i].key, i);
-    buffers_.resize(std::max(1u, options_.threads));
+    buffers_.resize(std::clamp(options_.threads, 1u, kMaxThreads));
 
     discover();
     if (Status loaded = load_chain_digests(); !loaded) return loaded.error();

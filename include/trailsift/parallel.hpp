@@ -26,7 +26,8 @@ unsigned resolve_thread_count(unsigned requested);
 /// memory stays bounded however many items there are. `worker` < threads identifies the
 /// thread, for per-thread state. With one thread everything runs on the calling thread.
 /// Fails when a worker thread cannot be started (the system's limit on threads or memory):
-/// then nothing has been delivered.
+/// then nothing has been delivered. An exception thrown by `work` or `deliver` stops the run and
+/// is thrown again here, once every thread has ended.
 Status run_in_order(
     std::size_t count, unsigned threads, std::size_t slots,
     const std::function<void(std::size_t item, std::size_t slot, unsigned worker)>& work,

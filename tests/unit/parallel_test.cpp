@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -71,4 +72,28 @@ TEST_CASE("run_in_order asked for 50000 threads starts at most kMaxThreads", "[p
   CHECK(highest_worker.load() < trailsift::kMaxThreads);
   REQUIRE(delivered.size() == 1000);
   for (std::size_t i = 0; i < delivered.size(); ++i) CHECK(delivered[i] == i);
+}
+
+TEST_CASE("An exception thrown by work or deliver reaches the caller instead of terminating",
+          "[parallel]") {
+  // A worker thread that let an exception escape (std::bad_alloc on a huge input) ended the
+  // program in std::terminate; now the run stops and the caller gets the exception.
+  for (unsigned threads : {1u, 4u}) {
+    std::atomic<std::size_t> worked{0};
+    CHECK_THROWS_WITH(trailsift::run_in_order(
+                          1000, threads, 8,
+                          [&](std::size_t item, std::size_t, unsigned) {
+                            if (item == 5) throw std::runtime_error("work 5");
+                            ++worked;
+                          },
+                          [](std::size_t, std::size_t) {}),
+                      "work 5");
+    CHECK(worked.load() < 1000);  // it stopped early
+    CHECK_THROWS_WITH(trailsift::run_in_order(
+                          1000, threads, 8, [](std::size_t, std::size_t, unsigned) {},
+                          [](std::size_t item, std::size_t) {
+                            if (item == 7) throw std::runtime_error("deliver 7");
+                          }),
+                      "deliver 7");
+  }
 }
