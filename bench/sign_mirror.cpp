@@ -59,7 +59,7 @@ void describe_logs(const std::string& root, std::vector<Log>& logs, const std::s
   std::vector<ByteBuffer> raw(jobs);
   std::vector<ByteBuffer> inflated(jobs);
   std::vector<std::string> errors(jobs);
-  run_in_order(
+  const Status ran = run_in_order(
       logs.size(), jobs, jobs * 4,
       [&](std::size_t item, std::size_t, unsigned worker) {
         Log& log = logs[item];
@@ -79,6 +79,7 @@ void describe_logs(const std::string& root, std::vector<Log>& logs, const std::s
         log.entry = {bucket, log.key, sha256_hex(inflated[worker].view()), oldest, newest};
       },
       [](std::size_t, std::size_t) {});
+  if (!ran) throw std::runtime_error(ran.error().to_string());
   for (const std::string& error : errors) {
     if (!error.empty()) throw std::runtime_error(error);
   }

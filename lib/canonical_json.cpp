@@ -165,13 +165,18 @@ void append_canonical_string(Output& out, std::string_view text) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/// Appends the canonical spelling of the JSON number `token`; false when it is not one.
-bool append_canonical_number(Output& out, std::string_view token) {
+/// The largest exponent a canonical number is written with. Beyond it (far beyond any double)
+/// a number is refused: its exponent is read saturated, so two numbers could no longer be told
+/// apart, and writing it again would not give it back.
+constexpr std::int64_t kMaxExponent = 1'000'000'000'000'000;
+
+/// Appends the canonical spelling of the JSON number `token`; the problem when it has none.
+std::string_view append_canonical_number(Output& out, std::string_view token) {
   std::size_t i = 0;
   const std::size_t n = token.size();
   const bool negative = i < n && token[i] == '-';
   if (negative) ++i;
-  if (i >= n || !is_digit(token[i])) return false;
+  if (i >= n || !is_digit(token[i])) return "an invalid value";
   // The value is `digits` x 10^exponent.
   std::string digits;
   std::int64_t exponent = 0;
@@ -186,25 +191,25 @@ bool append_canonical_number(Output& out, std::string_view token) {
       digits += token[i++];
       --exponent;
     }
-    if (i == start) return false;
+    if (i == start) return "an invalid value";
   }
   if (i < n && (token[i] == 'e' || token[i] == 'E')) {
     ++i;
     const bool negative_exponent = i < n && token[i] == '-';
     if (i < n && (token[i] == '-' || token[i] == '+')) ++i;
-    if (i >= n || !is_digit(token[i])) return false;
+    if (i >= n || !is_digit(token[i])) return "an invalid value";
     std::int64_t value = 0;
-    constexpr std::int64_t kSaturated = 1'000'000'000'000'000;  // far beyond any double
+    constexpr std::int64_t kSaturated = 100 * kMaxExponent;  // no overflow, still out of range
     while (i < n && is_digit(token[i]))
       value = std::min(value * 10 + (token[i++] - '0'), kSaturated);
     exponent += negative_exponent ? -value : value;
   }
-  if (i != n) return false;
+  if (i != n) return "an invalid value";
 
   const std::size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) {
     out.put('0');  // every zero, -0 included
-    return true;
+    return {};
   }
   const std::size_t last = digits.find_last_not_of('0');
   exponent += static_cast<std::int64_t>(digits.size() - 1 - last);
@@ -213,6 +218,7 @@ bool append_canonical_number(Output& out, std::string_view token) {
   // JavaScript's Number::toString layout (ECMA-262 7.1.12.1), as RFC 8785 uses it.
   const auto k = static_cast<std::int64_t>(digits.size());
   const std::int64_t point = k + exponent;  // digits before the decimal point
+  if (point - 1 > kMaxExponent || point - 1 < -kMaxExponent) return "a number out of range";
   std::string text = negative ? "-" : "";
   if (k <= point && point <= 21) {
     text += digits;
@@ -235,7 +241,7 @@ bool append_canonical_number(Output& out, std::string_view token) {
                    point - 1 > 0 ? point - 1 : 1 - point);
   }
   out.append(text);
-  return true;
+  return {};
 }
 
 void append_utf8(std::string& out, std::uint32_t code_point) {
@@ -516,9 +522,8 @@ bool JsonCanonicalizer::Impl::number() {
                                json[pos] == '.' || json[pos] == 'e' || json[pos] == 'E')) {
     ++pos;
   }
-  if (!append_canonical_number(out, json.substr(start, pos - start)))
-    return fail("an invalid value");
-  return true;
+  const std::string_view refused = append_canonical_number(out, json.substr(start, pos - start));
+  return refused.empty() || fail(refused);
 }
 
 bool JsonCanonicalizer::Impl::literal(std::string_view word) {

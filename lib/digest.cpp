@@ -53,10 +53,13 @@ bool is_region(std::string_view text) {
   });
 }
 
-/// `YYYYMMDDTHHMM[SS]Z` as seconds; `seconds` says whether the stamp has them.
+/// `YYYYMMDDTHHMM[SS]Z` as seconds; `seconds` says whether the stamp has them. A leap second
+/// (:60), which parse_iso8601 allows in event times, is refused: it would name the next minute,
+/// so that two names could stand for one time.
 std::optional<UnixSeconds> parse_compact_time(std::string_view stamp, bool seconds) {
   const std::size_t size = seconds ? 16 : 14;
   if (stamp.size() != size || stamp[8] != 'T' || stamp.back() != 'Z') return std::nullopt;
+  if (seconds && stamp.substr(13, 2) > "59") return std::nullopt;
   const std::string iso =
       fmt::format("{}-{}-{}T{}:{}:{}Z", stamp.substr(0, 4), stamp.substr(4, 2), stamp.substr(6, 2),
                   stamp.substr(9, 2), stamp.substr(11, 2), seconds ? stamp.substr(13, 2) : "00");
@@ -141,14 +144,21 @@ simdjson::dom::parser& thread_parser() {
   return parser;
 }
 
+/// Whole seconds (rounded down) from epoch seconds that may hold a fraction. A time beyond what
+/// UnixSeconds holds (hundreds of billions of years) is taken as its end of the range rather
+/// than converted, which would be undefined; NaN is no time.
+std::optional<UnixSeconds> whole_seconds(double seconds) {
+  constexpr double kLimit = 9.2e18;  // a double just inside the range of std::int64_t
+  if (std::isnan(seconds)) return std::nullopt;
+  return static_cast<UnixSeconds>(std::clamp(std::floor(seconds), -kLimit, kLimit));
+}
+
 /// A validity time of a key: epoch seconds as a number or a string, or ISO 8601.
 std::optional<UnixSeconds> key_time(const object& fields, std::string_view name) {
   element value;
   if (fields[name].get(value) != simdjson::SUCCESS) return std::nullopt;
   double number = 0;
-  if (value.get_double().get(number) == simdjson::SUCCESS) {
-    return static_cast<UnixSeconds>(std::floor(number));
-  }
+  if (value.get_double().get(number) == simdjson::SUCCESS) return whole_seconds(number);
   std::string_view text;
   if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
   if (auto iso = parse_iso8601(text)) return iso;
@@ -156,7 +166,7 @@ std::optional<UnixSeconds> key_time(const object& fields, std::string_view name)
   char* end = nullptr;
   const double parsed = std::strtod(copy.c_str(), &end);
   if (copy.empty() || end != copy.c_str() + copy.size()) return std::nullopt;
-  return static_cast<UnixSeconds>(std::floor(parsed));
+  return whole_seconds(parsed);
 }
 
 /// Lowercase metadata name without `x-amz-meta-`.
@@ -171,6 +181,7 @@ Result<SavedSignature> signature_entry(std::string_view key, element value) {
   SavedSignature saved;
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS) {
+    if (text.empty()) return make_error("", fmt::format("{}: no signature", key));
     saved.signature = std::string(text);
     return saved;
   }

@@ -383,7 +383,7 @@ void append_ndjson(std::string& out, const Ready& ready) {
 class Fetcher {
  public:
   Fetcher(const DiffSide& left, const DiffSide& right, const ChangeOutput& output)
-      : sides_{&left, &right}, threads_(std::max(1u, output.threads)) {
+      : sides_{&left, &right}, threads_(std::clamp(output.threads, 1u, kMaxThreads)) {
     for (unsigned i = 0; i < threads_; ++i) {
       readers_.emplace_back(output.limits);
       digesters_.emplace_back();
@@ -391,8 +391,9 @@ class Fetcher {
   }
 
   /// Reads `wanted` (sorted by location, no repeats) into `fetched`; adds problems to `errors`.
-  void fetch(const std::vector<Wanted>& wanted, std::vector<Fetched>& fetched,
-             std::vector<Error>& errors) {
+  /// Fails when the threads cannot be started.
+  Status fetch(const std::vector<Wanted>& wanted, std::vector<Fetched>& fetched,
+               std::vector<Error>& errors) {
     fetched.assign(wanted.size(), {});
     std::vector<std::pair<std::size_t, std::size_t>> files;  // runs of one (side, input)
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -403,7 +404,7 @@ class Fetcher {
       files.back().second = i + 1;
     }
     std::vector<std::vector<Error>> file_errors(files.size());
-    run_in_order(
+    return run_in_order(
         files.size(), threads_, threads_,
         [&](std::size_t item, std::size_t, unsigned worker) {
           read_file(wanted, files[item].first, files[item].second, fetched, file_errors[item],
@@ -519,7 +520,10 @@ std::vector<Error> write_changes(const std::vector<EventChange>& changes, const 
     std::size_t end = std::min(begin + batch, order.size());
     while (end < order.size() && time_of(order[end]) == time_of(order[end - 1])) ++end;
     const std::vector<Wanted> wanted = records_of(changes, order, begin, end, left, right);
-    fetcher.fetch(wanted, fetched, errors);
+    if (Status ran = fetcher.fetch(wanted, fetched, errors); !ran) {
+      errors.push_back(ran.error());
+      break;  // nothing of this batch was read
+    }
 
     auto find = [&](std::uint32_t side, std::uint32_t index) -> const Fetched* {
       if (index == kNoEvent) return nullptr;

@@ -64,7 +64,10 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
       case ISAL_INVALID_LOOKBACK: what = "corrupt gzip data: invalid distance"; break;
       default: break;
     }
-    return data_error(what, step.consumed);
+    // Where decoding reached: bytes taken in, less those still waiting in the bit buffer, so
+    // that the position does not depend on how the input was handed over.
+    const std::size_t buffered = state.read_in_length > 0 ? static_cast<std::size_t>(state.read_in_length) / 8 : 0;
+    return data_error(what, step.consumed - std::min(buffered, step.consumed));
   }
   step.member_end = state.block_state == ISAL_BLOCK_FINISH;
   return step;

@@ -614,7 +614,8 @@ void JsonFramer::step_members(bool end_of_input, std::vector<FrameItem>& out) {
         const std::string_view rest = window_.from(pos_);
         const std::size_t length = json_string_length(rest);
         if (length == 0) {
-          if (end_of_input) return syntax_error();
+          // A key is held whole while it is read: one longer than a record may be is no key.
+          if (end_of_input || rest.size() > limits_.max_record_bytes) return syntax_error();
           return;  // the key is not all here yet
         }
         if (!unescape_json_string(rest.substr(1, length - 2), member_key_)) return syntax_error();

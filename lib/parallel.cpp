@@ -3,29 +3,47 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace trailsift {
 
-void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
-                  const std::function<void(std::size_t, std::size_t, unsigned)>& work,
-                  const std::function<void(std::size_t, std::size_t)>& deliver) {
-  threads = std::max(1u, threads);
+unsigned resolve_thread_count(unsigned requested) {
+  return requested == 0 ? default_thread_count() : std::min(requested, kMaxThreads);
+}
+
+Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
+                    const std::function<void(std::size_t, std::size_t, unsigned)>& work,
+                    const std::function<void(std::size_t, std::size_t)>& deliver) {
+  threads = std::clamp(threads, 1u, kMaxThreads);
   slots = std::max<std::size_t>(slots, threads);
   if (threads == 1) {
     for (std::size_t item = 0; item < count; ++item) {
       work(item, 0, 0);
       deliver(item, 0);
     }
-    return;
+    return {};
   }
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t next_item = 0;       // next item a worker may take
   std::size_t delivered = 0;       // items delivered so far
   std::vector<bool> done(slots, false);
+  bool stopping = false;           // take no more items: a thread did not start, or one threw
+  std::exception_ptr failure;      // the first exception of work or deliver, thrown at the end
+  auto stop = [&](std::exception_ptr error) {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+      if (!failure) failure = error;
+    }
+    changed.notify_all();
+  };
 
   auto worker_loop = [&](unsigned worker) {
     while (true) {
@@ -33,11 +51,18 @@ void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
       {
         std::unique_lock lock(mutex);
         // Wait for a free slot: the item `slots` places back must have been delivered.
-        changed.wait(lock, [&] { return next_item >= count || next_item < delivered + slots; });
-        if (next_item >= count) return;
+        changed.wait(lock, [&] {
+          return stopping || next_item >= count || next_item < delivered + slots;
+        });
+        if (stopping || next_item >= count) return;
         item = next_item++;
       }
-      work(item, item % slots, worker);
+      try {
+        work(item, item % slots, worker);
+      } catch (...) {  // thrown again on the calling thread: an escaping one would terminate
+        stop(std::current_exception());
+        return;
+      }
       {
         std::lock_guard lock(mutex);
         done[item % slots] = true;
@@ -47,15 +72,31 @@ void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
   };
   std::vector<std::thread> pool;
   pool.reserve(threads);
-  for (unsigned worker = 0; worker < threads; ++worker) pool.emplace_back(worker_loop, worker);
+  Status started;
+  for (unsigned worker = 0; worker < threads && started; ++worker) {
+    try {
+      pool.emplace_back(worker_loop, worker);
+    } catch (const std::system_error& error) {
+      started = make_error("", fmt::format("cannot start worker thread {} of {}: {} (try a lower "
+                                           "--threads)",
+                                           worker + 1, threads, error.what()));
+      stop(nullptr);
+    }
+  }
 
-  for (std::size_t item = 0; item < count; ++item) {
+  for (std::size_t item = 0; item < count && started; ++item) {
     const std::size_t slot = item % slots;
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return done[slot]; });
+      changed.wait(lock, [&] { return done[slot] || stopping; });
+      if (stopping) break;
     }
-    deliver(item, slot);
+    try {
+      deliver(item, slot);
+    } catch (...) {
+      stop(std::current_exception());
+      break;
+    }
     {
       std::lock_guard lock(mutex);
       done[slot] = false;
@@ -64,19 +105,21 @@ void run_in_order(std::size_t count, unsigned threads, std::size_t slots,
     changed.notify_all();
   }
   for (std::thread& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return started;
 }
 
-void run_ordered(unsigned threads, std::size_t slots, const std::function<bool(std::size_t)>& produce,
-                 const std::function<void(std::size_t, unsigned)>& work,
-                 const std::function<bool(std::size_t)>& deliver) {
-  threads = std::max(1u, threads);
+Status run_ordered(unsigned threads, std::size_t slots, const std::function<bool(std::size_t)>& produce,
+                   const std::function<void(std::size_t, unsigned)>& work,
+                   const std::function<bool(std::size_t)>& deliver) {
+  threads = std::clamp(threads, 1u, kMaxThreads);
   slots = std::max<std::size_t>(slots, threads);
   if (threads == 1) {
     while (produce(0)) {
       work(0, 0);
-      if (!deliver(0)) return;
+      if (!deliver(0)) break;
     }
-    return;
+    return {};
   }
   std::mutex mutex;
   std::condition_variable changed;
@@ -84,65 +127,117 @@ void run_ordered(unsigned threads, std::size_t slots, const std::function<bool(s
   std::size_t started = 0;     // tasks a worker took
   std::size_t delivered = 0;   // tasks delivered
   bool finished = false;       // the producer has no more
-  bool stop = false;           // deliver said stop
+  bool stopping = false;       // produce and deliver no more: deliver said so, or something failed
+  std::exception_ptr failure;  // the first exception of produce, work or deliver
   std::vector<bool> done(slots, false);
+  auto stop = [&](std::exception_ptr error) {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+      if (!failure) failure = error;
+    }
+    changed.notify_all();
+  };
 
-  std::thread producer([&] {
+  auto producer_loop = [&] {
     for (std::size_t task = 0;; ++task) {
       {
         std::unique_lock lock(mutex);
         // The slot is free once the task `slots` places back was delivered.
-        changed.wait(lock, [&] { return stop || task < delivered + slots; });
-        if (stop) break;
+        changed.wait(lock, [&] { return stopping || task < delivered + slots; });
+        if (stopping) break;
       }
-      const bool more = produce(task % slots);
-      std::lock_guard lock(mutex);
+      bool more = false;
+      try {
+        more = produce(task % slots);
+      } catch (...) {  // thrown again on the calling thread: an escaping one would terminate
+        stop(std::current_exception());
+        break;
+      }
       if (!more) break;
+      std::lock_guard lock(mutex);
       produced = task + 1;
       changed.notify_all();
     }
     std::lock_guard lock(mutex);
     finished = true;
     changed.notify_all();
-  });
+  };
   auto worker_loop = [&](unsigned worker) {
     while (true) {
       std::size_t task = 0;
       {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return stop || started < produced || finished; });
-        if (stop || started == produced) return;
+        changed.wait(lock, [&] { return stopping || started < produced || finished; });
+        if (stopping || started == produced) return;
         task = started++;
       }
-      work(task % slots, worker);
+      try {
+        work(task % slots, worker);
+      } catch (...) {
+        stop(std::current_exception());
+        return;
+      }
       std::lock_guard lock(mutex);
       done[task % slots] = true;
       changed.notify_all();
     }
   };
+  // The producer is one more thread: it reads and inflates while the workers parse.
   std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (unsigned worker = 0; worker < threads; ++worker) pool.emplace_back(worker_loop, worker);
+  pool.reserve(threads + 1);
+  Status launched;
+  for (unsigned worker = 0; worker <= threads && launched; ++worker) {
+    try {
+      if (worker == threads) {
+        pool.emplace_back(producer_loop);
+      } else {
+        pool.emplace_back(worker_loop, worker);
+      }
+    } catch (const std::system_error& error) {
+      launched = make_error(
+          "", worker == threads
+                  ? fmt::format("cannot start the thread that reads the inputs: {}", error.what())
+                  : fmt::format("cannot start worker thread {} of {}: {} (try a lower --threads)",
+                                worker + 1, threads, error.what()));
+      stop(nullptr);
+      std::lock_guard lock(mutex);
+      finished = true;  // no producer: no task will come
+    }
+  }
 
-  for (std::size_t task = 0;; ++task) {
+  for (std::size_t task = 0; launched; ++task) {
     const std::size_t slot = task % slots;
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return done[slot] || (finished && task == produced); });
-      if (!done[slot]) break;
+      changed.wait(lock, [&] { return done[slot] || stopping || (finished && task == produced); });
+      if (!done[slot] || stopping) break;
     }
-    const bool more = deliver(slot);
-    std::lock_guard lock(mutex);
-    done[slot] = false;
-    ++delivered;
-    if (!more) stop = true;
+    bool more = false;
+    try {
+      more = deliver(slot);
+    } catch (...) {
+      stop(std::current_exception());
+      break;
+    }
+    {
+      std::lock_guard lock(mutex);
+      done[slot] = false;
+      ++delivered;
+    }
     changed.notify_all();
-    if (stop) break;
+    if (!more) {
+      stop(nullptr);
+      break;
+    }
   }
-  producer.join();
   for (std::thread& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return launched;
 }
 
-unsigned default_thread_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned default_thread_count() {
+  return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
+}
 
 }  // namespace trailsift

@@ -10,6 +10,8 @@ char fold(char c, bool ignore_case) {
   return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+char upper_case(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
 bool equal_text(std::string_view a, std::string_view b, bool ignore_case) {
   if (a.size() != b.size()) return false;
   if (!ignore_case) return a == b;
@@ -35,8 +37,10 @@ bool match_class(std::string_view pattern, std::size_t& pos, char c, bool ignore
       high = pattern[i + 1] == '\\' && i + 2 < pattern.size() ? pattern[i += 2] : pattern[++i];
       ++i;
     }
-    const char folded = fold(c, ignore_case);
-    if ((c >= low && c <= high) || (folded >= fold(low, ignore_case) && folded <= fold(high, ignore_case))) {
+    // Ignoring case, a letter of the text matches when either of its cases is in the range as
+    // written: folding the range's ends instead would stretch [0-Z] over [\]^_`a-z].
+    auto in_range = [&](char x) { return x >= low && x <= high; };
+    if (in_range(c) || (ignore_case && (in_range(fold(c, true)) || in_range(upper_case(c))))) {
       matched = true;
     }
   }

@@ -156,16 +156,18 @@ class Validator {
     if (!listing) return listing.error();
     files_ = std::move(*listing);
     for (std::size_t i = 0; i < files_.size(); ++i) file_index_.emplace(files_[i].key, i);
-    buffers_.resize(std::max(1u, options_.threads));
+    buffers_.resize(std::clamp(options_.threads, 1u, kMaxThreads));
 
     discover();
-    load_chain_digests();
+    if (Status loaded = load_chain_digests(); !loaded) return loaded.error();
     mirror_bucket_ = mirror_bucket();
-    in_parallel(0, digests_.size(), [&](std::size_t i, Buffers&) { verify(digests_[i]); });
+    Status verified =
+        in_parallel(0, digests_.size(), [&](std::size_t i, Buffers&) { verify(digests_[i]); });
+    if (!verified) return verified.error();
     cross_check_hashes();
     report_digests();
     for (const auto& [chain, members] : chains_) walk_chain(chain, members);
-    check_logs();
+    if (Status checked = check_logs(); !checked) return checked.error();
     finish();
     return std::move(report_);
   }
@@ -291,10 +293,11 @@ class Validator {
   }
 
   /// Runs `work(item, buffers)` for items [first, end) on all threads; `done(item)` runs on this
-  /// thread, in item order.
-  void in_parallel(std::size_t first, std::size_t end, const std::function<void(std::size_t, Buffers&)>& work,
-                   const std::function<void(std::size_t)>& done = {}) {
-    run_in_order(
+  /// thread, in item order. Fails when the threads cannot be started.
+  Status in_parallel(std::size_t first, std::size_t end,
+                     const std::function<void(std::size_t, Buffers&)>& work,
+                     const std::function<void(std::size_t)>& done = {}) {
+    return run_in_order(
         end - first, static_cast<unsigned>(buffers_.size()), buffers_.size() * 4,
         [&](std::size_t item, std::size_t, unsigned worker) { work(first + item, buffers_[worker]); },
         [&](std::size_t item, std::size_t) {
@@ -304,14 +307,18 @@ class Validator {
 
   /// Loads the digests found by the walk, then those they link to that the walk did not find
   /// (links through symbolic links, names not in the digest pattern), until none is new.
-  void load_chain_digests() {
+  Status load_chain_digests() {
     std::size_t loaded = 0;
     while (loaded < digests_.size()) {
       const std::size_t first = loaded;
       loaded = digests_.size();
-      in_parallel(first, loaded, [&](std::size_t i, Buffers& buffers) { load_digest(digests_[i], buffers); });
+      Status ran = in_parallel(first, loaded, [&](std::size_t i, Buffers& buffers) {
+        load_digest(digests_[i], buffers);
+      });
+      if (!ran) return ran;
       for (std::size_t i = first; i < loaded; ++i) link(i);
     }
+    return {};
   }
 
   /// Follows digest i's previousDigest* link, adding what it leads to when that is new.
@@ -710,7 +717,7 @@ class Validator {
     return coverage;
   }
 
-  void check_logs() {
+  Status check_logs() {
     std::map<std::string, LogFile> logs;  // by key
     std::set<std::string_view> listed_later;  // by the first digest after the range
     for (std::size_t i = 0; i < digests_.size(); ++i) {
@@ -741,12 +748,13 @@ class Validator {
     for (auto& [key, log] : logs) {
       if (!log.listings.empty()) to_hash.push_back(&log);
     }
-    in_parallel(
+    Status hashed = in_parallel(
         0, to_hash.size(), [&](std::size_t item, Buffers& buffers) { hash_log(*to_hash[item], buffers); },
         [&](std::size_t item) {
           report_.log_bytes += to_hash[item]->bytes;
           if (progress_) progress_(item + 1, to_hash.size(), report_.log_bytes);
         });
+    if (!hashed) return hashed;
 
     const auto coverage = verified_coverage();
     for (std::size_t index : found_logs_) {
@@ -760,6 +768,7 @@ class Validator {
       log.name = parse_log_key(key);
     }
     for (auto& [key, log] : logs) report_log(log, coverage);
+    return {};
   }
 
   void report_log(const LogFile& log,

@@ -43,14 +43,15 @@ Result<Scan> prepare_side(const std::string& argument, const InputOptions& readi
   return Scan::prepare(options, range, reporter);
 }
 
-/// Reads one side of events mode: the digest of each selected event, in input order.
-DiffSide read_digests(Scan& scan, const EventFilter& filter) {
+/// Reads one side of events mode: the digest of each selected event, in input order. Fails,
+/// reported already, when the scan could not run.
+Result<DiffSide> read_digests(Scan& scan, const EventFilter& filter) {
   DiffSide side;
   std::vector<EventDigester> digesters(scan.slot_count());
   std::vector<std::vector<EventDigest>> digests(scan.slot_count());  // one input's, per slot
   std::vector<std::vector<EventDigest>> chunks;                      // per input, in order
   scan.keep_copies();
-  scan.run(
+  const Status ran = scan.run(
       filter,
       [&](const Event& event, ScanSlot& slot) {
         Result<EventDigest> digest =
@@ -67,6 +68,7 @@ DiffSide read_digests(Scan& scan, const EventFilter& filter) {
         digests[slot.index].clear();
         return true;
       });
+  if (!ran) return ran.error();
   // Joined once at the exact size: a growing vector would peak at three times the digests.
   std::size_t total = 0;
   for (const auto& chunk : chunks) total += chunk.size();
@@ -95,7 +97,11 @@ void warn_if_empty(const std::size_t (&events)[2], const EventFilter& filter, Re
 /// Events mode: a digest per event, matched by eventID; the records of changes read again.
 int diff_events(const DiffOptions& options, const EventFilter& filter, std::vector<Scan>& scans,
                 Reporter& reporter) {
-  DiffSide sides[2] = {read_digests(scans[0], filter), read_digests(scans[1], filter)};
+  Result<DiffSide> left = read_digests(scans[0], filter);
+  if (!left) return kExitError;
+  Result<DiffSide> right = read_digests(scans[1], filter);
+  if (!right) return kExitError;
+  DiffSide sides[2] = {std::move(*left), std::move(*right)};
   const std::size_t events[2] = {sides[0].digests.size(), sides[1].digests.size()};
   warn_if_empty(events, filter, reporter);
 
@@ -132,7 +138,7 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
     // One count per slot, so that counting needs no lock; merged at the end.
     std::vector<EventStats> partials;
     for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(StatsSpec{fields, 0});
-    scan.run(
+    const Status ran = scan.run(
         filter,
         [&](const Event& event, ScanSlot& slot) {
           if (Status added = partials[slot.index].add(event); !added) {
@@ -141,6 +147,7 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
           return Visit::kContinue;
         },
         [](const ScanSlot&, bool) { return true; });
+    if (!ran) return kExitError;
     for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
     sides.push_back(std::move(partials[0]));
   }

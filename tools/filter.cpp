@@ -92,7 +92,7 @@ int run_filter(const FilterOptions& options) {
   std::vector<FileOutput> outputs(scan->slot_count());
   std::uint64_t matches = 0;
 
-  scan->run(
+  const Status ran = scan->run(
       *filter,
       [&](const Event& event, ScanSlot& slot) {
         FileOutput& output = outputs[slot.index];
@@ -116,6 +116,7 @@ int run_filter(const FilterOptions& options) {
         output = {};
         return true;
       });
+  if (!ran) return kExitError;
 
   if (options.count_only) {
     write_stdout(fmt::format("{}\n", matches));

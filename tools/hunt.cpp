@@ -456,7 +456,7 @@ int run_hunt(const HuntOptions& options) {
   Timeline timeline;
   SigmaObservations observations;
   std::uint64_t events = 0;
-  scan->run(
+  const Status ran = scan->run(
       *filter,
       [&](const Event& event, ScanSlot& slot) {
         InputResult& result = results[slot.index];
@@ -488,6 +488,7 @@ int run_hunt(const HuntOptions& options) {
         result = {};
         return true;
       });
+  if (!ran) return kExitError;
 
   if (observations.untimed > 0) {
     reporter.note(

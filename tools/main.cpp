@@ -12,6 +12,17 @@
 namespace trailsift::cli {
 namespace {
 
+/// `status` once standard output is flushed, or 2 when writing to it failed. A closed pipe
+/// (`| head`) is not an error: the reader has what it wanted.
+int flush_stdout(int status) {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (errno == EPIPE) return status;
+    std::fprintf(stderr, "trailsift: error writing standard output: %s\n", std::strerror(errno));
+    return kExitError;
+  }
+  return status;
+}
+
 int run_cli(int argc, char** argv) {
   CLI::App app(
       "trailsift: read, filter, count, compare, validate and hunt AWS CloudTrail logs offline.",
@@ -24,21 +35,15 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version: stdout
+    // --help, --version: to stdout (CLI11 writes std::cout, which goes through stdio's stdout).
+    if (error.get_exit_code() == 0) return flush_stdout(app.exit(error));
     std::string command = "trailsift";
     for (const CLI::App* subcommand : app.get_subcommands()) command += " " + subcommand->get_name();
     std::fprintf(stderr, "%s: %s\nRun '%s --help' for more information.\n", command.c_str(),
                  error.what(), command.c_str());
     return kExitError;
   }
-  const int status = run ? run() : kExitError;
-  // A closed pipe (`| head`) is not an error: the reader has what it wanted.
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    if (errno == EPIPE) return status;
-    std::fprintf(stderr, "trailsift: error writing standard output: %s\n", std::strerror(errno));
-    return kExitError;
-  }
-  return status;
+  return flush_stdout(run ? run() : kExitError);
 }
 
 }  // namespace

@@ -35,7 +35,9 @@ void add_input_options(CLI::App& command, InputOptions& options) {
 }
 
 void add_reading_options(CLI::App& command, InputOptions& options) {
-  command.add_option("--threads", options.threads, "Worker threads (default: all cores)")
+  command
+      .add_option("--threads", options.threads,
+                  fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
       ->type_name("N");
   command.add_option("--max-size", options.max_size,
                      "Refuse an input larger than this once inflated (default: no limit)")
@@ -162,7 +164,7 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
   Result<std::uint64_t> max_record = parse_size(options.max_record);
   if (!max_record) return make_error("", "--max-record: " + max_record.error().message);
   scan.limits_.max_record_bytes = static_cast<std::size_t>(*max_record);
-  scan.threads_ = options.threads > 0 ? options.threads : default_thread_count();
+  scan.threads_ = resolve_thread_count(options.threads);
   scan.slot_count_ = std::size_t{4} * scan.threads_;
   scan.quiet_ = options.quiet;
   scan.reporter_ = &reporter;
@@ -216,7 +218,7 @@ struct Task {
 
 }  // namespace
 
-void Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver) {
+Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver) {
   std::vector<EventReader> readers;
   for (unsigned i = 0; i < threads_; ++i) readers.emplace_back(limits_);
   std::vector<Task> tasks(slot_count_);
@@ -383,13 +385,18 @@ void Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDe
     return more;
   };
 
-  run_ordered(threads_, slot_count_, produce, work, deliver_slot);
+  const Status ran = run_ordered(threads_, slot_count_, produce, work, deliver_slot);
+  if (!ran) {
+    reporter_->error(ran.error());
+    return ran;
+  }
   events_without_time_ = without_time.load();
   if (events_without_time_ > 0 && !quiet_) {
     reporter_->note(fmt::format("{} event{} no eventTime and {} left out of the time range",
                                 events_without_time_, events_without_time_ == 1 ? " has" : "s have",
                                 events_without_time_ == 1 ? "was" : "were"));
   }
+  return {};
 }
 
 }  // namespace trailsift::cli

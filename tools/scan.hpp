@@ -85,8 +85,9 @@ class Scan {
   /// Reads every input, on all threads, one large input in batches across them, and delivers the
   /// pieces in input order. Events that do not pass `filter` are not visited. Read errors are
   /// reported with their path and position; inputs without events are noted (walked) or errors
-  /// (named).
-  void run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver);
+  /// (named). Fails, reported already, when the threads cannot be started: then nothing was
+  /// delivered, and the command has no answer to give.
+  Status run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver);
 
  private:
   struct Copy;

@@ -81,7 +81,7 @@ int run_stats(const StatsOptions& options) {
   // They are merged at the end; counts do not depend on the order of merging.
   std::vector<EventStats> partials;
   for (std::size_t i = 0; i < scan->slot_count(); ++i) partials.emplace_back(*spec);
-  scan->run(
+  const Status ran = scan->run(
       *filter,
       [&](const Event& event, ScanSlot& slot) {
         if (Status added = partials[slot.index].add(event); !added) {
@@ -90,6 +90,7 @@ int run_stats(const StatsOptions& options) {
         return Visit::kContinue;
       },
       [](const ScanSlot&, bool) { return true; });
+  if (!ran) return kExitError;
   EventStats& stats = partials.front();
   for (std::size_t i = 1; i < partials.size(); ++i) stats.merge(std::move(partials[i]));
 

@@ -69,7 +69,7 @@ Result<ValidationOptions> validation_options(const ValidateOptions& options) {
   if (validation.range.start && validation.range.end && *validation.range.start > *validation.range.end) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
-  validation.threads = options.threads > 0 ? options.threads : default_thread_count();
+  validation.threads = resolve_thread_count(options.threads);
   return validation;
 }
 
@@ -194,7 +194,10 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->type_name("FORMAT");
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
   command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
-  command->add_option("--threads", options->threads, "Worker threads (default: all cores)")->type_name("N");
+  command
+      ->add_option("--threads", options->threads,
+                   fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
+      ->type_name("N");
   command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
   command->callback([options, &run] { run = [options] { return run_validate(*options); }; });
 }

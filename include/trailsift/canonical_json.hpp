@@ -21,7 +21,8 @@ namespace trailsift {
 ///   `\r`, `\t`, and `\u00xx` for the other control characters; `/` and non-ASCII as UTF-8;
 /// - numbers by their exact decimal value, laid out as JavaScript (and JCS) lays out a number:
 ///   `1.0`, `1e0` and `10E-1` are all `1`, `0.50` is `0.5`, `-0` is `0`, `1.5e-7` is `1.5e-7`.
-///   No digit is lost: numbers that a double cannot tell apart still differ;
+///   No digit is lost: numbers that a double cannot tell apart still differ. A number whose
+///   exponent would be written beyond +-10^15 (far beyond any double) is refused;
 /// - `true`, `false` and `null` as themselves.
 /// Two documents have the same canonical form exactly when they hold the same values, whatever
 /// the key order, whitespace, string escapes and number spelling. Reusable; one per thread.

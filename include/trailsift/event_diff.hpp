@@ -124,7 +124,8 @@ struct ChangeOutput {
 
 /// Re-reads the records of `changes` from their inputs and writes the changes through `write`,
 /// sorted by event time, then eventID. Returns the problems met: an input that cannot be read
-/// again, or whose records changed since they were digested (those changes are not written).
+/// again, or whose records changed since they were digested (those changes are not written),
+/// or threads that cannot be started (then the changes from there on are not written).
 std::vector<Error> write_changes(const std::vector<EventChange>& changes, const DiffSide& left,
                                  const DiffSide& right, const ChangeOutput& output,
                                  const std::function<void(std::string_view)>& write);

@@ -95,8 +95,9 @@ struct ValidationReport {
 /// Called on the calling thread as log files are hashed: files done, files in all, bytes read.
 using ValidationProgress = std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
 
-/// Validates the mirror at options.root. Fails only when the root cannot be listed; problems
-/// with the files in it are findings (and unreadable files are also in `errors`).
+/// Validates the mirror at options.root. Fails only when the root cannot be listed or the
+/// threads cannot be started; problems with the files in it are findings (and unreadable files
+/// are also in `errors`).
 Result<ValidationReport> validate_mirror(const ValidationOptions& options, const Keyring& keys,
                                          const SignatureMap& signatures,
                                          const ValidationProgress& progress = {});

@@ -75,6 +75,20 @@ TEST_CASE("Numbers are written by their exact decimal value", "[canonical_json]"
   CHECK(canonical("[12345678901234567890]") != canonical("[12345678901234567000]"));
 }
 
+TEST_CASE("Exponents beyond 10^15 are refused, never merged into one value", "[canonical_json]") {
+  // Found by tests/fuzz/canonical_json_fuzz.cpp: exponents were read saturated at 10^15, so
+  // 12e4167895634560993 and 1.2e+1000000000000001 had the same canonical form, and writing a
+  // canonical form again changed it.
+  CHECK(canonical("[1e1000000000000000,-1E-1000000000000000]") ==
+        "[1e+1000000000000000,-1e-1000000000000000]");
+  CHECK(canonical("[1e999999999999999]") == "[1e+999999999999999]");
+  CHECK(canonical("[0.001e1000000000000003,0e99999999999999999999]") == "[1e+1000000000000000,0]");
+  CHECK(error_of("[12e4167895634560993]") == "invalid JSON: a number out of range (byte 20)");
+  CHECK(error_of("[10e1000000000000000]").starts_with("invalid JSON: a number out of range"));
+  CHECK(error_of("[1e-1000000000000001]").starts_with("invalid JSON: a number out of range"));
+  CHECK(error_of("[1e99999999999999999999999]").starts_with("invalid JSON: a number out of range"));
+}
+
 TEST_CASE("Invalid JSON has no canonical form", "[canonical_json]") {
   CHECK(error_of(R"({"a":})").starts_with("invalid JSON: an invalid value"));
   CHECK(error_of(R"({"a":1,})").starts_with("invalid JSON: a key is missing"));

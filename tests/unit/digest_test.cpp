@@ -167,6 +167,20 @@ TEST_CASE("Digest key names", "[digest]") {
                             "123456789012_CloudTrail-Digest_us-east-1_foo_us-east-1_20150816T230550Z.json.gz"));
 }
 
+TEST_CASE("Digest key names: one time, one name (no leap second)", "[digest]") {
+  // The property of tests/fuzz/digest_fuzz.cpp: the time a key gives is the time it writes.
+  // T235960Z was read as the next day's T000000Z, so two digest names stood for one end time.
+  const std::string name = "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/"
+                           "123456789012_CloudTrail-Digest_us-east-1_foo_us-east-1_20140810T";
+  CHECK_FALSE(parse_digest_key(name + "235960Z.json.gz"));
+  CHECK_FALSE(parse_digest_key(name + "235999Z.json.gz"));
+  const auto last = parse_digest_key(name + "235959Z.json.gz");
+  REQUIRE(last);
+  CHECK(format_iso8601(last->end) == "2014-08-10T23:59:59Z");
+  CHECK_FALSE(parse_log_key("AWSLogs/123456789012/CloudTrail/us-east-1/2014/08/10/"
+                            "123456789012_CloudTrail_us-east-1_20140810T2460Z_abcdefghijklmnop.json.gz"));
+}
+
 TEST_CASE("Digests that are not: invalid format, as the AWS CLI says", "[digest]") {
   CHECK(parse_digest("{}").error().message == "invalid format: digestStartTime is missing or not a string");
   CHECK(parse_digest("{{{").error().message == "invalid format: not JSON");
@@ -248,6 +262,20 @@ TEST_CASE("Keyring: every list-public-keys shape; refused keys are kept with a r
         "key 1: expected an object with Fingerprint and Value strings");
 }
 
+TEST_CASE("Keyring: validity times beyond any date are clamped, not undefined", "[digest]") {
+  // Found by tests/fuzz/keyring_fuzz.cpp: a huge ValidityEndTime was converted from double to
+  // int64 directly (undefined behaviour; UBSan stops there).
+  Keyring keys;
+  REQUIRE(keys.add_document(
+      R"({"PublicKeyList":[{"Fingerprint":"a","Value":"YQo=","ValidityStartTime":-1e300,)"
+      R"("ValidityEndTime":1.4e103},{"Fingerprint":"b","Value":"YQo=","ValidityStartTime":"nan",)"
+      R"("ValidityEndTime":"1e400"}]})"));
+  CHECK(keys.find("a")->valid_from < -9'000'000'000'000'000'000);
+  CHECK(keys.find("a")->valid_until > 9'000'000'000'000'000'000);
+  CHECK_FALSE(keys.find("b")->valid_from);  // not a time
+  CHECK(keys.find("b")->valid_until > 9'000'000'000'000'000'000);
+}
+
 TEST_CASE("hex and base64", "[digest]") {
   CHECK(hex_decode("00fFa0") == std::string("\x00\xff\xa0", 3));
   CHECK_FALSE(hex_decode("abc"));
@@ -286,4 +314,12 @@ TEST_CASE("Saved signatures: JSON map, S3 metadata, head-object output, TSV", "[
   CHECK(parse_signatures("k1\taa\nk1\tbb\n").error().to_string() == "line 2: k1: two different signatures");
   CHECK(parse_signatures(R"({"k": {"Metadata": {}}})").error().message == "k: no signature");
   CHECK(parse_signatures(R"({"k": 1})").error().message == "k: expected a signature string or an object");
+}
+
+TEST_CASE("Saved signatures: an empty signature is refused in every form", "[digest]") {
+  // Found by tests/fuzz/signatures_fuzz.cpp: {"k": ""} was taken as a saved signature, while
+  // {"k": {"signature": ""}} and "k<TAB>" were refused.
+  CHECK(parse_signatures(R"({"k": ""})").error().message == "k: no signature");
+  CHECK(parse_signatures(R"({"k": {"signature": ""}})").error().message == "k: no signature");
+  CHECK(parse_signatures("k\t\n").error().to_string() == "line 1: expected KEY<TAB>SIGNATURE");
 }

@@ -48,3 +48,17 @@ TEST_CASE("Pathological globs stay fast", "[text_pattern]") {
   const std::string text(10000, 'a');
   CHECK_FALSE(glob_match("*a*a*a*a*a*a*a*b", text, false));
 }
+
+TEST_CASE("Ignoring case, a class range matches either case of a letter and nothing more",
+          "[text_pattern]") {
+  // Found by tests/fuzz/glob_fuzz.cpp: the range's ends were folded, so [\x08-L] stretched to
+  // 'l' and took in ']'.
+  CHECK_FALSE(glob_match("[\x08-L]", "]", true));
+  CHECK_FALSE(glob_match("[0-Z]", "_", true));
+  CHECK(glob_match("[0-Z]", "z", true));
+  CHECK(glob_match("[Z-_]", "z", true));  // 'Z' is in the range, so 'z' matches
+  CHECK_FALSE(glob_match("[Z-_]", "z", false));
+  CHECK(glob_match("[a-c]", "B", true));
+  CHECK_FALSE(glob_match("[!a-c]", "B", true));
+  CHECK(glob_match("[!a-c]", "_", true));
+}

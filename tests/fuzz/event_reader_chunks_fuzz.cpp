@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Fuzz target: the streaming reader must give exactly what reading whole gives, wherever the
+// input is cut. The same bytes are read whole, then framed in chunks of a few sizes with the raw
+// bytes (gzip included) taken a few at a time; every read must see the same events, errors and
+// record numbers (ReadChecker), and each read is checked as fuzz_event_reader checks one.
+#include "event_reader_checks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace trailsift;
+  const std::string_view bytes = fuzz::as_text(data, size);
+  EventReader whole_reader(fuzz::fuzz_read_limits());
+  fuzz::ReadChecker whole("input.json");
+  const std::string expected = whole.finish(whole_reader.read_bytes("input.json", bytes, whole.visitor()));
+  // Cut sizes: tiny (every byte a boundary), odd, and from the input itself.
+  const std::size_t from_input = size > 0 ? 1 + data[0] % 61 : 1;
+  for (const auto& [chunk, raw_chunk] : {std::pair<std::size_t, std::size_t>{1, 1},
+                                        {7, 3},
+                                        {from_input, from_input + 1},
+                                        {64, SIZE_MAX}}) {
+    ReadLimits limits = fuzz::fuzz_read_limits();
+    limits.whole_bytes = 0;
+    limits.chunk_bytes = chunk;
+    EventReader reader(limits);
+    fuzz::ReadChecker cut("input.json");
+    FUZZ_CHECK(cut.finish(reader.read_bytes("input.json", bytes, cut.visitor(), raw_chunk)) ==
+               expected);
+  }
+  return 0;
+}
