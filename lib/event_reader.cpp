@@ -398,8 +398,8 @@ struct EventReader::Impl {
   ReadReport* report = nullptr;
   std::uint64_t record = 0;            // the current record's number (0: between records)
   std::uint64_t line = 0;              // its line, for line-delimited inputs
-  std::uint64_t quiet_through = 0;     // records up to this one were visited already
-  std::uint64_t last_visited = 0;      // the record of the last event visited
+  std::vector<Event> pending;          // the fast path's events, visited once it succeeds
+  static constexpr std::size_t kMaxPending = 16384;
   bool stopped = false;
   bool fast_path = false;              // give up at the first problem (see read_whole)
   bool gave_up = false;
@@ -604,13 +604,18 @@ void EventReader::Impl::deliver(Event& event, const ObjectScan& scan, std::strin
 }
 
 void EventReader::Impl::visit_event(Event& event, std::string_view json) {
-  if (fast_path && gave_up) return;
   event.json = trim(json);
   event.record = record;
   event.line = line;
+  if (fast_path) {
+    // Visited once the whole input has proved clean: the fast path gives up at the first
+    // problem, and then the input is read again from the start.
+    // Many tiny records would make the list large: the framed path holds none.
+    if (pending.size() == kMaxPending) gave_up = true;
+    if (!gave_up) pending.push_back(event);
+    return;
+  }
   ++report->events;
-  if (record <= quiet_through) return;  // visited on the fast path before it gave up
-  last_visited = record;
   if ((*visit)(event) == Visit::kStop) {
     stopped = true;
     report->stopped = true;
@@ -619,6 +624,10 @@ void EventReader::Impl::visit_event(Event& event, std::string_view json) {
 
 void EventReader::Impl::deliver_inner(std::string_view text, std::string_view what,
                                       const ObjectScan& outer, const char* location) {
+  if (fast_path) {  // its views would not outlive the next record: leave it to the framed path
+    gave_up = true;
+    return;
+  }
   // The record is a string (lookup-events, CloudWatch Logs) or a member (EventBridge): parse it
   // on its own, from a padded copy.
   inner_text.assign(text);
@@ -702,15 +711,26 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
     }
     // In simdjson 3.0 a document has a current location only while tokens are left.
     const char* trailing = nullptr;
-    if (clean && !stopped && document.current_location().get(trailing) == simdjson::SUCCESS) {
+    if (clean && document.current_location().get(trailing) == simdjson::SUCCESS) {
       clean = false;
     }
     current_document = nullptr;
   }
   fast_path = false;
-  if ((clean && !gave_up) || stopped) return true;
-  // Start again with the framer; records already visited are not visited twice.
-  quiet_through = last_visited;
+  if (clean && !gave_up) {
+    for (Event& event : pending) {
+      ++report->events;
+      if ((*visit)(event) == Visit::kStop) {
+        stopped = true;
+        report->stopped = true;
+        break;
+      }
+    }
+    pending.clear();
+    return true;
+  }
+  // Nothing was visited: the framer reads the input from the start.
+  pending.clear();
   *report = before;
   record = 0;
   gave_up = false;
@@ -895,8 +915,6 @@ ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch, const E
   report = &result;
   record = 0;
   line = 0;
-  quiet_through = 0;
-  last_visited = 0;
   stopped = false;
   gave_up = false;
   fast_path = false;

@@ -6,11 +6,10 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #ifdef TRAILSIFT_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
-#else
-#include <zlib.h>
 #endif
 
 namespace trailsift::detail {
@@ -18,6 +17,7 @@ namespace {
 
 // Both libraries count in 32 bits.
 constexpr std::size_t kMaxStep = std::numeric_limits<std::uint32_t>::max();
+constexpr std::size_t kMaxHeaderField = std::size_t{64} << 10;
 
 Error data_error(std::string message, std::size_t offset) {
   Error error = make_error("", std::move(message));
@@ -27,6 +27,45 @@ Error data_error(std::string message, std::size_t offset) {
 
 }  // namespace
 
+Result<std::size_t> gzip_header_length(std::string_view bytes) {
+  // RFC 1952: ID1 ID2 CM FLG MTIME(4) XFL OS, then the optional fields FLG announces.
+  constexpr unsigned kText = 1, kHeaderCrc = 2, kExtra = 4, kName = 8, kComment = 16;
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  if (bytes.size() < 10) return std::size_t{0};
+  if (byte(0) != 0x1f || byte(1) != 0x8b) return data_error("corrupt gzip data: not a gzip header", 0);
+  if (byte(2) != 8) return data_error("corrupt gzip data: unknown compression method", 2);
+  const unsigned flags = byte(3);
+  if (flags & ~(kText | kHeaderCrc | kExtra | kName | kComment)) {
+    return data_error("corrupt gzip data: reserved header flags set", 3);
+  }
+  std::size_t length = 10;
+  if (flags & kExtra) {
+    if (bytes.size() < length + 2) return std::size_t{0};
+    length += 2 + (byte(length) | (byte(length + 1) << 8));
+    if (bytes.size() < length) return std::size_t{0};
+  }
+  for (const unsigned field : {kName, kComment}) {
+    if (!(flags & field)) continue;
+    const std::size_t end = bytes.find('\0', length);
+    if (end == std::string_view::npos) {
+      if (bytes.size() - length > kMaxHeaderField) {
+        return data_error("corrupt gzip data: a header name or comment over 64 KiB", length);
+      }
+      return std::size_t{0};
+    }
+    length = end + 1;
+  }
+  if (flags & kHeaderCrc) {
+    if (bytes.size() < length + 2) return std::size_t{0};
+    const auto crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(length));
+    if ((crc & 0xffffu) != static_cast<uLong>(byte(length) | (byte(length + 1) << 8))) {
+      return data_error("corrupt gzip data: the header checksum does not match", length);
+    }
+    length += 2;
+  }
+  return length;
+}
+
 #ifdef TRAILSIFT_HAVE_ISAL
 
 struct GzipMemberInflater::Impl {
@@ -34,7 +73,7 @@ struct GzipMemberInflater::Impl {
   Impl() { reset(); }
   void reset() {
     isal_inflate_init(&state);
-    state.crc_flag = ISAL_GZIP;  // parse the header (its CRC too) and check the trailer
+    state.crc_flag = ISAL_GZIP_NO_HDR_VER;  // deflate data, then a trailer to check
   }
 };
 
@@ -56,17 +95,15 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
   if (result < 0) {
     const char* what = "corrupt gzip data";
     switch (result) {
-      case ISAL_INVALID_WRAPPER: what = "corrupt gzip data: invalid gzip header"; break;
-      case ISAL_UNSUPPORTED_METHOD: what = "corrupt gzip data: unknown compression method"; break;
-      case ISAL_INCORRECT_CHECKSUM: what = "corrupt gzip data: a checksum does not match"; break;
+      case ISAL_INCORRECT_CHECKSUM: what = "corrupt gzip data: the checksum does not match"; break;
       case ISAL_INVALID_BLOCK: what = "corrupt gzip data: invalid block type"; break;
       case ISAL_INVALID_SYMBOL: what = "corrupt gzip data: invalid code"; break;
       case ISAL_INVALID_LOOKBACK: what = "corrupt gzip data: invalid distance"; break;
       default: break;
     }
-    // Where decoding reached: bytes taken in, less those still waiting in the bit buffer, so
-    // that the position does not depend on how the input was handed over.
-    const std::size_t buffered = state.read_in_length > 0 ? static_cast<std::size_t>(state.read_in_length) / 8 : 0;
+    // Where decoding reached: bytes taken in, less those still waiting in the bit buffer.
+    const std::size_t buffered =
+        state.read_in_length > 0 ? static_cast<std::size_t>(state.read_in_length) / 8 : 0;
     return data_error(what, step.consumed - std::min(buffered, step.consumed));
   }
   step.member_end = state.block_state == ISAL_BLOCK_FINISH;
@@ -78,15 +115,24 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
 struct GzipMemberInflater::Impl {
   z_stream stream{};
   bool ready = false;
+  bool deflate_done = false;
+  uLong crc = 0;
+  std::uint32_t size = 0;           // the inflated size, modulo 2^32 as the trailer has it
+  unsigned char trailer[8] = {};
+  std::size_t trailer_bytes = 0;
   Impl() {
-    // windowBits 15 + 16: gzip only, header CRC and trailer checked.
-    ready = inflateInit2(&stream, 15 + 16) == Z_OK;
+    ready = inflateInit2(&stream, -15) == Z_OK;  // raw deflate: the header is read already
+    reset();
   }
   ~Impl() {
     if (ready) inflateEnd(&stream);
   }
   void reset() {
     if (ready) inflateReset(&stream);
+    deflate_done = false;
+    crc = crc32(0, nullptr, 0);
+    size = 0;
+    trailer_bytes = 0;
   }
 };
 
@@ -94,26 +140,44 @@ const char* GzipMemberInflater::name() { return "zlib"; }
 
 Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in, char* out,
                                                            std::size_t out_capacity) {
-  z_stream& stream = impl_->stream;
-  if (!impl_->ready) return make_error("", "zlib: out of memory");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  stream.avail_in = static_cast<uInt>(std::min(in.size(), kMaxStep));
-  stream.next_out = reinterpret_cast<Bytef*>(out);
-  stream.avail_out = static_cast<uInt>(std::min(out_capacity, kMaxStep));
-  const uInt in_before = stream.avail_in;
-  const uInt out_before = stream.avail_out;
-  const int result = ::inflate(&stream, Z_NO_FLUSH);
+  Impl& impl = *impl_;
+  if (!impl.ready) return make_error("", "zlib: out of memory");
   Step step;
-  step.consumed = in_before - stream.avail_in;
-  step.produced = out_before - stream.avail_out;
-  if (result == Z_STREAM_END) {
-    step.member_end = true;
-    return step;
+  if (!impl.deflate_done) {
+    z_stream& stream = impl.stream;
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    stream.avail_in = static_cast<uInt>(std::min(in.size(), kMaxStep));
+    stream.next_out = reinterpret_cast<Bytef*>(out);
+    stream.avail_out = static_cast<uInt>(std::min(out_capacity, kMaxStep));
+    const uInt in_before = stream.avail_in;
+    const uInt out_before = stream.avail_out;
+    const int result = ::inflate(&stream, Z_NO_FLUSH);
+    step.consumed = in_before - stream.avail_in;
+    step.produced = out_before - stream.avail_out;
+    impl.crc = crc32(impl.crc, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(step.produced));
+    impl.size += static_cast<std::uint32_t>(step.produced);
+    if (result == Z_MEM_ERROR) return make_error("", "zlib: out of memory");
+    if (result != Z_OK && result != Z_STREAM_END && result != Z_BUF_ERROR) {
+      return data_error(stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data",
+                        step.consumed);
+    }
+    if (result != Z_STREAM_END) return step;
+    impl.deflate_done = true;
   }
-  if (result == Z_OK || result == Z_BUF_ERROR) return step;  // Z_BUF_ERROR: no progress possible
-  if (result == Z_MEM_ERROR) return make_error("", "zlib: out of memory");
-  return data_error(stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data",
-                    step.consumed);
+  // The trailer: CRC-32 and size of the inflated data, little-endian.
+  while (impl.trailer_bytes < 8 && step.consumed < in.size()) {
+    impl.trailer[impl.trailer_bytes++] = static_cast<unsigned char>(in[step.consumed++]);
+  }
+  if (impl.trailer_bytes < 8) return step;
+  const auto word = [&](int at) {
+    return static_cast<std::uint32_t>(impl.trailer[at]) | (impl.trailer[at + 1] << 8) |
+           (impl.trailer[at + 2] << 16) | (static_cast<std::uint32_t>(impl.trailer[at + 3]) << 24);
+  };
+  if (word(0) != (impl.crc & 0xffffffffu) || word(4) != impl.size) {
+    return data_error("corrupt gzip data: the checksum does not match", step.consumed - 8);
+  }
+  step.member_end = true;
+  return step;
 }
 
 #endif

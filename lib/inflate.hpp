@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Internal: streaming inflation of one gzip member at a time. ISA-L's inflater when the build
-// has it (as fast as libdeflate's whole-buffer one, and it streams), zlib's otherwise.
+// Internal: gzip, one member at a time: the header read here, the deflate data and the trailer
+// inflated in steps of any size by ISA-L's inflater when the build has it (as fast as
+// libdeflate's whole-buffer one, and it streams), zlib's otherwise.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,13 @@
 
 namespace trailsift::detail {
 
-/// Inflates the gzip member that starts at the first byte given to it, in steps of any size.
+/// The length of the gzip member header at the start of `bytes`: 0 when `bytes` ends before the
+/// header does; an error when it is not a valid gzip header (a wrong method, reserved flags, a
+/// header checksum (FHCRC) that does not match, a name or comment over 64 KiB).
+Result<std::size_t> gzip_header_length(std::string_view bytes);
+
+/// Inflates the deflate data and the trailer of one gzip member (what follows its header), in
+/// steps of any size, and checks the trailer's CRC-32 and size.
 class GzipMemberInflater {
  public:
   GzipMemberInflater();
@@ -19,7 +26,7 @@ class GzipMemberInflater {
   GzipMemberInflater(GzipMemberInflater&&) noexcept;
   GzipMemberInflater& operator=(GzipMemberInflater&&) noexcept;
 
-  /// Forgets the member being read: the next step starts a new one.
+  /// Forgets the member being read: the next step starts a new one (after its header).
   void reset();
 
   struct Step {
@@ -28,10 +35,10 @@ class GzipMemberInflater {
     bool member_end = false;   ///< the member's trailer was read and its checksums matched
   };
   /// Inflates from `in` into `out` until one of them runs out or the member ends. The error's
-  /// offset is relative to the start of `in`; its message says what is wrong with the data.
+  /// offset is relative to the start of `in` and does not depend on how the data was handed over.
   Result<Step> inflate(std::string_view in, char* out, std::size_t out_capacity);
 
-  /// "ISA-L" or "zlib": what the build inflates with (for --version and the benchmark).
+  /// "ISA-L" or "zlib": what the build inflates with.
   static const char* name();
 
  private:

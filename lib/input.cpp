@@ -75,7 +75,14 @@ Error after_member_error(std::uint64_t offset) {
 Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits, ByteBuffer& out) {
   thread_local detail::GzipMemberInflater inflater;
   inflater.reset();
-  std::size_t used = 0;
+  Result<std::size_t> header = detail::gzip_header_length(in);
+  if (!header) return header.error();
+  if (*header == 0) {
+    Error error = make_error("", "truncated gzip data");
+    error.offset = in.size();
+    return error;
+  }
+  std::size_t used = *header;
   while (true) {
     if (out.size() == out.capacity()) {
       if (out.capacity() >= limits.max_bytes) return too_large(limits);
@@ -186,7 +193,7 @@ struct InputStream::Impl {
   std::size_t raw_pos = 0;
   std::uint64_t raw_offset = 0;  // offset of raw[0] in the input
   bool raw_eof = false;
-  enum class State { kStart, kPlain, kMember, kBetweenMembers, kEnd } state = State::kStart;
+  enum class State { kStart, kPlain, kHeader, kMember, kBetweenMembers, kEnd } state = State::kStart;
   detail::GzipMemberInflater inflater;
   bool gzip = false;
   std::uint64_t inflated = 0;
@@ -241,8 +248,7 @@ struct InputStream::Impl {
       return {};
     }
     if (is_gzip(rest)) {
-      inflater.reset();
-      state = State::kMember;
+      state = State::kHeader;
       return {};
     }
     // Zero bytes to the end (a tape or a block device's padding) are what gzip -d accepts with a
@@ -264,6 +270,25 @@ struct InputStream::Impl {
                                 padding_start));
     state = State::kEnd;
     return {};
+  }
+
+  /// Reads a member's header (whole: it is small), then its data come.
+  Status read_header() {
+    while (true) {
+      Result<std::size_t> length = detail::gzip_header_length(available());
+      if (!length) {
+        Error error = length.error();
+        return error_at(error.message, position() + error.offset.value_or(0));
+      }
+      if (*length > 0) {
+        raw_pos += *length;
+        inflater.reset();
+        state = State::kMember;
+        return {};
+      }
+      if (raw_eof) return error_at("truncated gzip data", position() + available().size());
+      if (Status filled = fill(available().size() + 1); !filled) return filled;
+    }
   }
 
   Result<std::size_t> read_member(char* out, std::size_t capacity) {
@@ -294,7 +319,14 @@ struct InputStream::Impl {
         case State::kStart: {
           if (Status filled = fill(2); !filled) return filled.error();
           gzip = is_gzip(available());
-          state = gzip ? State::kMember : State::kPlain;
+          state = gzip ? State::kHeader : State::kPlain;
+          continue;
+        }
+        case State::kHeader: {
+          if (Status header = read_header(); !header) {
+            state = State::kEnd;
+            return header.error();
+          }
           continue;
         }
         case State::kPlain:

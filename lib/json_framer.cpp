@@ -528,7 +528,8 @@ void JsonFramer::end_of_top_object(std::uint64_t end, std::vector<FrameItem>& ou
 }
 
 void JsonFramer::step_elements(bool end_of_input, std::vector<FrameItem>& out) {
-  const std::string_view key = array_depth_ == 2 && !wrapper_keys_.empty() ? wrapper_keys_.back() : "";
+  std::string_view key;  // (not a ?: expression: it would make a std::string that dies at once)
+  if (array_depth_ == 2 && !wrapper_keys_.empty()) key = wrapper_keys_.back();
   while (pos_ < window_.end()) {
     const char c = window_.at(pos_);
     if (c == '\n' && mode_ == Mode::kLines) {
