@@ -195,6 +195,7 @@ struct InputStream::Impl {
   bool raw_eof = false;
   enum class State { kStart, kPlain, kHeader, kMember, kBetweenMembers, kEnd } state = State::kStart;
   detail::GzipMemberInflater inflater;
+  std::uint64_t member_start = 0;  // raw offset of the member being read
   bool gzip = false;
   std::uint64_t inflated = 0;
   std::vector<Error> warnings;
@@ -274,6 +275,7 @@ struct InputStream::Impl {
 
   /// Reads a member's header (whole: it is small), then its data come.
   Status read_header() {
+    member_start = position();
     while (true) {
       Result<std::size_t> length = detail::gzip_header_length(available());
       if (!length) {
@@ -286,7 +288,7 @@ struct InputStream::Impl {
         state = State::kMember;
         return {};
       }
-      if (raw_eof) return error_at("truncated gzip data", position() + available().size());
+      if (raw_eof) return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
       if (Status filled = fill(available().size() + 1); !filled) return filled;
     }
   }
@@ -294,13 +296,15 @@ struct InputStream::Impl {
   Result<std::size_t> read_member(char* out, std::size_t capacity) {
     while (true) {
       if (Status filled = fill(1); !filled) return filled.error();
-      if (available().empty()) return error_at("truncated gzip data", position());
+      if (available().empty()) {
+        return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
+      }
       Result<detail::GzipMemberInflater::Step> step = inflater.inflate(available(), out, capacity);
       if (!step) {
-        Error error = step.error();
-        error.path = path;
-        error.offset = position() + error.offset.value_or(0);
-        return error;
+        // Where an inflater notices bad data depends on how much it was handed at a time: the
+        // member's start is a position that does not.
+        return error_at(fmt::format("{} (in the gzip member that starts here)", step.error().message),
+                        member_start);
       }
       raw_pos += step->consumed;
       if (step->member_end) {

@@ -185,12 +185,13 @@ TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_r
     CHECK(read_all(gzip(ndjson_a) + gzip(ndjson_b)).names.size() == 2);
   }
   SECTION("truncated") {
-    // Both inflaters report it the same way: zlib explains what libdeflate cannot.
+    // The byte is where the member that broke starts: where an inflater notices it depends on
+    // how much it was handed at a time. Records inflated before the cut are read.
     const std::string truncated = compressed.substr(0, compressed.size() - 10);
     const auto got = read_all(truncated, "t.json.gz");
     REQUIRE(got.report.errors.size() == 1);
     CHECK(got.report.errors[0].to_string() ==
-          "t.json.gz: byte " + std::to_string(truncated.size()) + ": truncated gzip data");
+          "t.json.gz: byte 0: truncated gzip data (in the gzip member that starts here)");
   }
   SECTION("trailing garbage") {
     const auto got = read_all(compressed + "garbage", "g.json.gz");

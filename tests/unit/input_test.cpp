@@ -131,7 +131,7 @@ TEST_CASE("inflate_gzip_member stops after the first member and says where", "[i
   CHECK(out.view() == R"({}{"extra":"member"})");
   const auto truncated = trailsift::inflate_gzip_member(first.substr(0, first.size() - 3), {}, out);
   REQUIRE_FALSE(truncated);
-  CHECK(truncated.error().message == "truncated gzip data");
+  CHECK(truncated.error().message == "truncated gzip data (in the gzip member that starts here)");
   const auto garbage = trailsift::inflate_gzip(first + "garbage", {}, out);
   REQUIRE_FALSE(garbage);
   CHECK(garbage.error().offset == first.size());
@@ -276,7 +276,7 @@ TEST_CASE("InputStream: truncated gzip data is an error; --max-size stops as soo
   const std::string packed = trailsift::test::gzip(std::string(100000, 'a'));
   auto truncated = stream_all(packed.substr(0, packed.size() - 5));
   REQUIRE_FALSE(truncated);
-  CHECK(truncated.error().message == "truncated gzip data");
+  CHECK(truncated.error().message == "truncated gzip data (in the gzip member that starts here)");
 
   trailsift::ReadLimits limits;
   limits.max_bytes = 1000;
