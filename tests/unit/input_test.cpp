@@ -131,7 +131,7 @@ TEST_CASE("inflate_gzip_member stops after the first member and says where", "[i
   CHECK(out.view() == R"({}{"extra":"member"})");
   const auto truncated = trailsift::inflate_gzip_member(first.substr(0, first.size() - 3), {}, out);
   REQUIRE_FALSE(truncated);
-  CHECK(truncated.error().message == "truncated gzip data (in the gzip member that starts here)");
+  CHECK(truncated.error().message == "truncated gzip data");
   const auto garbage = trailsift::inflate_gzip(first + "garbage", {}, out);
   REQUIRE_FALSE(garbage);
   CHECK(garbage.error().offset == first.size());
