@@ -36,6 +36,9 @@ std::string_view console_agent(const Ctx& c, Ev ev) {
 constexpr std::array<std::string_view, 3> kFederatedNames = {"partner-portal-upload",
                                                              "vendor-support", "jenkins-federated"};
 
+// With --identities, the share of user and role session calls the crowd makes, per mille.
+constexpr std::uint32_t kCrowdShare = 500;
+
 }  // namespace
 
 void set_vpc_endpoint(const Ctx& c, Record& r) {
@@ -54,6 +57,9 @@ void choose_principal_actor(const Ctx& c, Record& r, IdentityType type) {
     case IdentityType::kIamUser: {
       const Principal* u = &acct.users[acct.user_table.pick(rng)];
       if (login && !u->human) u = &acct.users[rng.pick(acct.human_users)];
+      if (!login && !acct.crowd_users.empty() && rng.per_mille(kCrowdShare)) {
+        u = &pick_crowd(acct.crowd_users, rng);
+      }
       a.principal = u;
       a.mfa = u->mfa;
       a.source_ip = principal_ip(c, *u);
@@ -76,7 +82,13 @@ void choose_principal_actor(const Ctx& c, Record& r, IdentityType type) {
       const Role* role = &acct.roles[acct.role_table.pick(rng)];
       if (login) role = &acct.roles[rng.between(1, 3)];  // SSO permission-set roles sign in
       if (r.ev == Ev::UpdateInstanceInformation) role = &acct.roles[6];  // the SSM agent's role
-      const Principal& s = rng.pick(role->sessions);
+      const Principal* session = &rng.pick(role->sessions);
+      if (!login && r.ev != Ev::UpdateInstanceInformation && !acct.crowd_sessions.empty() &&
+          rng.per_mille(kCrowdShare)) {
+        session = &pick_crowd(acct.crowd_sessions, rng);
+        role = &acct.roles[session->role];
+      }
+      const Principal& s = *session;
       a.role = role;
       a.principal = &s;
       a.mfa = s.mfa;
@@ -209,6 +221,20 @@ void choose_service_event_actor(const Ctx& c, Record& r) {
   r.tls = false;
   r.shared_event_id = r.ev == Ev::SharedSnapshotVolumeCreated;
   fill_body(c, r);
+}
+
+void act_as(const Ctx& c, Record& r, const Principal& p, const Role* role) {
+  Actor& a = r.actor;
+  a.type = role != nullptr ? IdentityType::kAssumedRole : IdentityType::kIamUser;
+  a.principal = &p;
+  a.role = role;
+  a.mfa = p.mfa;
+  a.access_key = p.access_keys.front();
+  if (role != nullptr) a.session_created = session_start(r.time, p.session_offset);
+  a.source_ip = c.world.ips[p.ip];
+  a.user_agent = p.user_agent;
+  a.bracket_agent = spec_of(r.ev).service == "s3";
+  if (a.user_agent == "AWS Internal") r.tls = false;
 }
 
 }  // namespace trailsift::generator

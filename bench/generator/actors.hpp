@@ -21,6 +21,10 @@ void choose_service_actor(const Ctx& c, Record& r);
 /// bodies.
 void choose_service_event_actor(const Ctx& c, Record& r);
 
+/// Makes `p` (a user, or a session of `role`) the caller of `r` as a script would be: its first
+/// access key, its usual address and client.
+void act_as(const Ctx& c, Record& r, const Principal& p, const Role* role);
+
 /// Calls from inside a VPC often reach the service through an interface endpoint.
 void set_vpc_endpoint(const Ctx& c, Record& r);
 

@@ -41,6 +41,32 @@ EventTables build_tables(bool story_mode) {
   return t;
 }
 
+std::uint64_t usual_share_ppb(const EventTables& t, Ev ev, bool us_east_1, bool management) {
+  // P(ev) = sum over identity types of P(type) x P(ev | the table that type draws from).
+  const auto share = [ev](const std::vector<Ev>& events, std::uint32_t total,
+                          std::uint32_t type_weight, auto weight_of) -> std::uint64_t {
+    for (const Ev candidate : events) {
+      if (candidate == ev) {
+        return std::uint64_t{type_weight} * 1'000'000 * weight_of(spec_of(ev)) / total;
+      }
+    }
+    return 0;
+  };
+  const std::size_t variant = (us_east_1 ? 2 : 0) + (management ? 1 : 0);
+  const auto weight = [](IdentityType type) {
+    return kIdentityWeights[static_cast<std::size_t>(type)];
+  };
+  const std::uint32_t principal_types =
+      weight(IdentityType::kIamUser) + weight(IdentityType::kAssumedRole) +
+      weight(IdentityType::kRoot) + weight(IdentityType::kFederatedUser);
+  return share(t.principal_events[variant], t.principal[variant].total(), principal_types,
+               [](const EventSpec& e) { return e.principal_weight; }) +
+         share(t.service_events, t.service.total(), weight(IdentityType::kAwsService),
+               [](const EventSpec& e) { return e.service_weight; }) +
+         share(t.service_event_events, t.service_event.total(), weight(IdentityType::kNone),
+               [](const EventSpec& e) { return e.service_event_weight; });
+}
+
 std::string_view event_version_for(std::string_view service) {
   return service == "s3" || service == "sts" || service == "signin" || service == "kms" ? "1.09"
                                                                                         : "1.08";

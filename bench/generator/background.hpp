@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct EventTables {
 /// The tables of what principals, services and service events do; `story_mode` leaves the
 /// alarming events out.
 EventTables build_tables(bool story_mode);
+
+/// The expected share of `ev` among the records of an account and region, in parts per
+/// billion: how often everyday traffic makes it.
+std::uint64_t usual_share_ppb(const EventTables& tables, Ev ev, bool us_east_1, bool management);
 
 /// The eventVersion a service's records carry.
 std::string_view event_version_for(std::string_view service);

@@ -21,7 +21,9 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "bursts.hpp"
 #include "mirror.hpp"
 #include "organization.hpp"
 #include "story.hpp"
@@ -38,6 +40,8 @@ struct Command {
   std::string start = std::string(kDefaultStart);
   std::string scenario = "default";
   std::uint64_t size_mb = 100;
+  std::string rate_percent = "100";
+  std::vector<std::string> bursts;
 };
 
 void add_options(CLI::App& app, Command& command) {
@@ -72,10 +76,25 @@ void add_options(CLI::App& app, Command& command) {
                  "Worker threads (default: all cores); does not change the output")
       ->check(CLI::Range(1U, 256U))
       ->type_name("N");
+  app.add_option("--rate-percent", command.rate_percent,
+                 "Scale the event rate to P% of the default, up to 3 decimals (default 100): "
+                 "0.5 makes a multi-day corpus of a manageable size")
+      ->type_name("P");
+  app.add_option("--identities", s.identities,
+                 "Add N users and role sessions, each with its own name, IDs and access keys, "
+                 "as large organizations have (default 0)")
+      ->check(CLI::Range(0U, 1'000'000U))
+      ->type_name("N");
+  app.add_option("--burst", command.bursts,
+                 "Inject a burst: event=NAME,start=TIME,minutes=M,factor=N (or per-minute=R), "
+                 "optionally error=CODE (an error storm), account=K (1-based), region=NAME; "
+                 "repeatable. See bench/README.md")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
   app.add_option("--scenario", command.scenario,
                  "default, or example: the small story mirror of examples/bucket (2 accounts, 3 "
                  "regions, 2 hours from 2024-03-01T09:00:00Z; ignores --size-mb, --hours, "
-                 "--accounts, --regions and --start)")
+                 "--accounts, --regions, --start, --rate-percent and --identities)")
       ->check(CLI::IsMember({"default", "example"}))
       ->type_name("NAME");
 }
@@ -88,8 +107,14 @@ std::string finish_settings(Command& command) {
   if (!start) return "--start: " + start.error().message;
   s.start = *start - ((*start % kSlotSeconds) + kSlotSeconds) % kSlotSeconds;
   if (s.jobs == 0) s.jobs = std::max(1U, std::thread::hardware_concurrency());
+  const std::optional<std::uint64_t> rate = parse_thousandths(command.rate_percent);
+  if (!rate || *rate == 0 || *rate > 1'000'000) {
+    return "--rate-percent: expected a number from 0.001 to 1000 with at most 3 decimals, got '" +
+           command.rate_percent + "'";
+  }
+  s.rate_percent_milli = *rate;
   // Calibrated so that the default settings give ~1 KB records in files of ~1 MB on average.
-  s.base_rate_milli = 12'000'000;
+  s.base_rate_milli = 12'000'000 * s.rate_percent_milli / 100'000;
   s.example = command.scenario == "example";
   if (s.example) {
     s.accounts = 2;
@@ -97,6 +122,13 @@ std::string finish_settings(Command& command) {
     s.start = *parse_iso8601(kExampleStart);
     s.hours = 2;
     s.base_rate_milli = 6'000;  // a few hundred background records in total
+    s.rate_percent_milli = 100'000;
+    s.identities = 0;
+  }
+  for (const std::string& spec : command.bursts) {
+    Result<Burst> burst = parse_burst(spec, s.accounts, s.regions);
+    if (!burst) return burst.error().message;
+    s.bursts.push_back(*burst);
   }
   return {};
 }
@@ -111,8 +143,8 @@ int run(const Settings& settings) {
   const std::span<const FixedAccount> fixed = settings.example
                                                   ? std::span<const FixedAccount>(kExampleAccounts)
                                                   : std::span<const FixedAccount>();
-  World world =
-      build_world(settings.seed, settings.accounts, settings.regions, fixed, settings.example);
+  World world = build_world(settings.seed, settings.accounts, settings.regions, fixed,
+                            settings.example, settings.identities);
   std::vector<StoryItem> story;
   if (settings.example) {
     // A small company: nearly everything happens in prod's us-east-1, so quiet windows

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "background.hpp"
+#include "bursts.hpp"
 #include "json_writer.hpp"
 #include "record.hpp"
 #include "services.hpp"
@@ -32,6 +33,7 @@ struct SlotJob {
   std::uint32_t account, region;
   std::uint32_t background;             // number of generated records
   std::vector<const StoryItem*> story;  // story records that fall into this file window
+  std::vector<std::size_t> bursts;      // bursts (indexes into Settings::bursts) it overlaps
   fs::path directory;
   Stats stats;
   std::string error;
@@ -75,7 +77,11 @@ class Generator {
       : settings_(settings),
         world_(world),
         tables_(build_tables(world.story_mode)),
-        story_(std::move(story)) {}
+        story_(std::move(story)) {
+    for (std::size_t i = 0; i < settings.bursts.size(); ++i) {
+      burst_actors_.push_back(burst_actor(world, settings.bursts[i], i));
+    }
+  }
 
   // Generates all files of one 5-minute slot; returns false on an I/O error.
   bool run_slot(std::uint64_t slot, Stats& total) {
@@ -85,14 +91,25 @@ class Generator {
     std::vector<SlotJob> jobs;
     for (std::uint32_t a = 0; a < world_.accounts.size(); ++a) {
       for (std::uint32_t r = 0; r < world_.regions.size(); ++r) {
-        SlotJob job{a, r, record_count(a, r, slot, slot_start), {}, {}, {}, {}};
+        SlotJob job{a, r, record_count(a, r, slot, slot_start), {}, {}, {}, {}, {}};
+        job.stats.burst_calls.assign(settings_.bursts.size(), 0);
+        job.stats.burst_usual_milli.assign(settings_.bursts.size(), 0);
         for (const StoryItem& item : story_) {
           if (item.account == a && item.region == r && item.time >= slot_start &&
               item.time < delivery) {
             job.story.push_back(&item);
           }
         }
-        if (job.background == 0 && job.story.empty()) continue;  // CloudTrail skips empty windows
+        for (std::size_t i = 0; i < settings_.bursts.size(); ++i) {
+          const Burst& burst = settings_.bursts[i];
+          if (burst.account == a && burst.region == r && burst.start < delivery &&
+              burst.end() > slot_start) {
+            job.bursts.push_back(i);
+          }
+        }
+        if (job.background == 0 && job.story.empty() && job.bursts.empty()) {
+          continue;  // CloudTrail skips empty windows
+        }
         job.directory =
             slot_directory(settings_, world_.accounts[a], world_.regions[r].name, delivery);
         std::error_code ec;
@@ -139,11 +156,14 @@ class Generator {
     std::string json;
     std::vector<unsigned char> gz;
     Record record;
+    std::vector<StoryItem> injected;      // this window's burst calls
+    std::vector<const StoryItem*> extra;  // story and burst records, in time order
   };
 
-  std::uint32_t record_count(std::uint32_t account, std::uint32_t region, std::uint64_t slot,
-                             std::int64_t slot_start) const {
-    Rng rng(mix_seed({world_.seed, account, region, slot, 0x636f756e74}));  // "count"
+  // Records expected in a window of the account and region (x1000), before the random
+  // variation of record_count: the activity of the account, region, hour and day of the week.
+  std::uint64_t usual_milli(std::uint32_t account, std::uint32_t region,
+                            std::int64_t slot_start) const {
     const CivilTime t = civil_time(slot_start);
     const std::int64_t day = slot_start >= 0 ? slot_start / 86400 : (slot_start - 86399) / 86400;
     const std::int64_t weekday = ((day + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
@@ -151,9 +171,59 @@ class Generator {
     milli = milli * world_.accounts[account].weight / 1000;
     milli = milli * world_.regions[region].weight / 1000;
     milli = milli * kHourFactor[t.hour] / 100;
-    milli = milli * (weekday == 0 || weekday == 6 ? 55 : 100) / 100;
+    return milli * (weekday == 0 || weekday == 6 ? 55 : 100) / 100;
+  }
+
+  std::uint32_t record_count(std::uint32_t account, std::uint32_t region, std::uint64_t slot,
+                             std::int64_t slot_start) const {
+    Rng rng(mix_seed({world_.seed, account, region, slot, 0x636f756e74}));  // "count"
+    std::uint64_t milli = usual_milli(account, region, slot_start);
     milli = milli * rng.between(800, 1200) / 1000;
     return static_cast<std::uint32_t>(milli / 1000 + (rng.below(1000) < milli % 1000 ? 1 : 0));
+  }
+
+  // Makes the burst calls of `job`'s window, each burst from its own random stream, into
+  // b.injected, and counts them and the calls the API usually gets in the same time.
+  void inject_bursts(SlotJob& job, std::uint64_t slot, std::int64_t slot_start,
+                     std::int64_t delivery, Buffers& b) const {
+    const Account& acct = world_.accounts[job.account];
+    b.injected.clear();
+    for (const std::size_t index : job.bursts) {
+      const Burst& burst = settings_.bursts[index];
+      Rng rng(mix_seed({world_.seed, job.account, job.region, slot, 0x6275727374, index}));
+      const Ctx ctx{world_, acct, job.account, job.region, world_.regions[job.region].name, rng};
+      const std::int64_t from = std::max(slot_start, burst.start);
+      const auto seconds = static_cast<std::uint64_t>(std::min(delivery, burst.end()) - from);
+      const std::uint64_t usual_per_slot =
+          usual_milli(job.account, job.region, slot_start) *
+          usual_share_ppb(tables_, burst.ev, job.region == 0, acct.management) / 1'000'000'000;
+      const std::uint64_t usual = usual_per_slot * seconds / kSlotSeconds;
+      const std::uint64_t extra =
+          burst.factor > 0 ? usual * (burst.factor - 1) : burst.per_minute_milli * seconds / 60;
+      const std::uint64_t calls = extra / 1000 + (rng.below(1000) < extra % 1000 ? 1 : 0);
+      job.stats.burst_usual_milli[index] += usual;
+      job.stats.burst_calls[index] += calls;
+      std::vector<std::int64_t> times;
+      for (std::uint64_t i = 0; i < calls; ++i) {
+        times.push_back(from + rng.below(static_cast<std::uint32_t>(seconds)));
+      }
+      std::sort(times.begin(), times.end());
+      for (const std::int64_t time : times) {
+        Record& r = b.record;
+        r.reset();
+        r.time = time;
+        r.account = &acct;
+        r.region = ctx.region;
+        fill_burst_call(ctx, r, burst, burst_actors_[index]);
+        StoryItem item{time, job.account, job.region, r.ev, r.error, r.actor.type, {}};
+        write_record(item.json, r, rng);
+        b.injected.push_back(std::move(item));
+      }
+    }
+    b.extra = job.story;
+    for (const StoryItem& item : b.injected) b.extra.push_back(&item);
+    std::stable_sort(b.extra.begin(), b.extra.end(),
+                     [](const StoryItem* x, const StoryItem* y) { return x->time < y->time; });
   }
 
   void run_job(SlotJob& job, std::uint64_t slot, std::int64_t slot_start, std::int64_t delivery,
@@ -163,9 +233,11 @@ class Generator {
     Rng rng(mix_seed({world_.seed, job.account, job.region, slot}));
     Rng name_rng(mix_seed({world_.seed, job.account, job.region, slot, 0x6e616d65}));  // "name"
     const Ctx ctx{world_, acct, job.account, job.region, region, rng};
+    inject_bursts(job, slot, slot_start, delivery, b);
+    const std::vector<const StoryItem*>& extra = b.extra;
 
     const std::uint32_t n = job.background;
-    const auto total = static_cast<std::uint32_t>(n + job.story.size());
+    const auto total = static_cast<std::uint32_t>(n + extra.size());
     const std::uint32_t files = (total + kMaxRecordsPerFile - 1) / kMaxRecordsPerFile;
     const std::uint32_t per_file = (total + files - 1) / files;
 
@@ -221,8 +293,8 @@ class Generator {
                           static_cast<std::int64_t>(rng.below(5)) - 2;
       if (rng.per_mille(20)) time -= rng.between(30, 600);
       time = std::min(time, delivery - 1);
-      while (next_story < job.story.size() && job.story[next_story]->time <= time) {
-        emit_story(*job.story[next_story++]);
+      while (next_story < extra.size() && extra[next_story]->time <= time) {
+        emit_story(*extra[next_story++]);
         if (in_file >= per_file && !close_file()) return;
         if (in_file >= per_file) open_file();
       }
@@ -235,12 +307,12 @@ class Generator {
       separate();
       write_record(b.json, r, rng);
       job.stats.count(r.ev, r.error, r.actor.type);
-      if (in_file >= per_file && (i + 1 < n || next_story < job.story.size())) {
+      if (in_file >= per_file && (i + 1 < n || next_story < extra.size())) {
         if (!close_file()) return;
         open_file();
       }
     }
-    while (next_story < job.story.size()) emit_story(*job.story[next_story++]);
+    while (next_story < extra.size()) emit_story(*extra[next_story++]);
     if (in_file > 0) close_file();
   }
 
@@ -248,6 +320,7 @@ class Generator {
   const World& world_;
   EventTables tables_;
   std::vector<StoryItem> story_;
+  std::vector<BurstActor> burst_actors_;
 };
 
 }  // namespace
@@ -260,6 +333,12 @@ void Stats::add(const Stats& o) {
   for (std::size_t i = 0; i < events.size(); ++i) events[i] += o.events[i];
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
   for (std::size_t i = 0; i < identities.size(); ++i) identities[i] += o.identities[i];
+  burst_calls.resize(std::max(burst_calls.size(), o.burst_calls.size()));
+  burst_usual_milli.resize(burst_calls.size());
+  for (std::size_t i = 0; i < o.burst_calls.size(); ++i) {
+    burst_calls[i] += o.burst_calls[i];
+    burst_usual_milli[i] += o.burst_usual_milli[i];
+  }
 }
 
 void Stats::count(Ev ev, Err error, IdentityType type) {
@@ -273,6 +352,8 @@ std::optional<MirrorTotals> write_mirror(const Settings& settings, const World& 
                                          std::vector<StoryItem> story) {
   Generator generator(settings, world, std::move(story));
   MirrorTotals totals;
+  totals.stats.burst_calls.assign(settings.bursts.size(), 0);
+  totals.stats.burst_usual_milli.assign(settings.bursts.size(), 0);
   const std::uint64_t max_slots =
       settings.hours > 0 ? std::uint64_t{settings.hours} * 12 : 12ULL * 24 * 366 * 10;
   while (totals.slots < max_slots &&
@@ -299,6 +380,11 @@ void write_summary(const std::filesystem::path& path, const Settings& s, const W
   j.boolean("gzip", !s.plain);
   j.time("start", s.start).time("end", s.start + static_cast<std::int64_t>(slots) * kSlotSeconds);
   j.num("slots", static_cast<std::int64_t>(slots));
+  // Only when given, so that summaries of plain corpora stay as they were.
+  if (s.rate_percent_milli != 100'000) {
+    j.raw("rate_percent", format_thousandths(s.rate_percent_milli));
+  }
+  if (s.identities > 0) j.num("identities", s.identities);
   j.begin_array("accounts");
   for (const Account& a : world.accounts) j.string(a.id);
   j.end_array().begin_array("regions");
@@ -335,7 +421,33 @@ void write_summary(const std::filesystem::path& path, const Settings& s, const W
   std::sort(identities.begin(), identities.end());
   j.begin_object("identity_types");
   for (const auto& [type, count] : identities) j.num(type, static_cast<std::int64_t>(count));
-  j.end_object().end_object();
+  j.end_object();
+
+  if (!s.bursts.empty()) {
+    j.begin_array("bursts");
+    for (std::size_t i = 0; i < s.bursts.size(); ++i) {
+      const Burst& burst = s.bursts[i];
+      const EventSpec& spec = spec_of(burst.ev);
+      j.begin_object().str("kind", burst.error ? "error" : "rate");
+      j.str("event_source", spec.source).str("event_name", spec.name);
+      j.boolean("read_only", (spec.flags & kReadOnly) != 0);
+      if (burst.error) j.str("error_code", kErrorCodes[static_cast<std::size_t>(*burst.error)]);
+      j.str("account", world.accounts[burst.account].id);
+      j.str("region", world.regions[burst.region].name);
+      j.time("start", burst.start).time("end", burst.end()).num("minutes", burst.minutes);
+      if (burst.factor > 0) {
+        j.num("factor", burst.factor);
+      } else {
+        j.raw("per_minute", format_thousandths(burst.per_minute_milli));
+      }
+      j.num("calls", static_cast<std::int64_t>(stats.burst_calls[i]));
+      j.raw("usual_calls", format_thousandths(stats.burst_usual_milli[i]));
+      j.str("principal", burst_actor(world, burst, i).principal->arn);
+      j.end_object();
+    }
+    j.end_array();
+  }
+  j.end_object();
   out += '\n';
   if (!write_file(path, out.data(), out.size())) {
     throw std::runtime_error(fmt::format("cannot write {}", path.string()));

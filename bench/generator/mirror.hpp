@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "bursts.hpp"
 #include "catalog.hpp"
 #include "organization.hpp"
 #include "story.hpp"
@@ -31,8 +32,11 @@ struct Settings {
   std::uint32_t hours = 0;  // 0: stop on the size target instead
   std::uint32_t jobs = 0;
   bool example = false;
-  std::uint64_t base_rate_milli =
-      0;  // records per slot (x1000) for weight 1000/1000 at factor 100%
+  std::uint64_t rate_percent_milli = 100'000;  // --rate-percent, in thousandths
+  // Records per slot (x1000) for weights 1000/1000 at an hour factor of 100%.
+  std::uint64_t base_rate_milli = 0;
+  std::uint32_t identities = 0;  // --identities
+  std::vector<Burst> bursts;     // --burst, in the order given
 };
 
 /// Counts of what was written.
@@ -41,6 +45,8 @@ struct Stats {
   std::array<std::uint64_t, kEventCount> events{};
   std::array<std::uint64_t, kErrorCodes.size()> errors{};
   std::array<std::uint64_t, kIdentityNames.size()> identities{};
+  std::vector<std::uint64_t> burst_calls;        // per burst: calls injected
+  std::vector<std::uint64_t> burst_usual_milli;  // calls of that API expected meanwhile (x1000)
 
   void add(const Stats& o);
   void count(Ev ev, Err error, IdentityType type);

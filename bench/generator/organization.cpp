@@ -104,8 +104,8 @@ constexpr std::array<RoleTemplate, 20> kRoleTemplates = {{
     {"AWSBackupDefaultServiceRole", RoleKind::kService, 2, "backup.amazonaws.com"},
 }};
 
-void add_session(World& world, Account& acct, Role& role, std::size_t role_index, Rng& rng,
-                 std::string session_name) {
+Principal make_session(World& world, const Account& acct, const Role& role, std::size_t role_index,
+                       Rng& rng, std::string session_name) {
   Principal s;
   s.name = std::move(session_name);
   s.principal_id = role.principal_id + ":" + s.name;
@@ -148,7 +148,13 @@ void add_session(World& world, Account& acct, Role& role, std::size_t role_index
       break;
   }
   s.user_agent = agent_for(s.client, rng);
-  role.sessions.push_back(std::move(s));
+  return s;
+}
+
+void add_session(World& world, Account& acct, Role& role, std::size_t role_index, Rng& rng,
+                 std::string session_name) {
+  role.sessions.push_back(
+      make_session(world, acct, role, role_index, rng, std::move(session_name)));
 }
 
 void build_account(World& world, Account& acct, std::size_t index, std::uint32_t total_weight,
@@ -311,6 +317,62 @@ void build_account(World& world, Account& acct, std::size_t index, std::uint32_t
     acct.secret_suffixes.push_back(random_string(rng, kAlnum, 6));
 }
 
+// --identities: about 40% more IAM users, the rest sessions of the roles people and jobs assume,
+// each with its own name, IDs and access keys. Serial numbers keep names unique across the
+// organization, as role session names often are in real ones (an instance, a task, a CI run).
+void add_crowd(World& world, Account& acct, std::uint32_t count, std::uint32_t& serial, Rng& rng) {
+  const std::uint32_t users = count * 2 / 5;
+  for (std::uint32_t i = 0; i < users; ++i, ++serial) {
+    Principal u;
+    u.human = rng.per_mille(600);
+    u.name = u.human ? fmt::format("{}.{}{}", rng.pick(kFirstNames), rng.pick(kLastNames), serial)
+                     : fmt::format("{}-{}", rng.pick(kServiceUsers), serial);
+    u.principal_id = make_id(rng, "AIDA", acct.key_infix, 21);
+    u.arn = fmt::format("arn:aws:iam::{}:user/{}", acct.id, u.name);
+    u.mfa = u.human && rng.per_mille(850);
+    u.client = u.human ? ClientKind::kCli : ClientKind::kBoto3;
+    u.ip = pick_ip(world, rng, u.human ? IpKind::kPublic : IpKind::kAws);
+    const std::uint32_t keys = rng.per_mille(300) ? 2 : 1;
+    for (std::uint32_t k = 0; k < keys; ++k) {
+      u.access_keys.push_back(make_id(rng, "AKIA", acct.key_infix, 20));
+    }
+    u.user_agent = agent_for(u.client, rng);
+    u.session_offset = rng.between(60, 3500);
+    acct.crowd_users.push_back(std::move(u));
+  }
+  std::vector<std::size_t> assumable;  // roles people and jobs assume (not service roles)
+  for (std::size_t r = 0; r < acct.roles.size(); ++r) {
+    if (acct.roles[r].kind != RoleKind::kService && acct.roles[r].kind != RoleKind::kThirdParty) {
+      assumable.push_back(r);
+    }
+  }
+  for (std::uint32_t i = users; i < count; ++i, ++serial) {
+    const std::size_t r = rng.pick(assumable);
+    const Role& role = acct.roles[r];
+    std::string name;
+    switch (role.kind) {
+      case RoleKind::kAdmin:
+      case RoleKind::kSso:
+        name = fmt::format("{}.{}{}@acme-corp.com", rng.pick(kFirstNames), rng.pick(kLastNames),
+                           serial);
+        break;
+      case RoleKind::kEc2:
+        name = "i-0" + random_string(rng, kHexDigits, 16);
+        break;
+      case RoleKind::kEcs:
+        name = random_string(rng, kHexDigits, 32);
+        break;
+      case RoleKind::kCi:
+        name = fmt::format("GitHubActions-{}", 8'000'000'000ULL + serial);
+        break;
+      default:  // Lambda functions and scripts: boto's default session name
+        name = fmt::format("botocore-session-{}", 1'700'000'000ULL + serial);
+        break;
+    }
+    acct.crowd_sessions.push_back(make_session(world, acct, role, r, rng, std::move(name)));
+  }
+}
+
 }  // namespace
 
 std::string make_id(Rng& rng, std::string_view prefix, std::string_view infix, std::size_t total) {
@@ -321,7 +383,8 @@ std::string make_id(Rng& rng, std::string_view prefix, std::string_view infix, s
 }
 
 World build_world(std::uint64_t seed, std::uint32_t account_count, std::uint32_t region_count,
-                  std::span<const FixedAccount> fixed_accounts, bool story_mode) {
+                  std::span<const FixedAccount> fixed_accounts, bool story_mode,
+                  std::uint32_t identities) {
   World world;
   world.seed = seed;
   world.story_mode = story_mode;
@@ -362,7 +425,28 @@ World build_world(std::uint64_t seed, std::uint32_t account_count, std::uint32_t
     world.accounts.push_back(std::move(acct));
   }
   for (Account& acct : world.accounts) acct.org_id = world.accounts.front().org_id;
+
+  if (identities > 0) {
+    // Its own stream: the population above is the same with or without --identities.
+    Rng crowd_rng(mix_seed({seed, 0x63726f7764}));  // "crowd"
+    std::uint32_t serial = 1;
+    std::uint32_t given = 0;
+    for (std::size_t a = 0; a < world.accounts.size(); ++a) {
+      Account& acct = world.accounts[a];
+      const std::uint32_t count =
+          a + 1 == world.accounts.size()
+              ? identities - given
+              : static_cast<std::uint32_t>(std::uint64_t{identities} * acct.weight / total_weight);
+      add_crowd(world, acct, count, serial, crowd_rng);
+      given += count;
+    }
+  }
   return world;
+}
+
+const Principal& pick_crowd(const std::vector<Principal>& crowd, Rng& rng) {
+  const auto size = static_cast<std::uint32_t>(crowd.size());
+  return crowd[rng.below(rng.below(size) + 1)];  // density falls as log(size / index)
 }
 
 }  // namespace trailsift::generator

@@ -72,6 +72,10 @@ struct Account {
   std::vector<std::string> secret_suffixes;
   std::string root_arn;
   std::string org_id;
+  // --identities: many more users and role sessions, as large organizations have. A session's
+  // Principal::role is its role's index in `roles`.
+  std::vector<Principal> crowd_users;
+  std::vector<Principal> crowd_sessions;
 };
 
 /// Where a source address is: the internet, AWS, a VPC (private) or IPv6.
@@ -99,8 +103,15 @@ std::string make_id(Rng& rng, std::string_view prefix, std::string_view infix, s
 
 /// The organization of `account_count` accounts in the first `region_count` regions of
 /// kRegions; the first accounts take the identifiers of `fixed_accounts`. `story_mode` leaves
-/// the alarming events to the example's story.
+/// the alarming events to the example's story. `identities` adds that many users and role
+/// sessions, spread over the accounts by weight, to the ~50 users and ~70 sessions there are
+/// anyway.
 World build_world(std::uint64_t seed, std::uint32_t account_count, std::uint32_t region_count,
-                  std::span<const FixedAccount> fixed_accounts, bool story_mode);
+                  std::span<const FixedAccount> fixed_accounts, bool story_mode,
+                  std::uint32_t identities);
+
+/// One of a crowd, the first ones far more often: a few principals are busy, most are seldom
+/// seen, as in real organizations.
+const Principal& pick_crowd(const std::vector<Principal>& crowd, Rng& rng);
 
 }  // namespace trailsift::generator
