@@ -19,6 +19,7 @@ void add_validate_command(CLI::App& app, RunFn& run);
 void add_filter_command(CLI::App& app, RunFn& run);
 void add_stats_command(CLI::App& app, RunFn& run);
 void add_diff_command(CLI::App& app, RunFn& run);
+void add_insights_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
@@ -26,6 +27,7 @@ inline constexpr AddCommandFn kCommands[] = {
     add_filter_command,
     add_stats_command,
     add_diff_command,
+    add_insights_command,
 };
 
 }  // namespace trailsift::cli

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// What InsightsCounter keeps, shared by its counting (insights.cpp) and its scan
+// (insights_detect.cpp). Not a public header.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "trailsift/insights.hpp"
+
+namespace trailsift {
+namespace insights_detail {
+
+/// The attributes an insight is attributed to, in the order CloudTrail lists them.
+enum Attribute : std::uint32_t { kIdentityArn = 0, kUserAgent = 1, kErrorCode = 2 };
+inline constexpr std::size_t kAttributeCount = 3;
+inline constexpr std::string_view kAttributeNames[kAttributeCount] = {"userIdentityArn",
+                                                                      "userAgent", "errorCode"};
+
+/// Values kept per minute and attribute: enough for a top five over many minutes.
+inline constexpr std::size_t kKeptValues = 8;
+
+/// A value (its string's id) with its attribute in the top two bits, and its count.
+struct Entry {
+  std::uint32_t tagged = 0;
+  std::uint32_t count = 0;
+};
+inline constexpr std::uint32_t kIdBits = 30;
+inline constexpr std::uint32_t kIdMask = (1U << kIdBits) - 1;
+
+/// One series' calls in one minute, and the values behind them.
+struct Cell {
+  std::uint32_t count = 0;
+  std::uint8_t overflowed = 0;  ///< bit per attribute: a value had to give way to another
+  std::vector<Entry> entries;
+
+  /// Counts `weight` calls with value `id` of `attribute`. Past kKeptValues values the least
+  /// counted gives way (Space-Saving: a value with more than 1/8 of the calls is never lost).
+  void note(Attribute attribute, std::uint32_t id, std::uint32_t weight);
+};
+
+/// Hashes std::string and std::string_view alike, so that lookups need no copy.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
+/// Strings kept once, by id; ids are stable.
+class StringPool {
+ public:
+  std::uint32_t intern(std::string_view text);
+  std::string_view get(std::uint32_t id) const { return *strings_[id]; }
+  std::size_t size() const { return strings_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> ids_;
+  std::vector<const std::string*> strings_;  // the map's keys, which never move
+};
+
+/// What a series counts: an API's calls, or its errors with one code.
+struct SeriesKey {
+  std::string account;
+  std::string region;
+  std::string event_source;
+  std::string event_name;
+  InsightType type = InsightType::kCallRate;
+  std::string error_code;
+};
+
+}  // namespace insights_detail
+
+struct InsightsCounter::Impl {
+  explicit Impl(bool read) : read_events(read) {}
+
+  bool read_events;
+  insights_detail::StringPool strings;
+  std::vector<insights_detail::SeriesKey> series;  // by id
+  std::vector<const std::string*> series_lookup;   // by id: its key in series_ids
+  std::unordered_map<std::string, std::uint32_t, insights_detail::TextHash, std::equal_to<>>
+      series_ids;
+  /// Keyed by series id (high 32 bits) and minute since the epoch (low 32 bits, as int32).
+  std::unordered_map<std::uint64_t, insights_detail::Cell> cells;
+  std::uint64_t events = 0;
+  std::uint64_t without_time = 0;
+  std::string key_buffer;  // reused
+
+  /// The id of the series with this lookup key (see lookup_key), made from `key` if new.
+  std::uint32_t series_id(std::string_view lookup, const insights_detail::SeriesKey& key);
+  insights_detail::Cell& cell(std::uint32_t series_index, std::int64_t minute) {
+    return cells[(std::uint64_t{series_index} << 32) |
+                 static_cast<std::uint32_t>(static_cast<std::int32_t>(minute))];
+  }
+};
+
+}  // namespace trailsift
