@@ -23,7 +23,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 8> 
 constexpr std::string_view kAcceptedNames =
     "event-name, event-source, username, resource-name, resource-type, read-only, "
     "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
-    "principal-arn, or a dotted record path such as userIdentity.type";
+    "principal-arn, insight, or a dotted record path such as userIdentity.type";
 
 bool is_path(std::string_view name) {
   if (name.empty() || name.front() == '.' || name.back() == '.' ||
@@ -65,6 +65,8 @@ Result<EventField> EventField::parse(std::string_view name) {
     field.kind_ = Kind::kResourceName;
   } else if (name == "resource-type") {
     field.kind_ = Kind::kResourceType;
+  } else if (name == "insight") {
+    field.kind_ = Kind::kInsight;
   } else if ((name.find('.') != std::string_view::npos || name.find('-') == std::string_view::npos) &&
              is_path(name)) {
     field.kind_ = Kind::kPath;
@@ -88,6 +90,7 @@ std::string_view EventField::value(const Event& event) const {
     case Kind::kResourceName:
     case Kind::kResourceType:
     case Kind::kPath:
+    case Kind::kInsight:
       break;
   }
   return {};
@@ -99,7 +102,15 @@ void EventField::values(const Event& event, std::vector<std::string>& out) const
     return;
   }
   const std::size_t before = out.size();
-  if (kind_ == Kind::kPath) {
+  if (kind_ == Kind::kInsight) {
+    if (const std::optional<InsightDetails> insight = insight_details(event)) {
+      std::string& line = out.emplace_back(insight->insight_type);
+      for (const std::string* part : {&insight->event_source, &insight->event_name,
+                                      &insight->error_code}) {
+        if (!part->empty()) line += ' ' + *part;
+      }
+    }
+  } else if (kind_ == Kind::kPath) {
     for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
   } else {
     for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {

@@ -2,6 +2,7 @@
 // Counting for `trailsift insights`: the events Insights analyses, per series and minute.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -24,24 +25,69 @@ void Cell::note(Attribute attribute, std::uint32_t id, std::uint32_t weight) {
   const std::uint32_t tagged = (static_cast<std::uint32_t>(attribute) << kIdBits) | id;
   Entry* least = nullptr;
   std::size_t kept = 0;
-  for (Entry& entry : entries) {
+  const auto look = [&](Entry& entry) {
+    if (entry.tagged >> kIdBits != attribute) return false;
     if (entry.tagged == tagged) {
       entry.count += weight;
-      return;
+      return true;
     }
-    if (entry.tagged >> kIdBits == attribute) {
-      ++kept;
-      if (least == nullptr || entry.count < least->count) least = &entry;
-    }
+    ++kept;
+    if (least == nullptr || entry.count < least->count) least = &entry;
+    return false;
+  };
+  for (std::uint8_t i = 0; i < held_; ++i) {
+    if (look(first_[i])) return;
+  }
+  for (Entry& entry : more_) {
+    if (look(entry)) return;
   }
   if (kept < kKeptValues) {
-    entries.push_back({tagged, weight});
+    if (held_ < first_.size()) {
+      first_[held_++] = {tagged, weight};
+    } else {
+      more_.push_back({tagged, weight});
+    }
     return;
   }
   // Space-Saving: the newcomer takes the least counted place and its count, an overestimate.
   least->tagged = tagged;
   least->count += weight;
   overflowed |= static_cast<std::uint8_t>(1U << attribute);
+}
+
+Cell& CellTable::at(std::uint64_t key) {
+  if (2 * (cells_.size() + 1) > slots_.size()) rehash(std::max<std::size_t>(64, 2 * slots_.size()));
+  const std::size_t mask = slots_.size() - 1;
+  // splitmix64's finalizer: keys differ mostly in their low bits.
+  std::uint64_t hash = key;
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
+  for (std::size_t slot = (hash ^ (hash >> 31)) & mask;; slot = (slot + 1) & mask) {
+    if (slots_[slot] == 0) {
+      keys_.push_back(key);
+      cells_.emplace_back();
+      slots_[slot] = static_cast<std::uint32_t>(cells_.size());
+      return cells_.back();
+    }
+    if (keys_[slots_[slot] - 1] == key) return cells_[slots_[slot] - 1];
+  }
+}
+
+void CellTable::rehash(std::size_t slots) {
+  slots_.assign(slots, 0);
+  std::vector<std::uint64_t> keys = std::move(keys_);
+  std::vector<Cell> cells = std::move(cells_);
+  keys_.clear();
+  cells_.clear();
+  keys_.reserve(keys.size());
+  cells_.reserve(cells.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) at(keys[i]) = std::move(cells[i]);
+}
+
+void CellTable::clear() {
+  keys_.clear();
+  cells_.clear();
+  std::fill(slots_.begin(), slots_.end(), 0);
 }
 
 std::uint32_t StringPool::intern(std::string_view text) {
@@ -56,7 +102,8 @@ std::uint32_t StringPool::intern(std::string_view text) {
 
 namespace {
 
-constexpr std::uint32_t kNoString = std::numeric_limits<std::uint32_t>::max();
+using insights_detail::kNoValue;
+using insights_detail::Observation;
 
 /// Whether CloudTrail Insights would analyse the event: a management API call (not a data,
 /// network activity, service or Insights event), a write unless reads are asked for too.
@@ -72,6 +119,19 @@ bool analysed(const Event& event, bool read_events) {
 }
 
 }  // namespace
+
+void InsightsCounter::Impl::apply(const Observation& seen) {
+  Cell& target = cell(seen.series, seen.minute);
+  ++target.count;
+  if (seen.who != kNoValue) target.note(insights_detail::kIdentityArn, seen.who, 1);
+  if (seen.agent != kNoValue) target.note(insights_detail::kUserAgent, seen.agent, 1);
+  if (seen.code != kNoValue) target.note(insights_detail::kErrorCode, seen.code, 1);
+}
+
+void InsightsCounter::Impl::settle() {
+  for (const Observation& seen : pending) apply(seen);
+  pending.clear();
+}
 
 std::uint32_t InsightsCounter::Impl::series_id(std::string_view lookup, const SeriesKey& key) {
   if (const auto found = series_ids.find(lookup); found != series_ids.end()) return found->second;
@@ -125,22 +185,20 @@ bool InsightsCounter::add(const Event& event) {
   // Services calling for themselves have no ARN: they are known by invokedBy.
   const std::string_view who =
       event.user_identity.arn.empty() ? event.user_identity.invoked_by : event.user_identity.arn;
-  const std::uint32_t who_id = who.empty() ? kNoString : s.strings.intern(who);
-  const std::uint32_t agent_id =
-      event.user_agent.empty() ? kNoString : s.strings.intern(event.user_agent);
-  const auto note_caller = [&](Cell& cell) {
-    ++cell.count;
-    if (who_id != kNoString) cell.note(insights_detail::kIdentityArn, who_id, 1);
-    if (agent_id != kNoString) cell.note(insights_detail::kUserAgent, agent_id, 1);
-  };
-
-  Cell& calls = s.cell(series_of(InsightType::kCallRate, {}), minute);
-  note_caller(calls);
+  Observation seen;
+  seen.minute = static_cast<std::int32_t>(minute);
+  seen.who = who.empty() ? kNoValue : s.strings.intern(who);
+  seen.agent = event.user_agent.empty() ? kNoValue : s.strings.intern(event.user_agent);
   // A success is counted under the empty code, which CloudTrail lists as "null".
-  calls.note(insights_detail::kErrorCode, s.strings.intern(event.error_code), 1);
+  seen.code = s.strings.intern(event.error_code);
+  seen.series = series_of(InsightType::kCallRate, {});
+  s.pending.push_back(seen);
   if (!event.error_code.empty()) {
-    note_caller(s.cell(series_of(InsightType::kErrorRate, event.error_code), minute));
+    seen.series = series_of(InsightType::kErrorRate, event.error_code);
+    seen.code = kNoValue;  // an error series is one code
+    s.pending.push_back(seen);
   }
+  if (s.pending.size() >= Impl::kMaxPending) s.settle();  // one huge input stays bounded
   ++s.events;
   return true;
 }
@@ -148,25 +206,45 @@ bool InsightsCounter::add(const Event& event) {
 void InsightsCounter::merge(InsightsCounter&& other) {
   Impl& s = *impl_;
   Impl& o = *other.impl_;
+  s.settle();
   std::vector<std::uint32_t> series(o.series.size());
   for (std::size_t i = 0; i < o.series.size(); ++i) {
     series[i] = s.series_id(*o.series_lookup[i], o.series[i]);
   }
-  std::vector<std::uint32_t> strings(o.strings.size(), kNoString);
-  for (const auto& [key, theirs] : o.cells) {
+  std::vector<std::uint32_t> strings(o.strings.size(), kNoValue);
+  const auto string_id = [&](std::uint32_t theirs) {
+    if (theirs == kNoValue) return kNoValue;
+    std::uint32_t& id = strings[theirs];
+    if (id == kNoValue) id = s.strings.intern(o.strings.get(theirs));
+    return id;
+  };
+  // Their cells (an input that outgrew kMaxPending), then their pending calls, in order.
+  for (std::size_t i = 0; i < o.cells.size(); ++i) {
+    const std::uint64_t key = o.cells.key(i);
+    const Cell& theirs = o.cells.cell(i);
     Cell& mine = s.cell(series[key >> 32], static_cast<std::int32_t>(key & 0xFFFFFFFFU));
     mine.count += theirs.count;
     mine.overflowed |= theirs.overflowed;
-    for (const Entry& entry : theirs.entries) {
-      std::uint32_t& id = strings[entry.tagged & insights_detail::kIdMask];
-      if (id == kNoString)
-        id = s.strings.intern(o.strings.get(entry.tagged & insights_detail::kIdMask));
-      mine.note(static_cast<Attribute>(entry.tagged >> insights_detail::kIdBits), id, entry.count);
-    }
+    theirs.for_each_entry([&](const Entry& entry) {
+      mine.note(static_cast<Attribute>(entry.tagged >> insights_detail::kIdBits),
+                string_id(entry.tagged & insights_detail::kIdMask), entry.count);
+    });
+  }
+  for (const Observation& seen : o.pending) {
+    s.apply({series[seen.series], seen.minute, string_id(seen.who), string_id(seen.agent),
+             string_id(seen.code)});
   }
   s.events += o.events;
   s.without_time += o.without_time;
-  other.impl_ = std::make_unique<Impl>(o.read_events);
+  // Emptied, but keeping its buffers for the next input.
+  o.strings.clear();
+  o.series.clear();
+  o.series_lookup.clear();
+  o.series_ids.clear();
+  o.cells.clear();
+  o.pending.clear();
+  o.events = 0;
+  o.without_time = 0;
 }
 
 Result<InsightSensitivity> parse_sensitivity(std::string_view text) {

@@ -19,30 +19,6 @@ namespace {
 
 constexpr std::int64_t kDay = 24 * 60;
 
-/// Calls in any window of one series, from its minutes with calls.
-class SeriesCounts {
- public:
-  SeriesCounts(std::span<const std::int64_t> minutes, std::span<const std::uint32_t> counts)
-      : minutes_(minutes), prefix_(minutes.size() + 1, 0) {
-    for (std::size_t i = 0; i < counts.size(); ++i) prefix_[i + 1] = prefix_[i] + counts[i];
-  }
-
-  /// Calls in the minutes [from, to).
-  std::uint64_t in(std::int64_t from, std::int64_t to) const {
-    if (to <= from) return 0;
-    return prefix_[position(to)] - prefix_[position(from)];
-  }
-
- private:
-  std::size_t position(std::int64_t minute) const {
-    return static_cast<std::size_t>(std::lower_bound(minutes_.begin(), minutes_.end(), minute) -
-                                    minutes_.begin());
-  }
-
-  std::span<const std::int64_t> minutes_;
-  std::vector<std::uint64_t> prefix_;
-};
-
 /// The usual of rates seen at the same time on earlier days: their median (the upper one of
 /// two, so that doubt goes to "usual") when there are enough days for weekends not to sway it,
 /// else the largest (Monday after two quiet days). Reorders `days`.
@@ -56,34 +32,94 @@ double usual_of_days(std::vector<double>& days) {
   return *middle;
 }
 
-/// The calls per minute the baseline expects at `minute`: the highest of the floor, the
-/// series' mean over the baseline window before it, and its usual rate at this time of day on
-/// the baseline's earlier days, in the 11 minutes around it (a job that runs at 02:00) and in
-/// the two hours around it (the working day of an API called a few times an hour).
-double expected_rate(const SeriesCounts& series, std::int64_t minute, std::int64_t data_start,
-                     const InsightDetector& detector, std::vector<double>& narrow,
-                     std::vector<double>& wide) {
-  const std::int64_t available = std::min(detector.baseline_minutes, minute - data_start);
-  double rate = InsightDetector::kFloorPerMinute;
-  if (available > 0) {
-    rate = std::max(rate, static_cast<double>(series.in(minute - available, minute)) /
-                              static_cast<double>(available));
+/// One series' calls in any window, and the rate its baseline expects at each minute.
+class Baseline {
+ public:
+  Baseline(std::span<const std::int64_t> minutes, std::span<const std::uint32_t> counts,
+           std::int64_t data_start, const InsightDetector& detector)
+      : minutes_(minutes),
+        prefix_(minutes.size() + 1, 0),
+        data_start_(data_start),
+        detector_(detector),
+        days_back_(detector.baseline_minutes / kDay),
+        bounds_(2 + 2 * InsightDetector::kSeasonalHalfWidths.size() *
+                        static_cast<std::size_t>(days_back_)) {
+    for (std::size_t i = 0; i < counts.size(); ++i) prefix_[i + 1] = prefix_[i] + counts[i];
   }
-  const auto rate_around = [&](std::int64_t at, std::int64_t half_width) {
-    return static_cast<double>(series.in(at - half_width, at + half_width + 1)) /
-           static_cast<double>(2 * half_width + 1);
+
+  /// Calls in the minutes [from, to).
+  std::uint64_t calls(std::int64_t from, std::int64_t to) const {
+    if (to <= from) return 0;
+    return prefix_[lower_bound(to)] - prefix_[lower_bound(from)];
+  }
+
+  /// The calls per minute expected at `minute`: the highest of the floor, the series' mean
+  /// over the baseline window before it, and its usual rate at this time of day on the
+  /// baseline's earlier days, at each of InsightDetector::kSeasonalHalfWidths: the same minute
+  /// and the 3 and 11 minutes around it (a job that runs at 02:00 for a few minutes), and the
+  /// two hours around it (the working day of an API called a few times an hour).
+  double expected(std::int64_t minute) {
+    const std::int64_t available = std::min(detector_.baseline_minutes, minute - data_start_);
+    double rate = InsightDetector::kFloorPerMinute;
+    if (available > 0) {
+      rate = std::max(rate, static_cast<double>(calls(0, minute - available, minute)) /
+                                static_cast<double>(available));
+    }
+    constexpr auto kWidths = InsightDetector::kSeasonalHalfWidths;
+    for (std::size_t w = 0; w < kWidths.size(); ++w) {
+      const std::int64_t half = kWidths[w];
+      days_.clear();
+      for (std::int64_t day = 1;
+           day <= days_back_ && minute - day * kDay - kWidths.back() >= data_start_; ++day) {
+        const std::int64_t at = minute - day * kDay;
+        const std::size_t bound =
+            2 + 2 * (w * static_cast<std::size_t>(days_back_) + static_cast<std::size_t>(day - 1));
+        days_.push_back(static_cast<double>(calls(bound, at - half, at + half + 1)) /
+                        static_cast<double>(2 * half + 1));
+      }
+      rate = std::max(rate, usual_of_days(days_));
+    }
+    return rate;
+  }
+
+ private:
+  /// Where a window edge stands among the minutes with calls. The scan asks for later and later
+  /// minutes, so each edge moves forward a step at a time instead of searching from scratch.
+  struct Bound {
+    std::int64_t minute = std::numeric_limits<std::int64_t>::min();
+    std::size_t index = 0;
   };
-  constexpr std::int64_t kNarrow = InsightDetector::kSeasonalHalfWidth;
-  constexpr std::int64_t kWide = InsightDetector::kSeasonalWideHalfWidth;
-  narrow.clear();
-  wide.clear();
-  for (std::int64_t back = kDay;
-       back <= detector.baseline_minutes && minute - back - kWide >= data_start; back += kDay) {
-    narrow.push_back(rate_around(minute - back, kNarrow));
-    wide.push_back(rate_around(minute - back, kWide));
+
+  std::size_t lower_bound(std::int64_t minute) const {
+    return static_cast<std::size_t>(std::lower_bound(minutes_.begin(), minutes_.end(), minute) -
+                                    minutes_.begin());
   }
-  return std::max({rate, usual_of_days(narrow), usual_of_days(wide)});
-}
+
+  std::size_t position(Bound& bound, std::int64_t minute) {
+    if (minute < bound.minute) {
+      bound.index = lower_bound(minute);
+    } else {
+      while (bound.index < minutes_.size() && minutes_[bound.index] < minute) ++bound.index;
+    }
+    bound.minute = minute;
+    return bound.index;
+  }
+
+  /// Calls in [from, to), with the pair of bounds that starts at `first_bound`.
+  std::uint64_t calls(std::size_t first_bound, std::int64_t from, std::int64_t to) {
+    if (to <= from) return 0;
+    return prefix_[position(bounds_[first_bound + 1], to)] -
+           prefix_[position(bounds_[first_bound], from)];
+  }
+
+  std::span<const std::int64_t> minutes_;
+  std::vector<std::uint64_t> prefix_;
+  std::int64_t data_start_;
+  const InsightDetector& detector_;
+  std::int64_t days_back_;
+  std::vector<Bound> bounds_;  // the mean's pair, then a pair per seasonal width and day
+  std::vector<double> days_;   // reused
+};
 
 /// The minutes [from, to) of cells sorted by minute.
 std::span<const std::pair<std::int64_t, const Cell*>> cells_between(
@@ -106,11 +142,11 @@ std::vector<InsightAttribution> top_values(
   std::unordered_map<std::uint32_t, std::uint64_t> tally;
   for (const auto& [minute, cell] : cells) {
     if (cell->overflowed & (1U << attribute)) complete = false;
-    for (const insights_detail::Entry& entry : cell->entries) {
+    cell->for_each_entry([&](const insights_detail::Entry& entry) {
       if (entry.tagged >> insights_detail::kIdBits == attribute) {
         tally[entry.tagged & insights_detail::kIdMask] += entry.count;
       }
-    }
+    });
   }
   std::vector<std::pair<std::uint64_t, std::string_view>> ranked;
   for (const auto& [id, count] : tally) ranked.emplace_back(count, strings.get(id));
@@ -202,17 +238,14 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
                                                   std::span<const std::uint32_t> counts,
                                                   std::int64_t data_start, std::int64_t data_end,
                                                   const InsightDetector& detector) {
-  const SeriesCounts series(minutes, counts);
-  std::vector<double> narrow, wide;  // reused by expected_rate
-  const auto expected = [&](std::int64_t minute) {
-    return expected_rate(series, minute, data_start, detector, narrow, wide);
-  };
+  Baseline baseline(minutes, counts, data_start, detector);
   const auto first_at_or_after = [&](std::int64_t minute) {
     return static_cast<std::size_t>(std::lower_bound(minutes.begin(), minutes.end(), minute) -
                                     minutes.begin());
   };
   const double log_ratio = std::log(InsightDetector::kRatio);
   const double excess = InsightDetector::kRatio - 1;
+  const double least = excess * InsightDetector::kFloorPerMinute;
 
   // Page's CUSUM for a Poisson rate: `rising` is the log-likelihood ratio of "the rate tripled"
   // against "the rate is as expected", over the best window ending now; an insight starts
@@ -220,7 +253,8 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
   // of "back to the expected rate" against "still at the insight's rate"; the insight ends at
   // the last minute it was 0, once it passes the threshold in turn. While `rising` is 0 quiet
   // minutes change nothing, so they are skipped; otherwise the expected rate's floor bounds how
-  // many minutes either statistic takes to settle.
+  // many quiet minutes either statistic takes to settle, and those are skipped too when the
+  // next call is further away. Skipping changes nothing in the result.
   std::vector<InsightWindow> windows;
   const std::int64_t scored_from =
       data_start + std::min(detector.baseline_minutes, InsightDetector::kMinimumBaselineMinutes);
@@ -233,7 +267,7 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
     window.start = start;
     window.end = last_high + 1;
     for (std::int64_t minute = window.start; minute < window.end; ++minute) {
-      window.expected += expected(minute);
+      window.expected += baseline.expected(minute);
     }
     window.evidence = peak / std::log(10.0);
     window.ongoing = ongoing;
@@ -246,7 +280,26 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
     if (minute > data_end) break;
     while (next < minutes.size() && minutes[next] < minute) ++next;
     const double calls = next < minutes.size() && minutes[next] == minute ? counts[next] : 0;
-    const double rate = expected(minute);
+    if (calls == 0) {
+      // A quiet minute moves either statistic by at least `least` towards its end (the expected
+      // rate is at least the floor): when it gets there before the next call, skip to it.
+      const std::int64_t next_call = next < minutes.size() ? minutes[next] : data_end + 1;
+      const double quiet = static_cast<double>(next_call - minute) * least;
+      if (!inside && quiet >= rising) {
+        rising = 0;
+        minute = next_call - 1;
+        continue;
+      }
+      if (inside && quiet >= detector.threshold - falling) {
+        close(false);
+        inside = false;
+        rising = 0;
+        minute = last_high;
+        next = first_at_or_after(minute + 1);
+        continue;
+      }
+    }
+    const double rate = baseline.expected(minute);
     const double step = calls * log_ratio - rate * excess;
     if (!inside) {
       if (rising == 0 && step > 0) candidate = minute;
@@ -265,7 +318,7 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
     // The way back is tested against the insight's own rate so far (at least the tripled
     // one): after a burst of one call a minute, a stray call a quarter of an hour later is the
     // baseline again, not more of the burst.
-    const double insight_rate = std::max(static_cast<double>(series.in(start, last_high + 1)) /
+    const double insight_rate = std::max(static_cast<double>(baseline.calls(start, last_high + 1)) /
                                              static_cast<double>(last_high + 1 - start),
                                          InsightDetector::kRatio * rate);
     falling =
@@ -284,6 +337,7 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
 }
 
 InsightsReport InsightsCounter::find(const InsightsSpec& spec) const {
+  impl_->settle();  // counts added here rather than merged in: logically const
   const Impl& s = *impl_;
   InsightsReport report;
   report.series = s.series.size();
@@ -291,9 +345,10 @@ InsightsReport InsightsCounter::find(const InsightsSpec& spec) const {
   std::vector<std::vector<std::pair<std::int64_t, const Cell*>>> by_series(s.series.size());
   std::int64_t first = std::numeric_limits<std::int64_t>::max();
   std::int64_t last = std::numeric_limits<std::int64_t>::min();
-  for (const auto& [key, cell] : s.cells) {
+  for (std::size_t i = 0; i < s.cells.size(); ++i) {
+    const std::uint64_t key = s.cells.key(i);
     const std::int64_t minute = static_cast<std::int32_t>(key & 0xFFFFFFFFU);
-    by_series[key >> 32].emplace_back(minute, &cell);
+    by_series[key >> 32].emplace_back(minute, &s.cells.cell(i));
     first = std::min(first, minute);
     last = std::max(last, minute);
   }

@@ -431,6 +431,7 @@ void write_summary(const std::filesystem::path& path, const Settings& s, const W
       j.begin_object().str("kind", burst.error ? "error" : "rate");
       j.str("event_source", spec.source).str("event_name", spec.name);
       j.boolean("read_only", (spec.flags & kReadOnly) != 0);
+      j.boolean("management", (spec.flags & kData) == 0);
       if (burst.error) j.str("error_code", kErrorCodes[static_cast<std::size_t>(*burst.error)]);
       j.str("account", world.accounts[burst.account].id);
       j.str("region", world.regions[burst.region].name);

@@ -17,17 +17,20 @@ class EventField {
  public:
   /// Accepts the lookup attributes (`event-name`, `event-source`, `username`, `resource-name`,
   /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `region`, `account`,
-  /// `source-ip`, `error-code`, `event-type`, `user-agent`, `principal-arn`, and any dotted
-  /// record path (`userIdentity.type`). The error lists the names accepted.
+  /// `source-ip`, `error-code`, `event-type`, `user-agent`, `principal-arn`, `insight` (what an
+  /// Insights event is about: `ApiCallRateInsight ssm.amazonaws.com UpdateInstanceInformation`,
+  /// with the error code of an error-rate one; empty for other events), and any dotted record
+  /// path (`userIdentity.type`). The error lists the names accepted.
   static Result<EventField> parse(std::string_view name);
 
   /// The name as given.
   const std::string& name() const { return name_; }
 
-  /// True when the field has exactly one value per event: every field but `resource-name`,
-  /// `resource-type` and dotted paths.
+  /// True when value() gives the field's one value as a view of the event: every field but
+  /// `resource-name`, `resource-type`, dotted paths and `insight` (made, not found).
   bool single_valued() const {
-    return kind_ != Kind::kResourceName && kind_ != Kind::kResourceType && kind_ != Kind::kPath;
+    return kind_ != Kind::kResourceName && kind_ != Kind::kResourceType && kind_ != Kind::kPath &&
+           kind_ != Kind::kInsight;
   }
 
   /// The value of a single_valued() field, empty when the event has none; a view into `event`,
@@ -48,6 +51,7 @@ class EventField {
     kResourceName,
     kResourceType,
     kPath,
+    kInsight,        // insight_details(), as one line
   };
   std::string name_;
   Kind kind_ = Kind::kPath;

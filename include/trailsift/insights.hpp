@@ -5,6 +5,7 @@
 // the findings are written in CloudTrail's own Insights shape.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,9 +52,8 @@ struct InsightDetector {
   /// about a dozen calls in an hour, not three in a week, to make an insight.
   static constexpr double kFloorPerMinute = 1.0 / 60;
   /// Minutes either side of the same time on earlier days that the seasonal rates look at:
-  /// 11 minutes for jobs that run at a set time, two hours for the shape of the working day.
-  static constexpr std::int64_t kSeasonalHalfWidth = 5;
-  static constexpr std::int64_t kSeasonalWideHalfWidth = 60;
+  /// up to 11 minutes for jobs that run at a set time, two hours for the working day.
+  static constexpr std::array<std::int64_t, 4> kSeasonalHalfWidths = {0, 1, 5, 60};
   /// Days of baseline from which the seasonal rate is their median; with fewer, their maximum.
   static constexpr std::size_t kSeasonalMedianDays = 5;
   /// The shortest baseline a minute is scored against (or the whole --baseline if shorter).

@@ -11,6 +11,7 @@
 set -euo pipefail
 trailsift="$1"
 generator="$2"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 fail() { echo "bursts_found.sh: FAILED: $*" >&2; exit 1; }
@@ -50,40 +51,22 @@ for analysis in writes reads; do
 
   # shellcheck disable=SC2086
   "$trailsift" insights -q $mode "$scratch/bursts" > "$scratch/found.ndjson"
-  jq -c 'select(.insightDetails.state == "Start")' "$scratch/found.ndjson" > "$scratch/starts.ndjson"
   # Each insight, and which burst explains it (the same account, region and API, overlapping).
-  jq -c --slurpfile s "$scratch/summary.json" '
-      def minutes: sub("Z$"; "") | strptime("%Y-%m-%dT%H:%M:%S") | mktime / 60;
-      . as $i | $i.eventTime as $start
-      | ($i.eventTime | minutes) as $from
-      | ($from + $i.insightDetails.insightContext.statistics.insightDuration) as $to
-      | [$s[0].bursts | to_entries[] | select(.value.account == $i.recipientAccountId
-            and .value.region == $i.awsRegion
-            and .value.event_source == $i.insightDetails.eventSource
-            and .value.event_name == $i.insightDetails.eventName
-            and (.value.start | minutes) < $to and (.value.end | minutes) > $from) | .key]
-      | {start: $start, type: $i.insightDetails.insightType, code: $i.insightDetails.errorCode,
-         to: $to, top: $i.insightDetails.insightContext.attributions[0].insight[0].value,
-         burst: .[0]}' "$scratch/starts.ndjson" > "$scratch/matched.ndjson"
+  jq -c --slurpfile s "$scratch/summary.json" -f "$here/match_bursts.jq" "$scratch/found.ndjson" \
+    > "$scratch/matched.ndjson"
   unexplained=$(jq -c 'select(.burst == null)' "$scratch/matched.ndjson" | wc -l)
-  echo "insights ($analysis) with bursts: $(wc -l < "$scratch/starts.ndjson"), $unexplained matching no burst"
+  echo "insights ($analysis) with bursts: $(wc -l < "$scratch/matched.ndjson"), $unexplained matching no burst"
   (( unexplained <= documented[$analysis] )) || fail "$unexplained insights match no burst: $(jq -c 'select(.burst == null)' "$scratch/matched.ndjson")"
 
   count=$(jq '.bursts | length' "$scratch/summary.json")
   for ((b = 0; b < count; b++)); do
     burst=$(jq -c ".bursts[$b]" "$scratch/summary.json")
-    kind=$(jq -r .kind <<< "$burst")
     name=$(jq -r '"\(.event_name) \(.kind) \(.error_code // "") \(.start)"' <<< "$burst")
-    want_type=ApiCallRateInsight
-    [[ $kind == error ]] && want_type=ApiErrorRateInsight
     analysed=true
-    [[ $(jq -r .event_name <<< "$burst") == PutObject ]] && analysed=false  # a data event
+    [[ $(jq -r .management <<< "$burst") == false ]] && analysed=false  # a data event
     [[ $(jq -r .read_only <<< "$burst") == true && -z $mode ]] && analysed=false
-    hit=$(jq -c --argjson b "$b" --arg type "$want_type" --argjson burst "$burst" '
-        def minutes: sub("Z$"; "") | strptime("%Y-%m-%dT%H:%M:%S") | mktime / 60;
-        select(.burst == $b and .type == $type and (.code // "") == ($burst.error_code // ""))
-        | . + {start_off: ((.start | minutes) - ($burst.start | minutes)),
-               end_off: (.to - ($burst.end | minutes))}' "$scratch/matched.ndjson" | head -1)
+    hit=$(jq -c --argjson b "$b" --argjson burst "$burst" -f "$here/burst_result.jq" \
+            "$scratch/matched.ndjson" | head -1)
     if [[ $analysed == false ]]; then
       [[ -z $hit ]] || fail "burst $name is not analysed ($analysis) but was found: $hit"
       echo "  not analysed, not found: $name"
