@@ -17,7 +17,7 @@ using insights_detail::SeriesKey;
 
 namespace insights_detail {
 
-void Cell::note(Attribute attribute, std::uint32_t id, std::uint32_t weight) {
+void Cell::note(Attribute attribute, std::uint32_t id, std::uint32_t weight, StringPool& strings) {
   if (id > kIdMask) {  // a billion distinct values: the value is lost, and the loss is known
     overflowed |= static_cast<std::uint8_t>(1U << attribute);
     return;
@@ -41,6 +41,7 @@ void Cell::note(Attribute attribute, std::uint32_t id, std::uint32_t weight) {
   for (Entry& entry : more_) {
     if (look(entry)) return;
   }
+  strings.acquire(id);
   if (kept < kKeptValues) {
     if (held_ < first_.size()) {
       first_[held_++] = {tagged, weight};
@@ -50,6 +51,7 @@ void Cell::note(Attribute attribute, std::uint32_t id, std::uint32_t weight) {
     return;
   }
   // Space-Saving: the newcomer takes the least counted place and its count, an overestimate.
+  strings.release(least->tagged & kIdMask);
   least->tagged = tagged;
   least->count += weight;
   overflowed |= static_cast<std::uint8_t>(1U << attribute);
@@ -90,12 +92,36 @@ void CellTable::clear() {
   std::fill(slots_.begin(), slots_.end(), 0);
 }
 
-std::uint32_t StringPool::intern(std::string_view text) {
-  if (const auto found = ids_.find(text); found != ids_.end()) return found->second;
-  const auto id = static_cast<std::uint32_t>(strings_.size());
-  const auto [position, inserted] = ids_.emplace(std::string(text), id);
-  strings_.push_back(&position->first);
+std::uint32_t StringPool::acquire(std::string_view text) {
+  if (const auto found = ids_.find(text); found != ids_.end()) {
+    ++references_[found->second];
+    return found->second;
+  }
+  std::uint32_t id = static_cast<std::uint32_t>(strings_.size());
+  if (!free_.empty()) {
+    id = free_.back();
+    free_.pop_back();
+  } else {
+    strings_.push_back(nullptr);
+    references_.push_back(0);
+  }
+  strings_[id] = &ids_.emplace(std::string(text), id).first->first;
+  references_[id] = 1;
   return id;
+}
+
+void StringPool::release(std::uint32_t id) {
+  if (--references_[id] > 0) return;
+  ids_.erase(ids_.find(std::string_view(*strings_[id])));
+  strings_[id] = nullptr;
+  free_.push_back(id);
+}
+
+void StringPool::clear() {
+  ids_.clear();
+  strings_.clear();
+  references_.clear();
+  free_.clear();
 }
 
 }  // namespace insights_detail
@@ -120,16 +146,21 @@ bool analysed(const Event& event, bool read_events) {
 
 }  // namespace
 
-void InsightsCounter::Impl::apply(const Observation& seen) {
+void InsightsCounter::Impl::count(const Observation& seen) {
   Cell& target = cell(seen.series, seen.minute);
   ++target.count;
-  if (seen.who != kNoValue) target.note(insights_detail::kIdentityArn, seen.who, 1);
-  if (seen.agent != kNoValue) target.note(insights_detail::kUserAgent, seen.agent, 1);
-  if (seen.code != kNoValue) target.note(insights_detail::kErrorCode, seen.code, 1);
+  if (seen.who != kNoValue) target.note(insights_detail::kIdentityArn, seen.who, 1, strings);
+  if (seen.agent != kNoValue) target.note(insights_detail::kUserAgent, seen.agent, 1, strings);
+  if (seen.code != kNoValue) target.note(insights_detail::kErrorCode, seen.code, 1, strings);
 }
 
 void InsightsCounter::Impl::settle() {
-  for (const Observation& seen : pending) apply(seen);
+  for (const Observation& seen : pending) {
+    count(seen);
+    for (const std::uint32_t id : {seen.who, seen.agent, seen.code}) {
+      if (id != kNoValue) strings.release(id);
+    }
+  }
   pending.clear();
 }
 
@@ -160,20 +191,21 @@ bool InsightsCounter::add(const Event& event) {
     ++s.without_time;
     return false;
   }
-  // The series key is built in a reused buffer; a SeriesKey is made only for a new series.
+  // The series' lookup key is built in a reused buffer, each part after its length so that no
+  // text can make two series one; a SeriesKey is made only for a new series.
   const std::string_view account = event.recipient_account_id.empty()
                                        ? event.user_identity.account_id
                                        : event.recipient_account_id;
   const auto series_of = [&](InsightType type, std::string_view error_code) {
     std::string& key = s.key_buffer;
     key.clear();
-    for (const std::string_view part :
-         {account, event.aws_region, event.event_source, event.event_name}) {
-      key += part;
-      key += '\x1f';
-    }
     key += type == InsightType::kCallRate ? 'C' : 'E';
-    key += error_code;
+    for (const std::string_view part :
+         {account, event.aws_region, event.event_source, event.event_name, error_code}) {
+      const auto length = static_cast<std::uint32_t>(part.size());
+      key.append(reinterpret_cast<const char*>(&length), sizeof length);
+      key += part;
+    }
     if (const auto found = s.series_ids.find(key); found != s.series_ids.end()) {
       return found->second;
     }
@@ -187,15 +219,18 @@ bool InsightsCounter::add(const Event& event) {
       event.user_identity.arn.empty() ? event.user_identity.invoked_by : event.user_identity.arn;
   Observation seen;
   seen.minute = static_cast<std::int32_t>(minute);
-  seen.who = who.empty() ? kNoValue : s.strings.intern(who);
-  seen.agent = event.user_agent.empty() ? kNoValue : s.strings.intern(event.user_agent);
+  seen.who = who.empty() ? kNoValue : s.strings.acquire(who);
+  seen.agent = event.user_agent.empty() ? kNoValue : s.strings.acquire(event.user_agent);
   // A success is counted under the empty code, which CloudTrail lists as "null".
-  seen.code = s.strings.intern(event.error_code);
+  seen.code = s.strings.acquire(event.error_code);
   seen.series = series_of(InsightType::kCallRate, {});
   s.pending.push_back(seen);
   if (!event.error_code.empty()) {
     seen.series = series_of(InsightType::kErrorRate, event.error_code);
     seen.code = kNoValue;  // an error series is one code
+    for (const std::uint32_t id : {seen.who, seen.agent}) {
+      if (id != kNoValue) s.strings.acquire(id);
+    }
     s.pending.push_back(seen);
   }
   if (s.pending.size() >= Impl::kMaxPending) s.settle();  // one huge input stays bounded
@@ -211,11 +246,12 @@ void InsightsCounter::merge(InsightsCounter&& other) {
   for (std::size_t i = 0; i < o.series.size(); ++i) {
     series[i] = s.series_id(*o.series_lookup[i], o.series[i]);
   }
-  std::vector<std::uint32_t> strings(o.strings.size(), kNoValue);
+  // Their strings by our ids, each holding a reference until the merge is done.
+  std::vector<std::uint32_t> strings(o.strings.capacity(), kNoValue);
   const auto string_id = [&](std::uint32_t theirs) {
     if (theirs == kNoValue) return kNoValue;
     std::uint32_t& id = strings[theirs];
-    if (id == kNoValue) id = s.strings.intern(o.strings.get(theirs));
+    if (id == kNoValue) id = s.strings.acquire(o.strings.get(theirs));
     return id;
   };
   // Their cells (an input that outgrew kMaxPending), then their pending calls, in order.
@@ -227,12 +263,15 @@ void InsightsCounter::merge(InsightsCounter&& other) {
     mine.overflowed |= theirs.overflowed;
     theirs.for_each_entry([&](const Entry& entry) {
       mine.note(static_cast<Attribute>(entry.tagged >> insights_detail::kIdBits),
-                string_id(entry.tagged & insights_detail::kIdMask), entry.count);
+                string_id(entry.tagged & insights_detail::kIdMask), entry.count, s.strings);
     });
   }
   for (const Observation& seen : o.pending) {
-    s.apply({series[seen.series], seen.minute, string_id(seen.who), string_id(seen.agent),
+    s.count({series[seen.series], seen.minute, string_id(seen.who), string_id(seen.agent),
              string_id(seen.code)});
+  }
+  for (const std::uint32_t id : strings) {
+    if (id != kNoValue) s.strings.release(id);
   }
   s.events += o.events;
   s.without_time += o.without_time;

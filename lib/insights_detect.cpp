@@ -264,10 +264,30 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
   std::int64_t candidate = 0, start = 0, last_high = 0;
   const auto close = [&](bool ongoing) {
     InsightWindow& window = windows.emplace_back();
-    window.start = start;
     window.end = last_high + 1;
-    for (std::int64_t minute = window.start; minute < window.end; ++minute) {
-      window.expected += baseline.expected(minute);
+    // The CUSUM's start is the best window for "tripled": a stray call a quarter of an hour
+    // before a burst of an API seldom called still adds to it. Between the expected rate before
+    // and the insight's own rate after, the likeliest change is where the sum of the log-
+    // likelihood ratios of "expected" against "insight's rate" over the minutes from the start
+    // peaks; the insight starts after that peak, if it is above 0.
+    const double insight_rate = static_cast<double>(baseline.calls(start, window.end)) /
+                                static_cast<double>(window.end - start);
+    std::vector<double> expected;
+    double sum = 0, best = 0;
+    window.start = start;
+    for (std::int64_t minute = start; minute < window.end; ++minute) {
+      const double rate = baseline.expected(minute);
+      expected.push_back(rate);
+      const double higher = std::max(insight_rate, InsightDetector::kRatio * rate);
+      sum += (higher - rate) -
+             static_cast<double>(baseline.calls(minute, minute + 1)) * std::log(higher / rate);
+      if (sum > best && minute + 1 < window.end) {
+        best = sum;
+        window.start = minute + 1;
+      }
+    }
+    for (std::size_t i = static_cast<std::size_t>(window.start - start); i < expected.size(); ++i) {
+      window.expected += expected[i];
     }
     window.evidence = peak / std::log(10.0);
     window.ongoing = ongoing;

@@ -34,6 +34,36 @@ struct Entry {
 inline constexpr std::uint32_t kIdBits = 30;
 inline constexpr std::uint32_t kIdMask = (1U << kIdBits) - 1;
 
+/// Hashes std::string and std::string_view alike, so that lookups need no copy.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
+/// Strings kept once, by id, for as long as something refers to them: memory follows the
+/// values the cells keep, not every value ever seen (role session names are often unique).
+class StringPool {
+ public:
+  /// The id of `text`, with one more reference to it.
+  std::uint32_t acquire(std::string_view text);
+  /// One more reference to `id`.
+  void acquire(std::uint32_t id) { ++references_[id]; }
+  /// One reference fewer; the string is let go with the last one.
+  void release(std::uint32_t id);
+  std::string_view get(std::uint32_t id) const { return *strings_[id]; }
+  /// One past the largest id.
+  std::size_t capacity() const { return strings_.size(); }
+  void clear();
+
+ private:
+  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> ids_;
+  std::vector<const std::string*> strings_;  // the map's keys, which never move; null if free
+  std::vector<std::uint32_t> references_;
+  std::vector<std::uint32_t> free_;  // ids to use again
+};
+
 /// One series' calls in one minute, and the values behind them. The first three values (one
 /// call's identity, user agent and error code) are held in place: most minutes of most series
 /// have a call or two, and then a cell costs no allocation.
@@ -44,7 +74,8 @@ class Cell {
 
   /// Counts `weight` calls with value `id` of `attribute`. Past kKeptValues values the least
   /// counted gives way (Space-Saving: a value with more than 1/8 of the calls is never lost).
-  void note(Attribute attribute, std::uint32_t id, std::uint32_t weight);
+  /// The cell holds a reference to each value it keeps in `strings`.
+  void note(Attribute attribute, std::uint32_t id, std::uint32_t weight, StringPool& strings);
 
   /// Calls `visit(entry)` for every value, in the order they came.
   template <typename Visit>
@@ -80,30 +111,6 @@ class CellTable {
   std::vector<std::uint32_t> slots_;  // cell index + 1, or 0 for none; a power of two long
 };
 
-/// Hashes std::string and std::string_view alike, so that lookups need no copy.
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-
-/// Strings kept once, by id; ids are stable.
-class StringPool {
- public:
-  std::uint32_t intern(std::string_view text);
-  std::string_view get(std::uint32_t id) const { return *strings_[id]; }
-  std::size_t size() const { return strings_.size(); }
-  void clear() {
-    ids_.clear();
-    strings_.clear();
-  }
-
- private:
-  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> ids_;
-  std::vector<const std::string*> strings_;  // the map's keys, which never move
-};
-
 /// What a series counts: an API's calls, or its errors with one code.
 struct SeriesKey {
   std::string account;
@@ -120,7 +127,7 @@ struct SeriesKey {
 struct Observation {
   std::uint32_t series = 0;
   std::int32_t minute = 0;
-  std::uint32_t who = 0;  ///< string ids, or kNoValue
+  std::uint32_t who = 0;  ///< string ids (each holding a reference), or kNoValue
   std::uint32_t agent = 0;
   std::uint32_t code = 0;
 };
@@ -141,20 +148,22 @@ struct InsightsCounter::Impl {
   /// Calls not yet in `cells`, in the order they were added; put there by settle() when this
   /// counter is merged into another or scanned, or when there are kMaxPending of them.
   std::vector<insights_detail::Observation> pending;
-  static constexpr std::size_t kMaxPending = std::size_t{1} << 20;
+  static constexpr std::size_t kMaxPending = std::size_t{1} << 16;
   std::uint64_t events = 0;
   std::uint64_t without_time = 0;
   std::string key_buffer;  // reused
 
-  /// The id of the series with this lookup key (see lookup_key), made from `key` if new.
+  /// The id of the series with this lookup key (see InsightsCounter::add), made from `key` if
+  /// it is new.
   std::uint32_t series_id(std::string_view lookup, const insights_detail::SeriesKey& key);
   insights_detail::Cell& cell(std::uint32_t series_index, std::int64_t minute) {
     return cells.at((std::uint64_t{series_index} << 32) |
                     static_cast<std::uint32_t>(static_cast<std::int32_t>(minute)));
   }
-  /// Counts one observation whose ids are this counter's own.
-  void apply(const insights_detail::Observation& seen);
-  /// Puts the pending observations in their cells.
+  /// Counts one observation whose ids are this counter's own; the observation keeps its
+  /// references.
+  void count(const insights_detail::Observation& seen);
+  /// Puts the pending observations in their cells, and drops their references.
   void settle();
 };
 
