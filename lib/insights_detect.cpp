@@ -57,8 +57,10 @@ class Baseline {
   /// over the baseline window before it, and its usual rate at this time of day on the
   /// baseline's earlier days, at each of InsightDetector::kSeasonalHalfWidths: the same minute
   /// and the 3 and 11 minutes around it (a job that runs at 02:00 for a few minutes), and the
-  /// two hours around it (the working day of an API called a few times an hour).
-  double expected(std::int64_t minute) {
+  /// two hours around it (the working day of an API called a few times an hour). Once the
+  /// rate reaches `enough` the caller needs no more: what is returned is then only at least
+  /// `enough`.
+  double expected(std::int64_t minute, double enough = std::numeric_limits<double>::infinity()) {
     const std::int64_t available = std::min(detector_.baseline_minutes, minute - data_start_);
     double rate = InsightDetector::kFloorPerMinute;
     if (available > 0) {
@@ -66,7 +68,7 @@ class Baseline {
                                 static_cast<double>(available));
     }
     constexpr auto kWidths = InsightDetector::kSeasonalHalfWidths;
-    for (std::size_t w = 0; w < kWidths.size(); ++w) {
+    for (std::size_t w = 0; w < kWidths.size() && rate < enough; ++w) {
       const std::int64_t half = kWidths[w];
       days_.clear();
       for (std::int64_t day = 1;
@@ -319,7 +321,11 @@ std::vector<InsightWindow> detect_insight_windows(std::span<const std::int64_t> 
         continue;
       }
     }
-    const double rate = baseline.expected(minute);
+    // Searching from 0, a minute whose calls do not pass 1.82 times the expected rate changes
+    // nothing, so the rate need only be known up to that.
+    const double rate = !inside && rising == 0
+                            ? baseline.expected(minute, calls * log_ratio / excess)
+                            : baseline.expected(minute);
     const double step = calls * log_ratio - rate * excess;
     if (!inside) {
       if (rising == 0 && step > 0) candidate = minute;
