@@ -49,8 +49,10 @@ Result<InsightsSpec> make_spec(const InsightsOptions& options) {
 void note_coverage(Reporter& reporter, const InsightsReport& report, const InsightsSpec& spec,
                    const InsightsCounter& counter) {
   if (counter.without_time() > 0) {
-    reporter.note(fmt::format("{} events without a valid eventTime were not counted",
-                              counter.without_time()));
+    reporter.note(
+        fmt::format("{} {} without a usable eventTime (absent, not ISO 8601, or past "
+                    "the year 6000) not counted",
+                    counter.without_time(), counter.without_time() == 1 ? "event" : "events"));
   }
   if (!report.data_start) {
     reporter.note(spec.read_events ? "no management events to analyse"

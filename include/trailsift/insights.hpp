@@ -141,7 +141,8 @@ class InsightsCounter {
 
   /// Counts `event` if Insights analyses it: a management API call (not a data, network,
   /// service or Insights event) that is a write, or any with read_events. Returns whether it
-  /// was counted; one without a valid eventTime is not, and is counted in without_time().
+  /// was counted; one without a valid eventTime (or one past the year 6000, whose minute does
+  /// not fit the counts) is not, and is counted in without_time().
   bool add(const Event& event);
 
   /// Adds `other`'s counts as if its events had come after this one's; `other` is left empty.
