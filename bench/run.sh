@@ -20,6 +20,9 @@
 #                  (default 100; three changes each, see bench/make_changed_copy.sh)
 #   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
 #                  copy of the corpus for the validate rows (TEST-ONLY key from examples/)
+#   BENCH_IDENTITIES  optional: --identities for the corpus (e.g. 50000: tens of thousands of
+#                  distinct user names, principals and access keys, as stats meets in large
+#                  organizations); the default corpus has ~120
 #   BENCH_INSIGHTS_HOURS  hours of the two multi-day corpora insights is scored on, one with
 #                  injected bursts and one without (default 336: two weeks)
 #
@@ -67,6 +70,8 @@ mkdir -p "$bench_dir"
 # Corpus: generated once, reused while its arguments and its files still match the summary.
 # ---------------------------------------------------------------------------------------------
 gen_args=(--size-mb "$size_mb" --seed "$seed")
+# Tens of thousands of distinct principals, as large organizations have (bench/README.md).
+[[ -n "${BENCH_IDENTITIES:-}" ]] && gen_args+=(--identities "$BENCH_IDENTITIES")
 
 corpus_matches() {
   [[ -f "$summary" && -f "$bench_dir/generator-args" && -d "$corpus" ]] || return 1

@@ -45,7 +45,7 @@ Result<InsightsSpec> make_spec(const InsightsOptions& options) {
   return spec;
 }
 
-/// Says on stderr how much baseline the data allowed, when that is less than asked.
+/// Notes on stderr the events that could not be counted, and how much baseline the data allowed.
 void note_coverage(Reporter& reporter, const InsightsReport& report, const InsightsSpec& spec,
                    const InsightsCounter& counter) {
   if (counter.without_time() > 0) {
