@@ -14,13 +14,19 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter", "stats", "diff", "validate" or "hunt" to run one section (default: all)
+#   BENCH_ONLY     "filter", "stats", "diff", "validate", "hunt" or "insights" to run one section
+#                  (default: all)
 #   BENCH_SIGMA    Sigma rules for the hunt rows (default: ../shared/sigma beside the repository,
 #                  SigmaHQ's CloudTrail rules); without them the hunt section is skipped
 #   BENCH_DIFF_FILES  files of the corpus changed in the copy that diff compares with it
 #                  (default 100; three changes each, see bench/make_changed_copy.sh)
 #   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
 #                  copy of the corpus for the validate rows (TEST-ONLY key from examples/)
+#   BENCH_IDENTITIES  optional: --identities for the corpus (e.g. 50000: tens of thousands of
+#                  distinct user names, principals and access keys, as stats meets in large
+#                  organizations); the default corpus has ~120
+#   BENCH_INSIGHTS_HOURS  hours of the two multi-day corpora insights is scored on, one with
+#                  injected bursts and one without (default 336: two weeks)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -36,6 +42,7 @@ runs="${BENCH_RUNS:-3}"
 only="${BENCH_ONLY:-}"
 diff_files="${BENCH_DIFF_FILES:-100}"
 signer="${BENCH_SIGNER:-$(dirname "$generator")/trailsift-sign-mirror}"
+insights_hours="${BENCH_INSIGHTS_HOURS:-336}"
 signing_key="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/test-signing-key.pem"
 sigma="${BENCH_SIGMA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/sigma}"
 
@@ -45,8 +52,8 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|hunt)$ ]] \
-  || die "BENCH_ONLY must be filter, stats, diff, validate or hunt"
+[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|hunt|insights)$ ]] \
+  || die "BENCH_ONLY must be filter, stats, diff, validate, hunt or insights"
 # section NAME: whether BENCH_ONLY lets that section run.
 section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -66,6 +73,8 @@ mkdir -p "$bench_dir"
 # Corpus: generated once, reused while its arguments and its files still match the summary.
 # ---------------------------------------------------------------------------------------------
 gen_args=(--size-mb "$size_mb" --seed "$seed")
+# Tens of thousands of distinct principals, as large organizations have (bench/README.md).
+[[ -n "${BENCH_IDENTITIES:-}" ]] && gen_args+=(--identities "$BENCH_IDENTITIES")
 
 corpus_matches() {
   [[ -f "$summary" && -f "$bench_dir/generator-args" && -d "$corpus" ]] || return 1
@@ -377,6 +386,97 @@ if section hunt; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# insights: its cost on the corpus beside filter --count, then what it finds in two multi-day
+# corpora of the same traffic, one with injected bursts and one without.
+# ---------------------------------------------------------------------------------------------
+insights_quiet="$bench_dir/insights-quiet"
+insights_bursts="$bench_dir/insights-bursts"
+insights_summary="$bench_dir/insights-bursts.json"
+insights_corpus_args=(--hours "$insights_hours" --rate-percent 0.5 --seed "$seed")
+# Bursts in the second week, with a full baseline, and one in the first days; busy APIs at a
+# factor of their rate, rare ones at a rate per minute; error storms; reads (found with --read
+# only); a data event (never analysed).
+insights_bursts_args=(
+  --burst event=CreateLogStream,start=2024-03-12T14:00:00Z,minutes=30,factor=10
+  --burst event=RunInstances,start=2024-03-13T03:10:00Z,minutes=20,per-minute=1,account=2,region=us-west-2
+  --burst event=AttachRolePolicy,start=2024-03-13T16:00:00Z,minutes=10,per-minute=2,account=3,error=AccessDenied
+  --burst event=PutEvaluations,start=2024-03-11T09:00:00Z,minutes=20,per-minute=1.5,region=eu-west-1,error=AccessDeniedException
+  --burst event=StopInstances,start=2024-03-03T11:00:00Z,minutes=30,per-minute=0.8,account=4,region=ap-southeast-2
+  --burst event=CreateAccessKey,start=2024-03-09T02:00:00Z,minutes=15,per-minute=1,account=2
+  --burst event=UpdateInstanceInformation,start=2024-03-11T22:00:00Z,minutes=60,factor=10,account=3
+  --burst event=DescribeInstances,start=2024-03-09T20:00:00Z,minutes=20,factor=10
+  --burst event=GetSecretValue,start=2024-03-14T10:00:00Z,minutes=15,per-minute=2,account=2,region=eu-central-1,error=ThrottlingException
+  --burst event=PutObject,start=2024-03-10T20:00:00Z,minutes=20,per-minute=5
+)
+declare -A insights_found insights_unexplained insights_quiet_found insights_worst_offset insights_analysed
+if section insights && ((have_trailsift)); then
+  bench_case icount "$runs" "$q_trailsift filter --count $q_corpus > /dev/null"
+  bench_case icount1 "$runs" "$q_trailsift filter --count --threads 1 $q_corpus > /dev/null"
+  # insights exits with 1 when it finds nothing, as on this short corpus.
+  for id in insights insights1 insightsr insightsr1; do
+    flags=""
+    [[ $id == *1 ]] && flags+=" --threads 1"
+    [[ $id == insightsr* ]] && flags+=" --read"
+    bench_case "$id" "$runs" "$q_trailsift insights -q$flags $q_corpus > /dev/null; [[ \$? -le 1 ]]"
+  done
+
+  wanted="${insights_corpus_args[*]} ${insights_bursts_args[*]}"
+  if [[ -f "$bench_dir/insights-args" && "$(cat "$bench_dir/insights-args")" == "$wanted" &&
+        -d "$insights_quiet" && -d "$insights_bursts" && -f "$insights_summary" ]]; then
+    say "reusing the insights corpora in $insights_quiet and $insights_bursts"
+  else
+    say "generating ${insights_hours} hours with and without bursts for insights"
+    rm -rf "$insights_quiet" "$insights_bursts" "$bench_dir/insights-args"
+    "$generator" --out "$insights_quiet" "${insights_corpus_args[@]}" 2> /dev/null
+    "$generator" --out "$insights_bursts" "${insights_corpus_args[@]}" "${insights_bursts_args[@]}" \
+      --summary "$insights_summary" 2> /dev/null
+    printf '%s\n' "$wanted" > "$bench_dir/insights-args"
+  fi
+  find "$insights_bursts" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+  q_bursts=$(printf '%q' "$insights_bursts")
+  bench_case icount-days "$runs" "$q_trailsift filter --count $q_bursts > /dev/null"
+  bench_case insights-days "$runs" "$q_trailsift insights -q $q_bursts > /dev/null"
+
+  tests_insights="$(dirname "$0")/../tests/insights"
+  for sensitivity in low medium high; do
+    for analysis in writes reads; do
+      flags="--sensitivity $sensitivity"
+      [[ $analysis == reads ]] && flags+=" --read"
+      key="$sensitivity-$analysis"
+      say "insights $flags on both corpora"
+      # shellcheck disable=SC2086
+      "$trailsift" insights -q $flags "$insights_quiet" 2> "$log" > "$bench_dir/quiet.ndjson" \
+        || [[ $? == 1 ]] || die "insights $flags failed (see $log)"
+      insights_quiet_found[$key]=$(grep -c '"state":"Start"' "$bench_dir/quiet.ndjson" || true)
+      # shellcheck disable=SC2086
+      "$trailsift" insights -q $flags "$insights_bursts" 2> "$log" > "$bench_dir/bursts.ndjson" \
+        || [[ $? == 1 ]] || die "insights $flags failed (see $log)"
+      jq -c --slurpfile s "$insights_summary" -f "$tests_insights/match_bursts.jq" \
+        "$bench_dir/bursts.ndjson" > "$bench_dir/matched.ndjson"
+      insights_unexplained[$key]=$(jq -c 'select(.burst == null)' "$bench_dir/matched.ndjson" | wc -l)
+      found=0 analysed=0 worst=0
+      for ((b = 0; b < $(jq '.bursts | length' "$insights_summary"); b++)); do
+        burst=$(jq -c ".bursts[$b]" "$insights_summary")
+        [[ $(jq -r .management <<< "$burst") == true ]] || continue
+        [[ $analysis == reads || $(jq -r .read_only <<< "$burst") == false ]] || continue
+        analysed=$((analysed + 1))
+        hit=$(jq -c --argjson b "$b" --argjson burst "$burst" -f "$tests_insights/burst_result.jq" \
+                "$bench_dir/matched.ndjson" | head -1)
+        [[ -n $hit ]] || continue
+        found=$((found + 1))
+        offset=$(jq '.start_off | fabs' <<< "$hit")
+        ((offset > worst)) && worst=$offset
+      done
+      insights_found[$key]=$found insights_analysed[$key]=$analysed insights_worst_offset[$key]=$worst
+      # Ground truth: at the default sensitivity every burst Insights analyses must be found.
+      if [[ $sensitivity == medium && $found != "$analysed" ]]; then
+        die "insights $flags found $found of the $analysed bursts it analyses"
+      fi
+    done
+  done
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -495,6 +595,54 @@ EOF
   cpu_row "trailsift hunt, all cores" "trailsift hunt -q --rules RULES DIR > /dev/null" hunt hunt-count
   cpu_row "trailsift hunt -o ndjson, all cores" "trailsift hunt -q -o ndjson --rules RULES DIR > /dev/null" hunt-ndjson hunt-count
   cpu_row "Python baseline" "python3 bench/hunt_baseline.py RULES DIR" hunt-python hunt-count1
+fi
+
+if section insights && ((have_trailsift)); then
+  cat << EOF
+
+### \`trailsift insights\`: cost, and what it finds
+
+Cost on the corpus above (${json_mb} MB, which spans too little time to score: insights finds
+nothing there, having read and counted everything), and on the multi-day corpus with bursts
+below. Judged by user CPU time as for stats: the target is insights within 1.5 times
+\`filter --count\` on the same files. "CPU x count" divides by \`filter --count\` over the same
+files with the same number of threads.
+
+| tool | command | wall (s) | user CPU (s) | CPU x count | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  cpu_row "trailsift filter --count, 1 thread" "trailsift filter --count --threads 1 DIR" icount1 icount1
+  cpu_row "trailsift insights, 1 thread" "trailsift insights --threads 1 DIR > /dev/null" insights1 icount1
+  cpu_row "trailsift insights --read, 1 thread" "trailsift insights --read --threads 1 DIR > /dev/null" insightsr1 icount1
+  cpu_row "trailsift filter --count, all cores" "trailsift filter --count DIR" icount icount
+  cpu_row "trailsift insights, all cores" "trailsift insights DIR > /dev/null" insights icount
+  cpu_row "trailsift insights --read, all cores" "trailsift insights --read DIR > /dev/null" insightsr icount
+  cpu_row "trailsift filter --count, ${insights_hours} h with bursts" "trailsift filter --count DAYS" icount-days icount-days
+  cpu_row "trailsift insights, ${insights_hours} h with bursts" "trailsift insights DAYS > /dev/null" insights-days icount-days
+  cat << EOF
+
+What it finds: \`trailsift-generate-mirror ${insights_corpus_args[*]}\`
+($(jq -r .records "$insights_summary") records, $(jq -r '.accounts | length' "$insights_summary") accounts x $(jq -r '.regions | length' "$insights_summary") regions) with $(jq '.bursts | length' "$insights_summary") injected bursts
+(listed in \`bench/run.sh\`: rate bursts and error storms, busy and rare APIs, writes, reads and
+one of data events), and the same without bursts. A burst is found when an insight of its
+account, region, API and type (an error-rate one of its code for an error storm) overlaps it;
+"start off" is the largest distance, in minutes, between a found burst's start and its
+insight's. Insights matching no burst, and every insight of the corpus without bursts, are
+false positives.
+
+| sensitivity | analysed | bursts found | start off (min) | false positives, with bursts | false positives, without |
+|---|---|---:|---:|---:|---:|
+EOF
+  for sensitivity in low medium high; do
+    for analysis in writes reads; do
+      key="$sensitivity-$analysis"
+      label=$analysis
+      [[ $analysis == reads ]] && label="writes and reads (--read)"
+      printf '| %s | %s | %s of %s | %s | %s | %s |\n' "$sensitivity" "$label" "${insights_found[$key]}" \
+        "${insights_analysed[$key]}" "${insights_worst_offset[$key]}" "${insights_unexplained[$key]}" \
+        "${insights_quiet_found[$key]}"
+    done
+  done
 fi
 
 agreed="the summary and jq"

@@ -247,4 +247,18 @@ Status for_each_value_at_path(const Event& event, std::string_view dotted_path,
   return {};
 }
 
+std::optional<InsightDetails> insight_details(const Event& event) {
+  if (event.event_type != "AwsCloudTrailInsight") return std::nullopt;
+  dom::element root;
+  if (thread_parser().parse(event.json.data(), event.json.size()).get(root)) return std::nullopt;
+  dom::element element;
+  if (root["insightDetails"].get(element) || !element.is_object()) return std::nullopt;
+  const dom::object details = object_of(element);
+  return InsightDetails{std::string(string_at(details, "state")),
+                        std::string(string_at(details, "eventSource")),
+                        std::string(string_at(details, "eventName")),
+                        std::string(string_at(details, "insightType")),
+                        std::string(string_at(details, "errorCode"))};
+}
+
 }  // namespace trailsift

@@ -25,14 +25,15 @@ constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 7> 
 constexpr std::string_view kAcceptedNames =
     "event-name, event-source, username, resource-name, resource-type, read-only, "
     "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
-    "principal-arn, a top-level record field such as eventCategory, or a dotted record path such "
+    "principal-arn, insight, a top-level record field such as eventCategory, or a dotted record path such "
     "as userIdentity.type";
 
 /// The named fields, for suggestions.
 const std::vector<std::string_view> kNamedFields = {
     "event-name", "event-source", "username",   "resource-name", "resource-type",
     "read-only",  "access-key-id", "event-id",  "region",        "account",
-    "source-ip",  "error-code",    "event-type", "user-agent",   "principal-arn"};
+    "source-ip",  "error-code",    "event-type", "user-agent",   "principal-arn",
+    "insight"};
 
 /// The top-level fields of a CloudTrail record (eventVersion 1.11) and of an Insights event: a
 /// path without a dot must be one of them, so that a typo is not taken for a field no record has.
@@ -88,6 +89,8 @@ Result<EventField> EventField::parse(std::string_view name) {
     field.kind_ = Kind::kResourceName;
   } else if (name == "resource-type") {
     field.kind_ = Kind::kResourceType;
+  } else if (name == "insight") {
+    field.kind_ = Kind::kInsight;
   } else if (is_path(name) && (name.find('.') != std::string_view::npos ||
                                 std::find(kRecordFields.begin(), kRecordFields.end(), name) !=
                                     kRecordFields.end())) {
@@ -119,6 +122,7 @@ std::string_view EventField::value(const Event& event) const {
     case Kind::kResourceName:
     case Kind::kResourceType:
     case Kind::kPath:
+    case Kind::kInsight:
       break;
   }
   return {};
@@ -131,7 +135,15 @@ Status EventField::values(const Event& event, std::vector<std::string>& out) con
   }
   const std::size_t before = out.size();
   Status read;
-  if (kind_ == Kind::kPath) {
+  if (kind_ == Kind::kInsight) {
+    if (const std::optional<InsightDetails> insight = insight_details(event)) {
+      std::string& line = out.emplace_back(insight->insight_type);
+      for (const std::string* part : {&insight->event_source, &insight->event_name,
+                                      &insight->error_code}) {
+        if (!part->empty()) line += ' ' + *part;
+      }
+    }
+  } else if (kind_ == Kind::kPath) {
     read = for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
   } else {
     read = for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {

@@ -135,7 +135,8 @@ UnixSeconds bucket_start(UnixSeconds time, std::int64_t interval) {
 const std::vector<std::string_view>& overview_field_names() {
   static const std::vector<std::string_view> kNames = {
       "account",       "region",    "event-name", "event-source", "username",
-      "principal-arn", "source-ip", "user-agent", "error-code",   "access-key-id"};
+      "principal-arn", "source-ip", "user-agent", "error-code",   "access-key-id",
+      "insight"};
   return kNames;
 }
 
@@ -157,6 +158,7 @@ struct EventStats::Impl {
   std::vector<EventField> fields;  // spec.by, or the overview's fields
   std::vector<Tally> tallies;      // by: one, of combined keys; overview: one per field
   std::size_t error_code_list = std::numeric_limits<std::size_t>::max();
+  std::size_t insight_list = std::numeric_limits<std::size_t>::max();
   std::map<UnixSeconds, std::uint64_t> timeline;
   StatsTotals totals;
 
@@ -182,6 +184,7 @@ EventStats::EventStats(StatsSpec spec) : impl_(std::make_unique<Impl>()) {
   if (s.spec.by.empty()) {
     for (std::string_view name : overview_field_names()) {
       if (name == "error-code") s.error_code_list = s.fields.size();
+      if (name == "insight") s.insight_list = s.fields.size();
       s.fields.push_back(*EventField::parse(name));
     }
     s.tallies.resize(s.fields.size());
@@ -227,6 +230,12 @@ Status EventStats::add(const Event& event) {
 
 void EventStats::Impl::add_overview(const Event& event, std::optional<UnixSeconds> time) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i == insight_list) {  // the list is of the Insights events, the only ones with a value
+      owned[i].clear();
+      (void)fields[i].values(event, owned[i]);  // the insight field parses nothing: it cannot fail
+      if (!owned[i].front().empty()) group_for(tallies[i], owned[i].front()).counts.add(time);
+      continue;
+    }
     const std::string_view value = fields[i].value(event);
     if (i == error_code_list && value.empty()) continue;  // the list is of the errors
     group_for(tallies[i], value).counts.add(time);
@@ -441,6 +450,7 @@ void append_overview_json(std::string& out, const EventStats& stats, const Stats
                  fraction(totals.errors, events));
   bool first_list = true;
   for (const StatsTopList& list : stats.top_lists(context.top)) {
+    if (list.field == "insight" && list.total == 0) continue;  // only where there are some
     out += first_list ? "\n" : ",\n";
     first_list = false;
     std::uint64_t shown = 0;

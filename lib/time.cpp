@@ -115,7 +115,7 @@ Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end) {
                                     text));
 }
 
-std::string format_iso8601(UnixSeconds seconds) {
+CivilTime civil_time(UnixSeconds seconds) {
   std::int64_t days = seconds / 86400;
   std::int64_t rest = seconds % 86400;
   if (rest < 0) {
@@ -133,8 +133,35 @@ std::string format_iso8601(UnixSeconds seconds) {
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600,
-                     rest / 60 % 60, rest % 60);
+  const auto second_of_day = static_cast<unsigned>(rest);
+  return {year, month, day, second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60};
+}
+
+void append_iso8601(std::string& out, UnixSeconds seconds) {
+  const CivilTime time = civil_time(seconds);
+  if (time.year < 0 || time.year > 9999) {  // outside what four digits hold: rare, keep it exact
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", time.year,
+                   time.month, time.day, time.hour, time.minute, time.second);
+    return;
+  }
+  // By hand: the benchmark generator writes one per record.
+  char text[] = "0000-00-00T00:00:00Z";
+  const auto put = [&text](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(time.year), 4);
+  put(5, time.month, 2);
+  put(8, time.day, 2);
+  put(11, time.hour, 2);
+  put(14, time.minute, 2);
+  put(17, time.second, 2);
+  out.append(text, sizeof text - 1);
+}
+
+std::string format_iso8601(UnixSeconds seconds) {
+  std::string out;
+  append_iso8601(out, seconds);
+  return out;
 }
 
 }  // namespace trailsift

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `trailsift filter`: print the events that match, byte for byte as they were in the input.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,17 @@ struct FileOutput {
 };
 
 std::vector<std::string> table_row(const Event& event) {
+  if (const std::optional<InsightDetails> insight = insight_details(event)) {
+    // An Insights event has no eventName or user of its own: name the API it is about, and say
+    // what it is, so that it never reads as a call of that API.
+    return {std::string(event.event_time),
+            fmt::format("{} ({} {})", insight->event_name, insight->insight_type, insight->state),
+            std::string(),
+            insight->event_source,
+            std::string(),
+            std::string(event.aws_region),
+            insight->error_code};
+  }
   return {std::string(event.event_time),        std::string(event.event_name),
           std::string(event.username()),        std::string(event.event_source),
           std::string(event.source_ip_address), std::string(event.aws_region),

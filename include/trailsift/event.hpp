@@ -75,6 +75,20 @@ struct Event {
   std::string_view username() const;
 };
 
+/// What an Insights event (eventType `AwsCloudTrailInsight`) is about: its `insightDetails`.
+/// Insights events have no top-level eventName, eventSource or userIdentity.
+struct InsightDetails {
+  std::string state;         ///< Start or End
+  std::string event_source;  ///< the API the insight is about
+  std::string event_name;
+  std::string insight_type;  ///< ApiCallRateInsight or ApiErrorRateInsight
+  std::string error_code;    ///< error-rate insights
+};
+
+/// The insightDetails of an Insights event, parsed again from its JSON; nullopt for any other
+/// event, or when it has no insightDetails object.
+std::optional<InsightDetails> insight_details(const Event& event);
+
 /// Calls `visit(name, type)` for each resource the event names, as the console would list it:
 /// lookup-events' `Resources` when present, else each `resources[]` ARN (or ARNPrefix) with its
 /// type, then identifiers in `requestParameters` (keys ending in Name, Id, Ids, Arn, Arns or

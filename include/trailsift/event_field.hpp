@@ -18,18 +18,21 @@ class EventField {
   /// Accepts the lookup attributes (`event-name`, `event-source`, `username`, `resource-name`,
   /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `region`, `account`,
   /// `source-ip`, `error-code` (Event::failure()), `event-type`, `user-agent`, `principal-arn`,
-  /// a top-level record field (`eventCategory`) and any dotted record path (`userIdentity.type`).
-  /// Any other name is an error that suggests the closest known ones: a typo never becomes a
-  /// field no record has.
+  /// `insight` (what an Insights event is about: `ApiCallRateInsight ssm.amazonaws.com
+  /// UpdateInstanceInformation`, with the error code of an error-rate one; empty for other
+  /// events), a top-level record field (`eventCategory`) and any dotted record path
+  /// (`userIdentity.type`). Any other name is an error that suggests the closest known ones: a
+  /// typo never becomes a field no record has.
   static Result<EventField> parse(std::string_view name);
 
   /// The name as given.
   const std::string& name() const { return name_; }
 
-  /// True when the field has exactly one value per event: every field but `resource-name`,
-  /// `resource-type` and dotted paths.
+  /// True when value() gives the field's one value as a view of the event: every field but
+  /// `resource-name`, `resource-type`, dotted paths and `insight` (made, not found).
   bool single_valued() const {
-    return kind_ != Kind::kResourceName && kind_ != Kind::kResourceType && kind_ != Kind::kPath;
+    return kind_ != Kind::kResourceName && kind_ != Kind::kResourceType && kind_ != Kind::kPath &&
+           kind_ != Kind::kInsight;
   }
 
   /// The value of a single_valued() field, empty when the event has none; a view into `event`,
@@ -52,6 +55,7 @@ class EventField {
     kResourceName,
     kResourceType,
     kPath,
+    kInsight,        // insight_details(), as one line
   };
   std::string name_;
   Kind kind_ = Kind::kPath;

@@ -29,6 +29,22 @@ Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end);
 /// `2024-03-01T12:00:00Z`.
 std::string format_iso8601(UnixSeconds seconds);
 
+/// Appends `2024-03-01T12:00:00Z` to `out` (format_iso8601 without a new string).
+void append_iso8601(std::string& out, UnixSeconds seconds);
+
+/// A UTC calendar date and time of day (proleptic Gregorian calendar).
+struct CivilTime {
+  std::int64_t year = 1970;
+  unsigned month = 1;  ///< 1 to 12
+  unsigned day = 1;    ///< 1 to 31
+  unsigned hour = 0;
+  unsigned minute = 0;
+  unsigned second = 0;
+};
+
+/// The UTC calendar date and time of `seconds`.
+CivilTime civil_time(UnixSeconds seconds);
+
 /// An inclusive range of times; an unset end is unbounded.
 struct TimeRange {
   std::optional<UnixSeconds> start;

@@ -8,6 +8,9 @@ TEST_CASE("JSON strings are escaped", "[event_format]") {
   std::string out;
   trailsift::append_json_string(out, "a\"b\\c\nd\x01");
   CHECK(out == R"("a\"b\\c\nd\u0001")");
+  out.clear();
+  trailsift::append_json_string(out, "plain \x7f caf\xc3\xa9\r\t\x1f end");
+  CHECK(out == "\"plain \x7f caf\xc3\xa9\\r\\t\\u001f end\"");  // DEL and UTF-8 as they are
 }
 
 TEST_CASE("CSV fields are quoted only when needed", "[event_format]") {

@@ -52,3 +52,29 @@ TEST_CASE("format_iso8601 inverts parse_iso8601", "[time]") {
   }
   CHECK(format_iso8601(1709294400) == "2024-03-01T12:00:00Z");
 }
+
+TEST_CASE("civil_time gives the UTC calendar date and time", "[time]") {
+  using trailsift::civil_time;
+  const trailsift::CivilTime leap_day = civil_time(1709251199);  // date -u -d @1709251199
+  CHECK(leap_day.year == 2024);
+  CHECK(leap_day.month == 2);
+  CHECK(leap_day.day == 29);
+  CHECK(leap_day.hour == 23);
+  CHECK(leap_day.minute == 59);
+  CHECK(leap_day.second == 59);
+  const trailsift::CivilTime before_epoch = civil_time(-1);
+  CHECK(before_epoch.year == 1969);
+  CHECK(before_epoch.month == 12);
+  CHECK(before_epoch.day == 31);
+  CHECK(before_epoch.hour == 23);
+  CHECK(civil_time(951782400).month == 2);  // 2000-02-29: a leap year though divisible by 100
+  CHECK(civil_time(951782400).day == 29);
+}
+
+TEST_CASE("append_iso8601 appends, and agrees with format_iso8601", "[time]") {
+  std::string out = "at ";
+  trailsift::append_iso8601(out, 1709294400);
+  CHECK(out == "at 2024-03-01T12:00:00Z");
+  CHECK(format_iso8601(-1) == "1969-12-31T23:59:59Z");
+  CHECK(format_iso8601(253402300800) == "10000-01-01T00:00:00Z");  // past four digits
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Insights as CloudTrail writes them (NDJSON, or a log file's {"Records":[...]}), and as a table.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "trailsift/digest.hpp"
+#include "trailsift/event_format.hpp"
+#include "trailsift/insights.hpp"
+#include "trailsift/text_escape.hpp"
+
+namespace trailsift {
+namespace {
+
+/// A JSON number: at most ten significant digits, as CloudTrail's own (85.4202380952).
+std::string number(double value) { return fmt::format("{:.10g}", value); }
+
+/// A UUID-shaped identifier made from `text`: the same insight always gets the same IDs.
+std::string stable_uuid(std::string_view text) {
+  const std::string hex = sha256_hex(text);
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20, 12));
+}
+
+void append_attribution_values(std::string& out, const std::vector<InsightAttribution>& values) {
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += i > 0 ? ",{\"value\":" : "{\"value\":";
+    append_json_string(out, values[i].value);
+    out += ",\"average\":" + number(values[i].average) + '}';
+  }
+  out += ']';
+}
+
+/// One Insights record, in the key order of CloudTrail's: the Start or the End of `insight`.
+void append_record(std::string& out, const Insight& insight, bool start) {
+  const std::string identity =
+      fmt::format("trailsift insights\n{}\n{}\n{}\n{}\n{}\n{}\n{}", insight.account, insight.region,
+                  insight.event_source, insight.event_name, insight_type_name(insight.type),
+                  insight.error_code, insight.start);
+  out += "{\"eventVersion\":\"1.07\",\"eventTime\":";
+  append_json_string(out, format_iso8601(start ? insight.start : insight.end));
+  out += ",\"awsRegion\":";
+  append_json_string(out, insight.region);
+  out += ",\"eventID\":";
+  append_json_string(out, stable_uuid(identity + (start ? "\nStart" : "\nEnd")));
+  out += ",\"eventType\":\"AwsCloudTrailInsight\",\"recipientAccountId\":";
+  append_json_string(out, insight.account);
+  out += ",\"sharedEventID\":";
+  append_json_string(out, stable_uuid(identity));
+  out +=
+      start ? ",\"insightDetails\":{\"state\":\"Start\"" : ",\"insightDetails\":{\"state\":\"End\"";
+  out += ",\"eventSource\":";
+  append_json_string(out, insight.event_source);
+  out += ",\"eventName\":";
+  append_json_string(out, insight.event_name);
+  out += ",\"insightType\":";
+  append_json_string(out, insight_type_name(insight.type));
+  if (insight.type == InsightType::kErrorRate) {
+    out += ",\"errorCode\":";
+    append_json_string(out, insight.error_code);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 ",\"insightContext\":{{\"statistics\":{{\"baseline\":{{\"average\":{}}},"
+                 "\"insight\":{{\"average\":{}}},\"insightDuration\":{},\"baselineDuration\":{}}},"
+                 "\"attributions\":[",
+                 number(insight.baseline_average), number(insight.insight_average),
+                 insight.duration_minutes, insight.baseline_minutes);
+  for (std::size_t i = 0; i < insight.attributions.size(); ++i) {
+    const InsightAttributions& list = insight.attributions[i];
+    out += i > 0 ? ",{\"attribute\":" : "{\"attribute\":";
+    append_json_string(out, list.attribute);
+    out += ",\"insight\":";
+    append_attribution_values(out, list.insight);
+    out += ",\"baseline\":";
+    append_attribution_values(out, list.baseline);
+    out += '}';
+  }
+  // The marker: real Insights events never have a "trailsift" key (trailsift-insights(1)).
+  fmt::format_to(std::back_inserter(out),
+                 "]}}}},\"eventCategory\":\"Insight\",\"trailsift\":{{\"computedBy\":\"trailsift "
+                 "insights\",\"expected\":{{\"average\":{}}},\"evidence\":{},\"calls\":{},"
+                 "\"ongoing\":{},\"attributionsComplete\":{}}}}}",
+                 number(insight.expected_average), number(insight.evidence), insight.calls,
+                 insight.ongoing, insight.attributions_complete);
+}
+
+/// Calls `write(insight, start)` for every Start and End record, by eventTime (for equal
+/// times, in the insights' order, a Start before its End).
+template <typename Write>
+void for_each_record(const InsightsReport& report, Write&& write) {
+  struct Record {
+    UnixSeconds time;
+    std::size_t insight;
+    bool start;
+  };
+  std::vector<Record> records;
+  for (std::size_t i = 0; i < report.insights.size(); ++i) {
+    records.push_back({report.insights[i].start, i, true});
+    records.push_back({report.insights[i].end, i, false});
+  }
+  std::stable_sort(records.begin(), records.end(),
+                   [](const Record& a, const Record& b) { return a.time < b.time; });
+  for (const Record& record : records) write(report.insights[record.insight], record.start);
+}
+
+std::string rate(double per_minute) { return fmt::format("{:.3g}/min", per_minute); }
+
+}  // namespace
+
+std::string format_insights_ndjson(const InsightsReport& report) {
+  std::string out;
+  for_each_record(report, [&](const Insight& insight, bool start) {
+    append_record(out, insight, start);
+    out += '\n';
+  });
+  return out;
+}
+
+std::string format_insights_json(const InsightsReport& report) {
+  std::string out = "{\"Records\":[";
+  bool first = true;
+  for_each_record(report, [&](const Insight& insight, bool start) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    append_record(out, insight, start);
+  });
+  out += first ? "]}\n" : "\n]}\n";
+  return out;
+}
+
+std::string format_insights_table(const InsightsReport& report) {
+  std::vector<std::vector<std::string>> rows = {
+      {"START", "END", "ACCOUNT", "REGION", "API", "TYPE", "BASELINE", "INSIGHT", "TOP PRINCIPAL"}};
+  for (const Insight& insight : report.insights) {
+    const std::string_view source = insight.event_source;
+    // format_table escapes every cell.
+    std::string api(source.substr(0, source.find('.')));
+    api += ':';
+    api += insight.event_name;
+    std::string end = format_iso8601(insight.end);
+    if (insight.ongoing) end += " (open)";
+    const std::vector<InsightAttribution>& principals = insight.attributions.front().insight;
+    rows.push_back({format_iso8601(insight.start), std::move(end), insight.account, insight.region,
+                    std::move(api),
+                    insight.type == InsightType::kCallRate ? std::string("calls")
+                                                           : "errors " + insight.error_code,
+                    rate(insight.baseline_average), rate(insight.insight_average),
+                    principals.empty() ? std::string("-") : principals.front().value});
+  }
+  return format_table(std::move(rows));
+}
+
+}  // namespace trailsift
