@@ -79,8 +79,8 @@ struct GzipMemberInflater::Impl {
 
 const char* GzipMemberInflater::name() { return "ISA-L"; }
 
-Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in, char* out,
-                                                           std::size_t out_capacity) {
+GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* out,
+                                                   std::size_t out_capacity) {
   inflate_state& state = impl_->state;
   state.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(in.data()));
   state.avail_in = static_cast<std::uint32_t>(std::min(in.size(), kMaxStep));
@@ -104,7 +104,8 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
     // Where decoding reached: bytes taken in, less those still waiting in the bit buffer.
     const std::size_t buffered =
         state.read_in_length > 0 ? static_cast<std::size_t>(state.read_in_length) / 8 : 0;
-    return data_error(what, step.consumed - std::min(buffered, step.consumed));
+    step.error = data_error(what, step.consumed - std::min(buffered, step.consumed));
+    return step;
   }
   step.member_end = state.block_state == ISAL_BLOCK_FINISH;
   return step;
@@ -138,11 +139,14 @@ struct GzipMemberInflater::Impl {
 
 const char* GzipMemberInflater::name() { return "zlib"; }
 
-Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in, char* out,
-                                                           std::size_t out_capacity) {
+GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* out,
+                                                   std::size_t out_capacity) {
   Impl& impl = *impl_;
-  if (!impl.ready) return make_error("", "zlib: out of memory");
   Step step;
+  if (!impl.ready) {
+    step.error = make_error("", "zlib: out of memory");
+    return step;
+  }
   if (!impl.deflate_done) {
     z_stream& stream = impl.stream;
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -156,10 +160,14 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
     step.produced = out_before - stream.avail_out;
     impl.crc = crc32(impl.crc, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(step.produced));
     impl.size += static_cast<std::uint32_t>(step.produced);
-    if (result == Z_MEM_ERROR) return make_error("", "zlib: out of memory");
+    if (result == Z_MEM_ERROR) {
+      step.error = make_error("", "zlib: out of memory");
+      return step;
+    }
     if (result != Z_OK && result != Z_STREAM_END && result != Z_BUF_ERROR) {
-      return data_error(stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data",
-                        step.consumed);
+      step.error = data_error(
+          stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data", step.consumed);
+      return step;
     }
     if (result != Z_STREAM_END) return step;
     impl.deflate_done = true;
@@ -174,7 +182,8 @@ Result<GzipMemberInflater::Step> GzipMemberInflater::inflate(std::string_view in
            (impl.trailer[at + 2] << 16) | (static_cast<std::uint32_t>(impl.trailer[at + 3]) << 24);
   };
   if (word(0) != (impl.crc & 0xffffffffu) || word(4) != impl.size) {
-    return data_error("corrupt gzip data: the checksum does not match", step.consumed - 8);
+    step.error = data_error("corrupt gzip data: the checksum does not match", step.consumed - 8);
+    return step;
   }
   step.member_end = true;
   return step;

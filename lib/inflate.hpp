@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "trailsift/result.hpp"
@@ -33,10 +34,15 @@ class GzipMemberInflater {
     std::size_t consumed = 0;  ///< bytes of `in` used
     std::size_t produced = 0;  ///< bytes written to `out`
     bool member_end = false;   ///< the member's trailer was read and its checksums matched
+    /// Set when the data are corrupt (or memory ran out). `produced` still counts what was
+    /// decoded before: those bytes are what smaller steps would have handed over before the
+    /// error, so that the output does not depend on the step sizes. The offset is relative to
+    /// the start of `in` and does not depend on how the data was handed over either.
+    std::optional<Error> error;
   };
-  /// Inflates from `in` into `out` until one of them runs out or the member ends. The error's
-  /// offset is relative to the start of `in` and does not depend on how the data was handed over.
-  Result<Step> inflate(std::string_view in, char* out, std::size_t out_capacity);
+  /// Inflates from `in` into `out` until one of them runs out, the member ends or the data
+  /// prove corrupt.
+  Step inflate(std::string_view in, char* out, std::size_t out_capacity);
 
   /// "ISA-L" or "zlib": what the build inflates with.
   static const char* name();

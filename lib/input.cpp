@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -89,16 +90,16 @@ Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits
       out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
           limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
     }
-    Result<detail::GzipMemberInflater::Step> step = inflater.inflate(
+    detail::GzipMemberInflater::Step step = inflater.inflate(
         in.substr(used), out.data() + out.size(), out.capacity() - out.size());
-    if (!step) {
-      Error error = step.error();
+    if (step.error) {
+      Error error = *step.error;
       if (error.offset) *error.offset += used;
       return error;
     }
-    used += step->consumed;
-    out.resize(out.size() + step->produced);
-    if (step->member_end) return used;
+    used += step.consumed;
+    out.resize(out.size() + step.produced);
+    if (step.member_end) return used;
     if (used == in.size() && out.size() < out.capacity()) {
       Error error = make_error("", "truncated gzip data");
       error.offset = used;
@@ -193,12 +194,13 @@ struct InputStream::Impl {
   std::size_t raw_pos = 0;
   std::uint64_t raw_offset = 0;  // offset of raw[0] in the input
   bool raw_eof = false;
-  enum class State { kStart, kPlain, kHeader, kMember, kBetweenMembers, kEnd } state = State::kStart;
+  enum class State { kStart, kPlain, kHeader, kMember, kCorrupt, kBetweenMembers, kEnd } state = State::kStart;
   detail::GzipMemberInflater inflater;
   std::uint64_t member_start = 0;  // raw offset of the member being read
   bool gzip = false;
   std::uint64_t inflated = 0;
   std::vector<Error> warnings;
+  std::optional<Error> corrupt;  // kCorrupt: the error to give once the bytes before it are taken
 
   Error error_at(std::string message, std::uint64_t offset) const {
     Error error = make_error(path, std::move(message));
@@ -299,20 +301,24 @@ struct InputStream::Impl {
       if (available().empty()) {
         return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
       }
-      Result<detail::GzipMemberInflater::Step> step = inflater.inflate(available(), out, capacity);
-      if (!step) {
+      detail::GzipMemberInflater::Step step = inflater.inflate(available(), out, capacity);
+      raw_pos += step.consumed;
+      if (step.error) {
         // Where an inflater notices bad data depends on how much it was handed at a time: the
-        // member's start is a position that does not.
-        return error_at(fmt::format("{} (in the gzip member that starts here)", step.error().message),
-                        member_start);
+        // member's start is a position that does not. What was decoded before comes first, as
+        // it would in smaller steps.
+        corrupt = error_at(fmt::format("{} (in the gzip member that starts here)", step.error->message),
+                           member_start);
+        state = State::kCorrupt;
+        if (step.produced > 0) return step.produced;
+        return *corrupt;
       }
-      raw_pos += step->consumed;
-      if (step->member_end) {
+      if (step.member_end) {
         state = State::kBetweenMembers;
-        return step->produced;
+        return step.produced;
       }
-      if (step->produced > 0) return step->produced;
-      if (step->consumed == 0 && capacity == 0) return std::size_t{0};
+      if (step.produced > 0) return step.produced;
+      if (step.consumed == 0 && capacity == 0) return std::size_t{0};
     }
   }
 
@@ -339,6 +345,9 @@ struct InputStream::Impl {
           break;
         case State::kMember:
           count = read_member(out, capacity);
+          break;
+        case State::kCorrupt:
+          count = *corrupt;
           break;
         case State::kBetweenMembers: {
           if (Status next = next_member(); !next) return next.error();
