@@ -290,6 +290,16 @@ struct InputSplitter::Impl {
     return true;
   }
 
+  /// Reads the rest of an input whose records ended early (data after the document), so that
+  /// a corrupt or truncated gzip member further on is still reported, as a whole read reports it.
+  void drain() {
+    while (!end_of_input) {
+      window_offset += window.size();
+      window.resize(0);
+      read_more(limits.chunk_bytes);
+    }
+  }
+
   void finish_batch(RecordBatch::Impl& batch) {
     batch.close_run();
     batch.input_bytes = stream->raw_bytes() - raw_reported;
@@ -335,6 +345,7 @@ struct InputSplitter::Impl {
       }
       items.clear();
       if (framer.stopped() || end_of_input) {
+        if (!end_of_input && stream->gzip()) drain();
         batch.last = true;
         finish_batch(batch);
         return result;
