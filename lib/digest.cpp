@@ -198,6 +198,12 @@ Status add_signature(SignatureMap& map, std::string key, SavedSignature saved) {
   return {};
 }
 
+/// Text saved by some Windows editors starts with a UTF-8 byte order mark, which JSON forbids.
+std::string_view without_byte_order_mark(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return text;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
@@ -413,6 +419,7 @@ bool PublicKey::verify(std::string_view message, std::string_view signature) con
 }
 
 Status Keyring::add_document(std::string_view json) {
+  json = without_byte_order_mark(json);
   element root;
   if (thread_parser().parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
     return make_error("", "not JSON: expected the output of aws cloudtrail list-public-keys");
@@ -464,6 +471,7 @@ const PublicKeyEntry* Keyring::find(std::string_view fingerprint) const {
 }
 
 Result<SignatureMap> parse_signatures(std::string_view text) {
+  text = without_byte_order_mark(text);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || text[first] != '{') return parse_signature_lines(text);
   element root;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <tuple>
@@ -20,9 +21,12 @@
 #include <fmt/format.h>
 
 #include "trailsift/parallel.hpp"
+#include "trailsift/text_pattern.hpp"
 
 namespace trailsift {
 namespace {
+
+namespace fs = std::filesystem;
 
 /// CloudTrail delivers a digest about every hour; continuity estimates use it.
 constexpr UnixSeconds kDigestPeriod = 3600;
@@ -102,6 +106,19 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
+/// The keys of those of `paths` that lie under `root`, compared as written (lexically): the
+/// files a run reads besides the mirror may sit in it.
+std::set<std::string> mirror_keys(const std::string& root, const std::vector<std::string>& paths) {
+  std::set<std::string> keys;
+  std::error_code error;
+  const fs::path base = fs::absolute(root, error).lexically_normal();
+  for (const std::string& path : paths) {
+    const fs::path relative = fs::absolute(path, error).lexically_normal().lexically_relative(base);
+    if (!error && !relative.empty() && *relative.begin() != "..") keys.insert(relative.generic_string());
+  }
+  return keys;
+}
+
 bool wanted(const std::vector<std::string>& allowed, const std::string& value) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
@@ -156,6 +173,7 @@ class Validator {
     if (!listing) return listing.error();
     files_ = std::move(*listing);
     for (std::size_t i = 0; i < files_.size(); ++i) file_index_.emplace(files_[i].key, i);
+    accounted_.assign(files_.size(), false);
     buffers_.resize(std::max(1u, options_.threads));
 
     discover();
@@ -166,6 +184,7 @@ class Validator {
     report_digests();
     for (const auto& [chain, members] : chains_) walk_chain(chain, members);
     check_logs();
+    report_unexpected_files();
     finish();
     return std::move(report_);
   }
@@ -196,9 +215,12 @@ class Validator {
     NamedDigests named;
     for (std::size_t i = 0; i < files_.size(); ++i) {
       const std::string& key = files_[i].key;
+      if (!files_[i].not_a_file.empty()) continue;
       if (parse_digest_key(key)) {
+        accounted_[i] = true;
         add_named(named, key);
       } else if (std::optional<LogKey> log = parse_log_key(key)) {
+        accounted_[i] = true;
         if (wanted(options_.accounts, log->folder.account) && wanted(options_.regions, log->folder.region) &&
             options_.range.contains(log->delivered)) {
           found_logs_.push_back(i);
@@ -242,6 +264,7 @@ class Validator {
     digest.name = parse_digest_key(key);
     digest.chain = std::move(chain);
     digest.reported = reported;
+    account_for(key);
     digest_index_.emplace(key, digests_.size());
     digests_.push_back(std::move(digest));
     return digests_.size() - 1;
@@ -717,10 +740,14 @@ class Validator {
       const DigestFile& d = digests_[i];
       if (!d.digest) continue;
       if (!d.reported) {
-        for (const DigestLogFile& entry : d.digest->log_files) listed_later.insert(entry.s3_object);
+        for (const DigestLogFile& entry : d.digest->log_files) {
+          account_for(entry.s3_object);
+          listed_later.insert(entry.s3_object);
+        }
         continue;
       }
       for (const DigestLogFile& entry : d.digest->log_files) {
+        account_for(entry.s3_object);
         LogFile& log = logs[entry.s3_object];
         if (log.key.empty()) {
           log.key = entry.s3_object;
@@ -753,8 +780,15 @@ class Validator {
       const std::string& key = files_[index].key;
       if (listed_later.contains(key)) continue;
       LogFile& log = logs[key];
+      if (!log.listings.empty()) {
+        log.found = true;
+        continue;
+      }
+      if (excluded(key)) {
+        ++report_.excluded_files;
+        continue;
+      }
       log.found = true;
-      if (!log.listings.empty()) continue;
       log.key = key;
       log.bucket = mirror_bucket_;
       log.name = parse_log_key(key);
@@ -811,19 +845,66 @@ class Validator {
     add(std::move(finding));
   }
 
+  // ---- files that are neither ------------------------------------------------------------------
+
+  /// Notes that a file of the mirror is a digest or a log file a digest lists.
+  void account_for(const std::string& key) {
+    if (auto found = file_index_.find(key); found != file_index_.end()) accounted_[found->second] = true;
+  }
+
+  /// Every other file of the mirror: one that filter would read as events is a forged log file
+  /// (INVALID); anything else is listed (UNVERIFIED), unless excluded on purpose.
+  void report_unexpected_files() {
+    const std::set<std::string> own_keys = mirror_keys(options_.root, options_.own_files);
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      const MirrorFile& file = files_[i];
+      if (accounted_[i] || own_keys.contains(file.key)) continue;
+      if (excluded(file.key)) {
+        ++report_.excluded_files;
+        continue;
+      }
+      Finding finding;
+      finding.bucket = mirror_bucket_;
+      finding.key = file.key;
+      finding.path = join(file.key);
+      const std::string name = file.key.substr(file.key.rfind('/') + 1);
+      if (is_event_file_name(name)) {
+        finding.kind = FindingKind::kLog;
+        finding.status = FindingStatus::kInvalid;
+        finding.reason = "not a CloudTrail log file that any digest lists";
+        if (!file.not_a_file.empty()) finding.reason += " (" + file.not_a_file + ")";
+      } else {
+        finding.kind = FindingKind::kOther;
+        finding.status = FindingStatus::kUnverified;
+        finding.reason = file.not_a_file.empty() ? "not a CloudTrail log or digest file" : file.not_a_file;
+      }
+      add(std::move(finding));
+    }
+  }
+
+  /// --exclude: a glob with a '/' is matched against the whole key, one without against the
+  /// file name, as rsync and .gitignore do.
+  bool excluded(const std::string& key) const {
+    const std::string_view name = std::string_view(key).substr(key.rfind('/') + 1);
+    return std::any_of(options_.exclude.begin(), options_.exclude.end(), [&](const std::string& glob) {
+      return glob_match(glob, glob.find('/') == std::string::npos ? name : std::string_view(key), false);
+    });
+  }
+
   // ---- the report -----------------------------------------------------------------------------
 
   void add(Finding finding) { report_.findings.push_back(std::move(finding)); }
 
   void finish() {
     for (const Finding& finding : report_.findings) {
-      FindingCounts* counts = finding.kind == FindingKind::kLog ? &report_.logs
-                              : finding.backfill                ? &report_.backfill_digests
-                                                                : &report_.digests;
+      FindingCounts* counts = finding.kind == FindingKind::kLog     ? &report_.logs
+                              : finding.kind == FindingKind::kOther ? &report_.others
+                              : finding.backfill                    ? &report_.backfill_digests
+                                                                    : &report_.digests;
       if (finding.kind == FindingKind::kChain && finding.status == FindingStatus::kInvalid) {
         counts->invalid += finding.missing;
       }
-      if (finding.kind != FindingKind::kDigest && finding.kind != FindingKind::kLog) continue;
+      if (finding.kind == FindingKind::kGap || finding.kind == FindingKind::kChain) continue;
       if (finding.status == FindingStatus::kValid) ++counts->valid;
       if (finding.status == FindingStatus::kInvalid) ++counts->invalid;
       if (finding.status == FindingStatus::kUnverified) ++counts->unverified;
@@ -848,6 +929,7 @@ class Validator {
   std::map<ChainId, std::vector<std::size_t>> chains_;  ///< reported digests, oldest first
   std::set<TrailFolder> log_folders_;
   std::vector<std::size_t> found_logs_;  ///< file indexes of log files in range
+  std::vector<bool> accounted_;          ///< by file index: a digest, or a log file a digest lists
   std::vector<Buffers> buffers_;
   std::string mirror_bucket_;
   ValidationReport report_;
@@ -857,7 +939,12 @@ class Validator {
 
 std::string Finding::s3_uri() const { return fmt::format("s3://{}/{}", bucket, key); }
 
+bool ValidationReport::found_no_digests() const {
+  return digests.total() == 0 && backfill_digests.total() == 0;
+}
+
 bool ValidationReport::failed(bool strict) const {
+  if (strict && found_no_digests()) return true;
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& finding) {
     return finding.status == FindingStatus::kInvalid || (strict && finding.status == FindingStatus::kUnverified);
   });

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "trailsift/event_format.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift {
@@ -26,6 +27,7 @@ std::string_view kind_word(FindingKind kind) {
     case FindingKind::kLog: return "log";
     case FindingKind::kGap: return "gap";
     case FindingKind::kChain: return "chain";
+    case FindingKind::kOther: return "other";
   }
   return "";
 }
@@ -64,10 +66,13 @@ void append_counts(std::string& out, std::string_view name, const FindingCounts&
 }  // namespace
 
 std::string format_finding(const Finding& finding) {
+  // Keys, buckets and reasons come from file names and digests: escaped, so that a crafted
+  // name cannot add lines or columns to the report.
   const std::string_view backfill = finding.backfill ? "(backfill) " : "";
-  if (finding.kind == FindingKind::kGap) return fmt::format("{}{}", backfill, finding.reason);
+  if (finding.kind == FindingKind::kGap) return fmt::format("{}{}", backfill, escape_text(finding.reason));
   const std::string_view label = finding.kind == FindingKind::kLog     ? "Log file"
                                  : finding.kind == FindingKind::kChain ? "Digest chain"
+                                 : finding.kind == FindingKind::kOther ? "Other file"
                                                                        : "Digest file";
   std::string status(status_word(finding.status));
   if (finding.status == FindingStatus::kNote) {
@@ -75,7 +80,7 @@ std::string format_finding(const Finding& finding) {
   } else if (finding.status != FindingStatus::kValid) {
     status += ": " + finding.reason;
   }
-  return fmt::format("{}{}\t{}\t{}", backfill, label, finding.s3_uri(), status);
+  return fmt::format("{}{}\t{}\t{}", backfill, label, escape_text(finding.s3_uri()), escape_text(status));
 }
 
 std::string format_summary(const ValidationReport& report, const TimeRange& requested) {
@@ -91,7 +96,7 @@ std::string format_summary(const ValidationReport& report, const TimeRange& requ
                        format_iso8601(*report.found_end));
   }
   const std::string ratios = ratio(report.digests, "digest") + ratio(report.backfill_digests, "backfill digest") +
-                             ratio(report.logs, "log");
+                             ratio(report.logs, "log") + ratio(report.others, "other");
   if (!ratios.empty()) out += ratios + "\n";
   return out;
 }
@@ -111,6 +116,9 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
   append_counts(out, "backfill_digest_files", report.backfill_digests);
   out += ',';
   append_counts(out, "log_files", report.logs);
+  out += ',';
+  append_counts(out, "other_files", report.others);
+  out += fmt::format(",\"excluded_files\":{}", report.excluded_files);
   out += "},\n\"findings\":[";
   bool first = true;
   for (const Finding& finding : report.findings) {

@@ -10,7 +10,9 @@
 
 #include "commands.hpp"
 #include "report.hpp"
+#include "scan.hpp"
 #include "trailsift/parallel.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift::cli {
@@ -27,11 +29,13 @@ struct ValidateOptions {
   std::string trail;
   std::string start_time;
   std::string end_time;
+  std::vector<std::string> exclude;
   std::string output = "text";
   bool verbose = false;
   bool strict = false;
   bool quiet = false;
   unsigned threads = 0;
+  std::string max_size = "2G";
 };
 
 Result<std::string> read_text(const std::string& path) {
@@ -70,6 +74,12 @@ Result<ValidationOptions> validation_options(const ValidateOptions& options) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
   validation.threads = options.threads > 0 ? options.threads : default_thread_count();
+  Result<std::uint64_t> max_size = parse_size(options.max_size);
+  if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
+  validation.limits.max_bytes = *max_size;
+  validation.exclude = options.exclude;
+  validation.own_files = options.public_keys;
+  if (!options.signatures.empty()) validation.own_files.push_back(options.signatures);
   return validation;
 }
 
@@ -82,7 +92,7 @@ Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& repor
   }
   if (keys.entries().empty()) return make_error("", "no public keys in --public-keys");
   for (const auto& [fingerprint, entry] : keys.entries()) {
-    if (!entry.problem.empty()) reporter.note("--public-keys: " + entry.problem);
+    if (!entry.problem.empty()) reporter.note("--public-keys: " + escape_text(entry.problem));
   }
   return keys;
 }
@@ -100,28 +110,37 @@ Result<SignatureMap> load_signatures(const std::string& path) {
   return signatures;
 }
 
+/// Errors name files and quote keys and digests: escaped, as every text output.
+void report_error(Reporter& reporter, const Error& error) { reporter.error(escape_text(error.to_string())); }
+
+/// True when an option narrows what is validated.
+bool selected(const ValidateOptions& options) {
+  return !options.account_ids.empty() || !options.regions.empty() || !options.trail_arn.empty() ||
+         !options.trail.empty() || !options.start_time.empty() || !options.end_time.empty();
+}
+
 int run_validate(const ValidateOptions& options) {
   Reporter reporter("validate", !options.quiet);
   Result<ValidationOptions> validation = validation_options(options);
   if (!validation) {
-    reporter.error(validation.error());
+    report_error(reporter, validation.error());
     return kExitError;
   }
   Result<Keyring> keys = load_keys(options.public_keys, reporter);
   if (!keys) {
-    reporter.error(keys.error());
+    report_error(reporter, keys.error());
     return kExitError;
   }
   Result<SignatureMap> signatures = load_signatures(options.signatures);
   if (!signatures) {
-    reporter.error(signatures.error());
+    report_error(reporter, signatures.error());
     return kExitError;
   }
   Result<ValidationReport> report = validate_mirror(
       *validation, *keys, *signatures,
       [&](std::size_t done, std::size_t total, std::uint64_t bytes) { reporter.progress(done, total, bytes); });
   if (!report) {
-    reporter.error(report.error());
+    report_error(reporter, report.error());
     return kExitError;
   }
 
@@ -141,11 +160,20 @@ int run_validate(const ValidateOptions& options) {
     write_stdout(valid_lines);
     write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, validation->range));
   }
+  if (report->found_no_digests()) {
+    // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
+    reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
+                              escape_text(options.root), selected(options) ? " for the selection given" : ""));
+  }
+  if (report->excluded_files > 0 && !options.quiet) {
+    reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
+                              report->excluded_files));
+  }
   if (report->inflated_files > 0 && !options.quiet) {
     reporter.note(fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
                               report->inflated_files));
   }
-  for (const Error& error : report->errors) reporter.error(error);
+  for (const Error& error : report->errors) report_error(reporter, error);
   if (!report->errors.empty()) return kExitError;
   return report->failed(options.strict) ? kExitNo : kExitOk;
 }
@@ -159,7 +187,8 @@ void add_validate_command(CLI::App& app, RunFn& run) {
   command->footer(
       "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR is\n"
       "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also if\n"
-      "something is UNVERIFIED), 2 on a usage error or an unreadable input. See trailsift-validate(1).");
+      "something is UNVERIFIED or no digest is found), 2 on a usage error or an unreadable input.\n"
+      "See trailsift-validate(1).");
   command->add_option("dir", options->root, "The bucket mirror")->required()->type_name("DIR");
   command->add_option("--public-keys", options->public_keys,
                       "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
@@ -189,12 +218,20 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->type_name("TIME");
   command->add_option("--end-time", options->end_time, "Log files delivered at or before this time")
       ->type_name("TIME");
+  command->add_option("--exclude", options->exclude,
+                      "Do not report the files no digest lists whose key (a GLOB with '/') or name "
+                      "(without) matches (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("GLOB");
   command->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->type_name("FORMAT");
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
   command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
   command->add_option("--threads", options->threads, "Worker threads (default: all cores)")->type_name("N");
+  command->add_option("--max-size", options->max_size,
+                      "Refuse a file larger than this once inflated (default 2G)")
+      ->type_name("SIZE");
   command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
   command->callback([options, &run] { run = [options] { return run_validate(*options); }; });
 }

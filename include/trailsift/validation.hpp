@@ -27,6 +27,11 @@ struct ValidationOptions {
   TimeRange range;                       ///< --start-time/--end-time, with the AWS CLI's meaning
   unsigned threads = 1;                  ///< files are read, inflated and hashed on this many threads
   ReadLimits limits;                     ///< largest file accepted, inflated
+  /// --exclude: globs of the files no digest lists that are not reported (a glob with a '/' is
+  /// matched against the key, one without against the file name).
+  std::vector<std::string> exclude;
+  /// Files the run reads besides the mirror (keys, signatures): not reported if they sit in it.
+  std::vector<std::string> own_files;
 };
 
 /// What a finding is about.
@@ -35,6 +40,7 @@ enum class FindingKind {
   kLog,     ///< one log file
   kGap,     ///< a chain restarted: logging or validation was off in between
   kChain,   ///< a chain as a whole: digest files missing by continuity, or it ends early
+  kOther,   ///< a file that is neither a CloudTrail log file nor a digest file
 };
 
 /// What was found. Exit status: any kInvalid is a failure; kUnverified fails with --strict.
@@ -82,13 +88,19 @@ struct ValidationReport {
   FindingCounts digests;           ///< standard digest files (and those estimated missing)
   FindingCounts backfill_digests;  ///< backfill digest files
   FindingCounts logs;              ///< log files, each counted once however many digests list it
+  FindingCounts others;            ///< files that are neither log nor digest files
   /// The period the valid digests cover, within the requested range (the AWS CLI's "found").
   std::optional<UnixSeconds> found_start;
   std::optional<UnixSeconds> found_end;
   std::vector<Error> errors;       ///< files that exist but could not be read
   std::uint64_t inflated_files = 0;  ///< files stored without gzip compression, hashed as they are
   std::uint64_t log_bytes = 0;       ///< inflated bytes of log files hashed
+  std::uint64_t excluded_files = 0;  ///< files no digest lists, not reported because of --exclude
 
+  /// True when no digest file was found (in the selection): nothing was proven.
+  bool found_no_digests() const;
+  /// Whether the run failed: something is INVALID; with `strict`, also something UNVERIFIED,
+  /// or no digest file found at all.
   bool failed(bool strict) const;
 };
 

@@ -287,3 +287,16 @@ TEST_CASE("Saved signatures: JSON map, S3 metadata, head-object output, TSV", "[
   CHECK(parse_signatures(R"({"k": {"Metadata": {}}})").error().message == "k: no signature");
   CHECK(parse_signatures(R"({"k": 1})").error().message == "k: expected a signature string or an object");
 }
+
+TEST_CASE("Key and signature files may start with a UTF-8 byte order mark", "[digest]") {
+  const signer::TestKey& key = test_key();
+  Keyring keys;
+  REQUIRE(keys.add_document("\xEF\xBB\xBF" + signer::public_keys_json({{key.pkcs1_der(), key.fingerprint(), 0, 0}})));
+  CHECK(keys.find(key.fingerprint()) != nullptr);
+  Result<SignatureMap> json = parse_signatures("\xEF\xBB\xBF{\"AWSLogs/k.json.gz\": \"abcd\"}");
+  REQUIRE(json);
+  CHECK(json->at("AWSLogs/k.json.gz").signature == "abcd");
+  Result<SignatureMap> lines = parse_signatures("\xEF\xBB\xBF" "AWSLogs/k.json.gz\tabcd\n");
+  REQUIRE(lines);
+  CHECK(lines->count("AWSLogs/k.json.gz") == 1);
+}

@@ -3,9 +3,12 @@
 // (determinism across threads, counting, the cross-checks, progress, warnings).
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "signer.hpp"
 #include "trailsift/validation.hpp"
@@ -249,4 +252,119 @@ TEST_CASE("The summary in the AWS CLI's layout", "[validation]") {
   gap.backfill = true;
   gap.reason = "No log files were delivered by CloudTrail between A and B";
   CHECK(format_finding(gap) == "(backfill) No log files were delivered by CloudTrail between A and B");
+}
+
+TEST_CASE("Every file no digest accounts for is reported: event files INVALID, others UNVERIFIED",
+          "[validation]") {
+  Mirror mirror;
+  const ChainSpec chain = chain_in("us-east-1");
+  const std::vector<SignedDigest> d = mirror.hourly(chain, 2);
+  const std::string day = "AWSLogs/123456789012/CloudTrail/us-east-1/2014/08/10/";
+  mirror.put(day + "123456789012_CloudTrail_us-east-1_20140810T0105Z_forgedFORGED0001.json", "{}");
+  mirror.put(day + "sub/x.json.gz", gzip("{}"));
+  mirror.put("AWSLogs/evil.ndjson", "{}\n");
+  mirror.put("root.jsonl", "{}\n");
+  mirror.put("README", "notes");
+  mirror.put("AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/notes.txt", "notes");
+  REQUIRE(::mkfifo((fs::path(mirror.root()) / "pipe.json").c_str(), 0600) == 0);  // never opened
+  const ValidationReport report = validate(mirror, keyring(), saved({d[1]}));
+  std::map<std::string, std::string> unexpected;
+  for (const Finding& finding : report.findings) {
+    if (finding.status != FindingStatus::kValid) {
+      unexpected[finding.key] = format_finding(finding).substr(0, format_finding(finding).find('\t'));
+      unexpected[finding.key] += ": " + finding.reason;
+    }
+  }
+  const std::string forged = "Log file: not a CloudTrail log file that any digest lists";
+  CHECK(unexpected == std::map<std::string, std::string>{
+                          {day + "123456789012_CloudTrail_us-east-1_20140810T0105Z_forgedFORGED0001.json", forged},
+                          {day + "sub/x.json.gz", forged},
+                          {"AWSLogs/evil.ndjson", forged},
+                          {"root.jsonl", forged},
+                          {"pipe.json", forged + " (a FIFO)"},
+                          {"README", "Other file: not a CloudTrail log or digest file"},
+                          {"AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/notes.txt",
+                           "Other file: not a CloudTrail log or digest file"}});
+  CHECK(report.logs.valid == 2);
+  CHECK(report.logs.invalid == 5);
+  CHECK(report.others.unverified == 2);
+  CHECK(report.digests.valid == 2);
+}
+
+TEST_CASE("Files excluded on purpose, and the run's own files, are not reported", "[validation]") {
+  Mirror mirror;
+  const ChainSpec chain = chain_in("us-east-1");
+  const std::vector<SignedDigest> d = mirror.hourly(chain, 2);
+  mirror.put("signatures.tsv", signatures_tsv({d[1]}));
+  mirror.put("notes/a.json", "{}");
+  mirror.put("notes/deep/b.txt", "b");
+  mirror.put("keep/README", "r");
+  mirror.put("other/README", "r");
+  mirror.log(chain, hour(2) + 600, "lateaaaaaaaaaaaa", "{}");  // no digest lists it yet
+  ValidationOptions options;
+  options.root = mirror.root();
+  options.own_files = {(fs::path(mirror.root()) / "keep" / ".." / "signatures.tsv").string()};
+  options.exclude = {"notes/*", "README", "*_lateaaaaaaaaaaaa.json.gz"};
+  Result<ValidationReport> report = validate_mirror(options, keyring(), saved({d[1]}));
+  REQUIRE(report);
+  CHECK(report->excluded_files == 5);  // notes/a.json, notes/deep/b.txt, both READMEs, the late log
+  CHECK_FALSE(report->failed(true));
+  for (const Finding& finding : report->findings) CHECK(finding.status == FindingStatus::kValid);
+  // Excluding a log file a digest lists does not stop it from being checked.
+  mirror.put(log_key(chain.folder, hour(0) + 1800, "log0aaaaaaaaaaaa"), gzip("changed"));
+  options.exclude.push_back("*.json.gz");
+  report = validate_mirror(options, keyring(), saved({d[1]}));
+  REQUIRE(report);
+  CHECK(report->logs.invalid == 1);
+}
+
+TEST_CASE("No digest at all fails --strict: an empty folder, or one whose AWSLogs leads out", "[validation]") {
+  Mirror empty;
+  ValidationReport report = validate(empty, keyring());
+  CHECK(report.found_no_digests());
+  CHECK_FALSE(report.failed(false));
+  CHECK(report.failed(true));
+
+  Mirror elsewhere;
+  elsewhere.hourly(chain_in("us-east-1"), 2);
+  Mirror linked;
+  fs::create_symlink(fs::path(elsewhere.root()) / "AWSLogs", fs::path(linked.root()) / "AWSLogs");
+  report = validate(linked, keyring());
+  CHECK(report.found_no_digests());
+  REQUIRE(report.findings.size() == 1);
+  CHECK(format_finding(report.findings[0]) ==
+        "Other file\ts3://" + fs::path(linked.root()).filename().string() +
+            "/AWSLogs\tUNVERIFIED: a symbolic link to a folder outside the mirror: not walked");
+  CHECK(report.failed(true));
+}
+
+TEST_CASE("A link to a folder inside the mirror is walked; its files are read through it", "[validation]") {
+  Mirror mirror;
+  const ChainSpec chain = chain_in("us-east-1");
+  const std::vector<SignedDigest> d = mirror.hourly(chain, 2);
+  const fs::path root = mirror.root();
+  fs::rename(root / "AWSLogs/123456789012/CloudTrail", root / "moved");
+  fs::create_symlink("../../moved", root / "AWSLogs/123456789012/CloudTrail");
+  ValidationOptions options;
+  options.root = mirror.root();
+  options.exclude = {"moved/*"};
+  Result<ValidationReport> report = validate_mirror(options, keyring(), saved({d[1]}));
+  REQUIRE(report);
+  CHECK(report->logs.valid == 2);
+  CHECK(report->excluded_files == 2);
+  CHECK_FALSE(report->failed(true));
+}
+
+TEST_CASE("Text reports escape control characters in keys; JSON keeps them exact", "[validation]") {
+  Mirror mirror;
+  mirror.hourly(chain_in("us-east-1"), 1);
+  mirror.put("x\tvalid\n\x1b[2J.json", "{}");
+  const ValidationReport report = validate(mirror, keyring());
+  std::string text;
+  for (const Finding& finding : report.findings) text += format_finding(finding) + "\n";
+  CHECK(text.find("Log file\ts3://acme-trail/x\\tvalid\\n\\033[2J.json\tINVALID: not a CloudTrail log file") !=
+        std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(report.findings.size()));
+  CHECK(format_report_json(report, {}).find(R"("s3_uri":"s3://acme-trail/x\tvalid\n\u001b[2J.json")") !=
+        std::string::npos);
 }
