@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // `trailsift validate`: prove offline, from the digest chains, that a bucket mirror is complete
 // and unchanged.
+#include <fmt/format.h>
+
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "report.hpp"
@@ -45,42 +45,42 @@ Result<std::string> read_text(const std::string& path) {
 }
 
 /// Turns the options into what validate_mirror needs, as the AWS CLI reads them.
-Result<ValidationOptions> validation_options(const ValidateOptions& options) {
-  ValidationOptions validation;
-  validation.root = options.root;
-  if (!options.s3_bucket.empty()) validation.s3_bucket = options.s3_bucket;
-  validation.accounts = options.account_ids;
-  validation.regions = options.regions;
-  validation.trail = options.trail;
+Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
+  ValidationSpec spec;
+  spec.root = options.root;
+  if (!options.s3_bucket.empty()) spec.s3_bucket = options.s3_bucket;
+  spec.accounts = options.account_ids;
+  spec.regions = options.regions;
+  spec.trail = options.trail;
   if (!options.trail_arn.empty()) {
     static const std::regex kTrailArn(R"(arn:[^:]+:cloudtrail:([^:]+):(\d{12}):trail/(.+))");
     std::smatch match;
     if (!std::regex_match(options.trail_arn, match, kTrailArn)) {
       return make_error("", "Invalid trail ARN provided: " + options.trail_arn);
     }
-    validation.home_region = match[1];
-    validation.trail = match[3];
-    if (validation.accounts.empty()) validation.accounts = {match[2]};
+    spec.home_region = match[1];
+    spec.trail = match[3];
+    if (spec.accounts.empty()) spec.accounts = {match[2]};
   }
   for (auto [name, text, end, bound] :
-       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &validation.range.start},
-        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &validation.range.end}}) {
+       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &spec.range.start},
+        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &spec.range.end}}) {
     if (text->empty()) continue;
     Result<UnixSeconds> time = parse_time_argument(*text, end);
     if (!time) return make_error("", fmt::format("{}: {}", name, time.error().message));
     *bound = *time;
   }
-  if (validation.range.start && validation.range.end && *validation.range.start > *validation.range.end) {
+  if (spec.range.start && spec.range.end && *spec.range.start > *spec.range.end) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
-  validation.threads = options.threads > 0 ? options.threads : default_thread_count();
+  spec.threads = options.threads > 0 ? options.threads : default_thread_count();
   Result<std::uint64_t> max_size = parse_size(options.max_size);
   if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
-  validation.limits.max_bytes = *max_size;
-  validation.exclude = options.exclude;
-  validation.own_files = options.public_keys;
-  if (!options.signatures.empty()) validation.own_files.push_back(options.signatures);
-  return validation;
+  spec.limits.max_bytes = *max_size;
+  spec.exclude = options.exclude;
+  spec.own_files = options.public_keys;
+  if (!options.signatures.empty()) spec.own_files.push_back(options.signatures);
+  return spec;
 }
 
 Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& reporter) {
@@ -88,7 +88,8 @@ Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& repor
   for (const std::string& path : paths) {
     Result<std::string> text = read_text(path);
     if (!text) return text.error();
-    if (Status added = keys.add_document(*text); !added) return make_error(path, added.error().message);
+    if (Status added = keys.add_document(*text); !added)
+      return make_error(path, added.error().message);
   }
   if (keys.entries().empty()) return make_error("", "no public keys in --public-keys");
   for (const auto& [fingerprint, entry] : keys.entries()) {
@@ -111,7 +112,9 @@ Result<SignatureMap> load_signatures(const std::string& path) {
 }
 
 /// Errors name files and quote keys and digests: escaped, as every text output.
-void report_error(Reporter& reporter, const Error& error) { reporter.error(escape_text(error.to_string())); }
+void report_error(Reporter& reporter, const Error& error) {
+  reporter.error(escape_text(error.to_string()));
+}
 
 /// True when an option narrows what is validated.
 bool selected(const ValidateOptions& options) {
@@ -121,9 +124,9 @@ bool selected(const ValidateOptions& options) {
 
 int run_validate(const ValidateOptions& options) {
   Reporter reporter("validate", !options.quiet);
-  Result<ValidationOptions> validation = validation_options(options);
-  if (!validation) {
-    report_error(reporter, validation.error());
+  Result<ValidationSpec> spec = validation_spec(options);
+  if (!spec) {
+    report_error(reporter, spec.error());
     return kExitError;
   }
   Result<Keyring> keys = load_keys(options.public_keys, reporter);
@@ -137,15 +140,16 @@ int run_validate(const ValidateOptions& options) {
     return kExitError;
   }
   Result<ValidationReport> report = validate_mirror(
-      *validation, *keys, *signatures,
-      [&](std::size_t done, std::size_t total, std::uint64_t bytes) { reporter.progress(done, total, bytes); });
+      *spec, *keys, *signatures, [&](std::size_t done, std::size_t total, std::uint64_t bytes) {
+        reporter.progress(done, total, bytes);
+      });
   if (!report) {
     report_error(reporter, report.error());
     return kExitError;
   }
 
   if (options.output == "json") {
-    write_stdout(format_report_json(*report, validation->range));
+    write_stdout(format_report_json(*report, spec->range));
   } else {
     std::string valid_lines;
     std::string problems;
@@ -158,20 +162,22 @@ int run_validate(const ValidateOptions& options) {
     }
     reporter.write(problems);
     write_stdout(valid_lines);
-    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, validation->range));
+    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, spec->range));
   }
   if (report->found_no_digests()) {
     // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
     reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
-                              escape_text(options.root), selected(options) ? " for the selection given" : ""));
+                              escape_text(options.root),
+                              selected(options) ? " for the selection given" : ""));
   }
   if (report->excluded_files > 0 && !options.quiet) {
     reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
                               report->excluded_files));
   }
   if (report->inflated_files > 0 && !options.quiet) {
-    reporter.note(fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
-                              report->inflated_files));
+    reporter.note(
+        fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
+                    report->inflated_files));
   }
   for (const Error& error : report->errors) report_error(reporter, error);
   if (!report->errors.empty()) return kExitError;
@@ -183,54 +189,72 @@ int run_validate(const ValidateOptions& options) {
 void add_validate_command(CLI::App& app, RunFn& run) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* command = app.add_subcommand(
-      "validate", "Prove offline that a bucket mirror is complete and unchanged, from its digest files");
+      "validate",
+      "Prove offline that a bucket mirror is complete and unchanged, from its digest files");
   command->footer(
-      "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR is\n"
-      "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also if\n"
+      "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR "
+      "is\n"
+      "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also "
+      "if\n"
       "something is UNVERIFIED or no digest is found), 2 on a usage error or an unreadable input.\n"
       "See trailsift-validate(1).");
   command->add_option("dir", options->root, "The bucket mirror")->required()->type_name("DIR");
-  command->add_option("--public-keys", options->public_keys,
-                      "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
+  command
+      ->add_option(
+          "--public-keys", options->public_keys,
+          "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
       ->required()
       ->allow_extra_args(false)
       ->type_name("FILE");
-  command->add_option("--signatures", options->signatures,
-                      "Saved S3 signatures of digests: JSON {\"s3://bucket/key\": signature or metadata} "
-                      "or lines of KEY<TAB>SIGNATURE")
+  command
+      ->add_option(
+          "--signatures", options->signatures,
+          "Saved S3 signatures of digests: JSON {\"s3://bucket/key\": signature or metadata} "
+          "or lines of KEY<TAB>SIGNATURE")
       ->type_name("FILE");
-  command->add_option("--s3-bucket", options->s3_bucket,
-                      "The mirror's bucket (default: the one each digest names)")
+  command
+      ->add_option("--s3-bucket", options->s3_bucket,
+                   "The mirror's bucket (default: the one each digest names)")
       ->type_name("BUCKET");
   command->add_option("--account-id", options->account_ids, "Only this account (repeatable)")
       ->allow_extra_args(false)
       ->type_name("ID");
-  command->add_option("--region", options->regions,
-                      "Only digests and logs delivered from this region (repeatable)")
+  command
+      ->add_option("--region", options->regions,
+                   "Only digests and logs delivered from this region (repeatable)")
       ->allow_extra_args(false)
       ->type_name("REGION");
-  auto* arn = command->add_option("--trail-arn", options->trail_arn,
-                                  "Only this trail: its name, home region and (without --account-id) account")
-                  ->type_name("ARN");
-  command->add_option("--trail", options->trail, "Only the trail with this name")->type_name("NAME")->excludes(arn);
-  command->add_option("--start-time", options->start_time,
-                      "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
+  auto* arn =
+      command
+          ->add_option("--trail-arn", options->trail_arn,
+                       "Only this trail: its name, home region and (without --account-id) account")
+          ->type_name("ARN");
+  command->add_option("--trail", options->trail, "Only the trail with this name")
+      ->type_name("NAME")
+      ->excludes(arn);
+  command
+      ->add_option("--start-time", options->start_time,
+                   "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
       ->type_name("TIME");
   command->add_option("--end-time", options->end_time, "Log files delivered at or before this time")
       ->type_name("TIME");
-  command->add_option("--exclude", options->exclude,
-                      "Do not report the files no digest lists whose key (a GLOB with '/') or name "
-                      "(without) matches (repeatable)")
+  command
+      ->add_option("--exclude", options->exclude,
+                   "Do not report the files no digest lists whose key (a GLOB with '/') or name "
+                   "(without) matches (repeatable)")
       ->allow_extra_args(false)
       ->type_name("GLOB");
-  command->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
+  command
+      ->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->type_name("FORMAT");
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
   command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
-  command->add_option("--threads", options->threads, "Worker threads (default: all cores)")->type_name("N");
-  command->add_option("--max-size", options->max_size,
-                      "Refuse a file larger than this once inflated (default 2G)")
+  command->add_option("--threads", options->threads, "Worker threads (default: all cores)")
+      ->type_name("N");
+  command
+      ->add_option("--max-size", options->max_size,
+                   "Refuse a file larger than this once inflated (default 2G)")
       ->type_name("SIZE");
   command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
   command->callback([options, &run] { run = [options] { return run_validate(*options); }; });

@@ -17,7 +17,7 @@
 namespace trailsift {
 
 /// What to validate: a mirror, narrowed as `aws cloudtrail validate-logs` narrows it.
-struct ValidationOptions {
+struct ValidationSpec {
   std::string root;                      ///< the mirror: a file's path under it is its S3 key
   std::optional<std::string> s3_bucket;  ///< the mirror's bucket; else each digest's own
   std::vector<std::string> accounts;     ///< only these accounts (empty: all)
@@ -25,8 +25,8 @@ struct ValidationOptions {
   std::string trail;                     ///< only this trail (empty: all)
   std::string home_region;               ///< only trails whose home region is this (empty: all)
   TimeRange range;                       ///< --start-time/--end-time, with the AWS CLI's meaning
-  unsigned threads = 1;                  ///< files are read, inflated and hashed on this many threads
-  ReadLimits limits;                     ///< largest file accepted, inflated
+  unsigned threads = 1;  ///< files are read, inflated and hashed on this many threads
+  ReadLimits limits;     ///< largest file accepted, inflated
   /// --exclude: globs of the files no digest lists that are not reported (a glob with a '/' is
   /// matched against the key, one without against the file name).
   std::vector<std::string> exclude;
@@ -63,10 +63,10 @@ struct Finding {
   std::string reason;     ///< why (empty when valid); for kGap the whole sentence
   std::optional<UnixSeconds> start;  ///< digest period, log file events, or the interval at issue
   std::optional<UnixSeconds> end;
-  TrailFolder folder;               ///< where it belongs, for sorting and reporting
-  std::string trail;                ///< trail name, when known (digests, gaps, chains)
-  UnixSeconds time = 0;             ///< the time it is sorted by within its folder
-  std::uint64_t missing = 0;        ///< kChain: digest files estimated missing
+  TrailFolder folder;         ///< where it belongs, for sorting and reporting
+  std::string trail;          ///< trail name, when known (digests, gaps, chains)
+  UnixSeconds time = 0;       ///< the time it is sorted by within its folder
+  std::uint64_t missing = 0;  ///< kChain: digest files estimated missing
 
   /// `s3://bucket/key`.
   std::string s3_uri() const;
@@ -92,7 +92,7 @@ struct ValidationReport {
   /// The period the valid digests cover, within the requested range (the AWS CLI's "found").
   std::optional<UnixSeconds> found_start;
   std::optional<UnixSeconds> found_end;
-  std::vector<Error> errors;       ///< files that exist but could not be read
+  std::vector<Error> errors;         ///< files that exist but could not be read
   std::uint64_t inflated_files = 0;  ///< files stored without gzip compression, hashed as they are
   std::uint64_t log_bytes = 0;       ///< inflated bytes of log files hashed
   std::uint64_t excluded_files = 0;  ///< files no digest lists, not reported because of --exclude
@@ -104,12 +104,40 @@ struct ValidationReport {
   bool failed(bool strict) const;
 };
 
-/// Called on the calling thread as log files are hashed: files done, files in all, bytes read.
-using ValidationProgress = std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
+/// What verify_digest knows about one digest file besides its content.
+struct DigestEvidence {
+  std::string key;                       ///< where it is in the mirror: its S3 key
+  std::optional<UnixSeconds> named_end;  ///< the end time in its file name, if named like a digest
+  std::string region;                    ///< the region it was delivered from, for messages
+  std::string sha256;                    ///< lowercase hex SHA-256 of its inflated bytes
+  bool trailing_data = false;            ///< bytes follow its first gzip member
+  std::optional<std::string> bucket;     ///< --s3-bucket: the bucket it must name
+  /// The previousDigestSignature of every digest that names this one as its previous digest.
+  std::vector<std::string> chain_signatures;
+  const SavedSignature* saved = nullptr;  ///< its signature from --signatures, if any
+};
 
-/// Validates the mirror at options.root. Fails only when the root cannot be listed; problems
+/// What verify_digest concluded: the status, why (empty when valid), and warnings.
+struct DigestVerdict {
+  FindingStatus status = FindingStatus::kValid;
+  std::string reason;
+  std::vector<std::string> warnings;
+};
+
+/// Checks a parsed digest as the AWS CLI does, in its order: where it is (`digestS3Object`,
+/// and the bucket when one is required), its public key, then its signature, which comes from
+/// the digests that link to it and from the saved metadata: they must agree, and without
+/// either the digest is UNVERIFIED. Odd times and algorithms are warnings. Pure: no files.
+DigestVerdict verify_digest(const Digest& digest, const DigestEvidence& evidence,
+                            const Keyring& keys);
+
+/// Called on the calling thread as log files are hashed: files done, files in all, bytes read.
+using ValidationProgress =
+    std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
+
+/// Validates the mirror at spec.root. Fails only when the root cannot be listed; problems
 /// with the files in it are findings (and unreadable files are also in `errors`).
-Result<ValidationReport> validate_mirror(const ValidationOptions& options, const Keyring& keys,
+Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyring& keys,
                                          const SignatureMap& signatures,
                                          const ValidationProgress& progress = {});
 

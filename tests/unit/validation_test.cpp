@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 // Validating mirrors built in the test with a test-only key: what the golden cases do not show
 // (determinism across threads, counting, the cross-checks, progress, warnings).
-#include <catch2/catch.hpp>
+#include "trailsift/validation.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "signer.hpp"
-#include "trailsift/validation.hpp"
 
 using namespace trailsift;
 using namespace trailsift::signer;
@@ -39,8 +41,9 @@ ChainSpec chain_in(std::string region) {
 /// A scratch mirror, removed at the end of the test.
 class Mirror {
  public:
-  Mirror() : root_(fs::temp_directory_path() / ("trailsift-validation-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(counter_++))) {
+  Mirror()
+      : root_(fs::temp_directory_path() / ("trailsift-validation-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(counter_++))) {
     fs::create_directories(root_);
   }
   ~Mirror() { fs::remove_all(root_); }
@@ -49,7 +52,8 @@ class Mirror {
   void put(std::string_view key, std::string_view bytes) const { write_file(root_, key, bytes); }
   void put(const SignedDigest& digest) const { put(digest.key, gzip(digest.json)); }
   void remove(std::string_view key) const { fs::remove(root_ / std::string(key)); }
-  LogEntry log(const ChainSpec& chain, UnixSeconds delivered, const std::string& unique, const std::string& json) const {
+  LogEntry log(const ChainSpec& chain, UnixSeconds delivered, const std::string& unique,
+               const std::string& json) const {
     return write_log(root_, chain, delivered, unique, json);
   }
   /// `count` hourly digests of `chain`, one log file each; all written.
@@ -57,7 +61,9 @@ class Mirror {
     ChainBuilder builder(chain, test_key());
     std::vector<SignedDigest> digests;
     for (int i = first_hour; i < first_hour + count; ++i) {
-      digests.push_back(builder.add(hour(i + 1), {log(chain, hour(i) + 1800, "log" + std::to_string(i) + "aaaaaaaaaaaa", "{}")}));
+      digests.push_back(builder.add(
+          hour(i + 1),
+          {log(chain, hour(i) + 1800, "log" + std::to_string(i) + "aaaaaaaaaaaa", "{}")}));
       put(digests.back());
     }
     return digests;
@@ -70,16 +76,18 @@ class Mirror {
 
 Keyring keyring(UnixSeconds from = 0, UnixSeconds until = 4102444800) {
   Keyring keys;
-  REQUIRE(keys.add_document(public_keys_json({{test_key().pkcs1_der(), test_key().fingerprint(), from, until}})));
+  REQUIRE(keys.add_document(
+      public_keys_json({{test_key().pkcs1_der(), test_key().fingerprint(), from, until}})));
   return keys;
 }
 
-ValidationReport validate(const Mirror& mirror, const Keyring& keys, const SignatureMap& signatures = {},
-                          unsigned threads = 2, const ValidationProgress& progress = {}) {
-  ValidationOptions options;
-  options.root = mirror.root();
-  options.threads = threads;
-  Result<ValidationReport> report = validate_mirror(options, keys, signatures, progress);
+ValidationReport validate(const Mirror& mirror, const Keyring& keys,
+                          const SignatureMap& signatures = {}, unsigned threads = 2,
+                          const ValidationProgress& progress = {}) {
+  ValidationSpec spec;
+  spec.root = mirror.root();
+  spec.threads = threads;
+  Result<ValidationReport> report = validate_mirror(spec, keys, signatures, progress);
   REQUIRE(report);
   return std::move(*report);
 }
@@ -90,7 +98,9 @@ std::vector<std::string> lines(const ValidationReport& report) {
   return out;
 }
 
-SignatureMap saved(const std::vector<SignedDigest>& digests) { return *parse_signatures(signatures_tsv(digests)); }
+SignatureMap saved(const std::vector<SignedDigest>& digests) {
+  return *parse_signatures(signatures_tsv(digests));
+}
 
 }  // namespace
 
@@ -101,7 +111,8 @@ TEST_CASE("The report does not depend on the number of threads", "[validation]")
   mirror.remove(east[2].key);
   mirror.put(west[0].key.substr(0, west[0].key.size() - 8) + "_x.json", "not a digest");
   mirror.log(chain_in("us-west-2"), hour(1) + 600, "forgedaaaaaaaaaa", "{}");
-  mirror.put(log_key(chain_in("us-east-1").folder, hour(0) + 1800, "log0aaaaaaaaaaaa"), gzip("changed"));
+  mirror.put(log_key(chain_in("us-east-1").folder, hour(0) + 1800, "log0aaaaaaaaaaaa"),
+             gzip("changed"));
   const Keyring keys = keyring();
   const ValidationReport one = validate(mirror, keys, saved({east[4]}), 1);
   CHECK(one.failed(false));
@@ -112,7 +123,8 @@ TEST_CASE("The report does not depend on the number of threads", "[validation]")
   }
 }
 
-TEST_CASE("Continuity counts every digest deleted in a run, not only the one named", "[validation]") {
+TEST_CASE("Continuity counts every digest deleted in a run, not only the one named",
+          "[validation]") {
   Mirror mirror;
   const std::vector<SignedDigest> d = mirror.hourly(chain_in("us-east-1"), 6);
   for (int i : {1, 2, 3}) mirror.remove(d[i].key);
@@ -124,18 +136,21 @@ TEST_CASE("Continuity counts every digest deleted in a run, not only the one nam
     if (finding.kind != FindingKind::kChain) continue;
     ++chains;
     CHECK(finding.missing == 2);
-    CHECK(finding.reason == "trail foo: no digest file covers 2014-08-10T01:04:04Z to 2014-08-10T03:04:04Z: about 2 missing");
+    CHECK(finding.reason ==
+          "trail foo: no digest file covers 2014-08-10T01:04:04Z to 2014-08-10T03:04:04Z: about 2 "
+          "missing");
   }
   CHECK(chains == 1);
 }
 
-TEST_CASE("previousDigestHashValue: a wrong one in an unverified digest makes it INVALID", "[validation]") {
+TEST_CASE("previousDigestHashValue: a wrong one in an unverified digest makes it INVALID",
+          "[validation]") {
   Mirror mirror;
   const ChainSpec chain = chain_in("us-east-1");
   ChainBuilder builder(chain, test_key());
   const SignedDigest d0 = builder.add(hour(1), {});
   SignedDigest d1 = builder.add(hour(2), {});
-  const std::string hash = sha256_hex(d0.json);
+  const std::string hash = *sha256_hex(d0.json);
   d1.json.replace(d1.json.find(hash), hash.size(), std::string(64, '0'));
   mirror.put(d0);
   mirror.put(d1);
@@ -158,11 +173,12 @@ TEST_CASE("A log file listed by several digests is hashed and counted once", "[v
   mirror.put(standard);
   mirror.put(late);
   std::vector<std::pair<std::size_t, std::size_t>> calls;
-  const ValidationReport report = validate(mirror, keyring(), saved({standard, late}), 2,
-                                           [&](std::size_t done, std::size_t total, std::uint64_t bytes) {
-                                             calls.emplace_back(done, total);
-                                             CHECK(bytes == 14);
-                                           });
+  const ValidationReport report =
+      validate(mirror, keyring(), saved({standard, late}), 2,
+               [&](std::size_t done, std::size_t total, std::uint64_t bytes) {
+                 calls.emplace_back(done, total);
+                 CHECK(bytes == 14);
+               });
   CHECK(report.digests.valid == 1);
   CHECK(report.backfill_digests.valid == 1);
   CHECK(report.logs.valid == 1);
@@ -175,9 +191,9 @@ TEST_CASE("A log file no digest lists is forged only inside verified coverage", 
   Mirror mirror;
   const ChainSpec chain = chain_in("us-east-1");
   const std::vector<SignedDigest> d = mirror.hourly(chain, 3);
-  mirror.log(chain, hour(1) + 1200, "insideaaaaaaaaaa", "{}");     // d1's hour, d0..d2 verified
-  mirror.log(chain, hour(3) - 600, "edgeaaaaaaaaaaaa", "{}");      // 10 min before the last end
-  mirror.log(chain, hour(3) + 600, "afteraaaaaaaaaaa", "{}");      // not digested yet
+  mirror.log(chain, hour(1) + 1200, "insideaaaaaaaaaa", "{}");  // d1's hour, d0..d2 verified
+  mirror.log(chain, hour(3) - 600, "edgeaaaaaaaaaaaa", "{}");   // 10 min before the last end
+  mirror.log(chain, hour(3) + 600, "afteraaaaaaaaaaa", "{}");   // not digested yet
   const ValidationReport report = validate(mirror, keyring(), saved({d[2]}));
   std::map<std::string, FindingStatus> unlisted;
   for (const Finding& finding : report.findings) {
@@ -185,22 +201,25 @@ TEST_CASE("A log file no digest lists is forged only inside verified coverage", 
       unlisted[finding.key.substr(finding.key.size() - 24, 16)] = finding.status;
     }
   }
-  CHECK(unlisted == std::map<std::string, FindingStatus>{{"insideaaaaaaaaaa", FindingStatus::kInvalid},
-                                                         {"edgeaaaaaaaaaaaa", FindingStatus::kUnverified},
-                                                         {"afteraaaaaaaaaaa", FindingStatus::kUnverified}});
+  CHECK(unlisted ==
+        std::map<std::string, FindingStatus>{{"insideaaaaaaaaaa", FindingStatus::kInvalid},
+                                             {"edgeaaaaaaaaaaaa", FindingStatus::kUnverified},
+                                             {"afteraaaaaaaaaaa", FindingStatus::kUnverified}});
   CHECK(report.failed(false));
 }
 
-TEST_CASE("A digest signed outside its key's validity window is a warning, not a failure", "[validation]") {
+TEST_CASE("A digest signed outside its key's validity window is a warning, not a failure",
+          "[validation]") {
   Mirror mirror;
   const std::vector<SignedDigest> d = mirror.hourly(chain_in("us-east-1"), 1);
-  const ValidationReport report = validate(mirror, keyring(kStart + 86400, kStart + 2 * 86400), saved(d));
+  const ValidationReport report =
+      validate(mirror, keyring(kStart + 86400, kStart + 2 * 86400), saved(d));
   REQUIRE(report.findings.size() == 3);  // the log, the digest, the warning about it
   CHECK(report.findings[1].status == FindingStatus::kValid);
   CHECK(report.findings[2].status == FindingStatus::kWarning);
   CHECK(report.findings[2].reason ==
-        "signed at 2014-08-10T01:04:04Z, outside the validity of public key " + test_key().fingerprint() +
-            " (2014-08-11T00:00:00Z to 2014-08-12T00:00:00Z)");
+        "signed at 2014-08-10T01:04:04Z, outside the validity of public key " +
+            test_key().fingerprint() + " (2014-08-11T00:00:00Z to 2014-08-12T00:00:00Z)");
   CHECK_FALSE(report.failed(true));
 }
 
@@ -214,7 +233,8 @@ TEST_CASE("A saved signature whose digest is gone is a digest not found", "[vali
   CHECK(report.digests.invalid == 2);
   std::vector<std::string> missing;
   for (const Finding& finding : report.findings) {
-    if (finding.status == FindingStatus::kInvalid) missing.push_back(finding.key + ": " + finding.reason);
+    if (finding.status == FindingStatus::kInvalid)
+      missing.push_back(finding.key + ": " + finding.reason);
   }
   CHECK(missing == std::vector<std::string>{d[1].key + ": not found", d[3].key + ": not found"});
 }
@@ -251,7 +271,8 @@ TEST_CASE("The summary in the AWS CLI's layout", "[validation]") {
   gap.kind = FindingKind::kGap;
   gap.backfill = true;
   gap.reason = "No log files were delivered by CloudTrail between A and B";
-  CHECK(format_finding(gap) == "(backfill) No log files were delivered by CloudTrail between A and B");
+  CHECK(format_finding(gap) ==
+        "(backfill) No log files were delivered by CloudTrail between A and B");
 }
 
 TEST_CASE("Every file no digest accounts for is reported: event files INVALID, others UNVERIFIED",
@@ -271,20 +292,23 @@ TEST_CASE("Every file no digest accounts for is reported: event files INVALID, o
   std::map<std::string, std::string> unexpected;
   for (const Finding& finding : report.findings) {
     if (finding.status != FindingStatus::kValid) {
-      unexpected[finding.key] = format_finding(finding).substr(0, format_finding(finding).find('\t'));
+      unexpected[finding.key] =
+          format_finding(finding).substr(0, format_finding(finding).find('\t'));
       unexpected[finding.key] += ": " + finding.reason;
     }
   }
   const std::string forged = "Log file: not a CloudTrail log file that any digest lists";
-  CHECK(unexpected == std::map<std::string, std::string>{
-                          {day + "123456789012_CloudTrail_us-east-1_20140810T0105Z_forgedFORGED0001.json", forged},
-                          {day + "sub/x.json.gz", forged},
-                          {"AWSLogs/evil.ndjson", forged},
-                          {"root.jsonl", forged},
-                          {"pipe.json", forged + " (a FIFO)"},
-                          {"README", "Other file: not a CloudTrail log or digest file"},
-                          {"AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/notes.txt",
-                           "Other file: not a CloudTrail log or digest file"}});
+  CHECK(
+      unexpected ==
+      std::map<std::string, std::string>{
+          {day + "123456789012_CloudTrail_us-east-1_20140810T0105Z_forgedFORGED0001.json", forged},
+          {day + "sub/x.json.gz", forged},
+          {"AWSLogs/evil.ndjson", forged},
+          {"root.jsonl", forged},
+          {"pipe.json", forged + " (a FIFO)"},
+          {"README", "Other file: not a CloudTrail log or digest file"},
+          {"AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/notes.txt",
+           "Other file: not a CloudTrail log or digest file"}});
   CHECK(report.logs.valid == 2);
   CHECK(report.logs.invalid == 5);
   CHECK(report.others.unverified == 2);
@@ -301,24 +325,25 @@ TEST_CASE("Files excluded on purpose, and the run's own files, are not reported"
   mirror.put("keep/README", "r");
   mirror.put("other/README", "r");
   mirror.log(chain, hour(2) + 600, "lateaaaaaaaaaaaa", "{}");  // no digest lists it yet
-  ValidationOptions options;
-  options.root = mirror.root();
-  options.own_files = {(fs::path(mirror.root()) / "keep" / ".." / "signatures.tsv").string()};
-  options.exclude = {"notes/*", "README", "*_lateaaaaaaaaaaaa.json.gz"};
-  Result<ValidationReport> report = validate_mirror(options, keyring(), saved({d[1]}));
+  ValidationSpec spec;
+  spec.root = mirror.root();
+  spec.own_files = {(fs::path(mirror.root()) / "keep" / ".." / "signatures.tsv").string()};
+  spec.exclude = {"notes/*", "README", "*_lateaaaaaaaaaaaa.json.gz"};
+  Result<ValidationReport> report = validate_mirror(spec, keyring(), saved({d[1]}));
   REQUIRE(report);
   CHECK(report->excluded_files == 5);  // notes/a.json, notes/deep/b.txt, both READMEs, the late log
   CHECK_FALSE(report->failed(true));
   for (const Finding& finding : report->findings) CHECK(finding.status == FindingStatus::kValid);
   // Excluding a log file a digest lists does not stop it from being checked.
   mirror.put(log_key(chain.folder, hour(0) + 1800, "log0aaaaaaaaaaaa"), gzip("changed"));
-  options.exclude.push_back("*.json.gz");
-  report = validate_mirror(options, keyring(), saved({d[1]}));
+  spec.exclude.push_back("*.json.gz");
+  report = validate_mirror(spec, keyring(), saved({d[1]}));
   REQUIRE(report);
   CHECK(report->logs.invalid == 1);
 }
 
-TEST_CASE("No digest at all fails --strict: an empty folder, or one whose AWSLogs leads out", "[validation]") {
+TEST_CASE("No digest at all fails --strict: an empty folder, or one whose AWSLogs leads out",
+          "[validation]") {
   Mirror empty;
   ValidationReport report = validate(empty, keyring());
   CHECK(report.found_no_digests());
@@ -338,17 +363,18 @@ TEST_CASE("No digest at all fails --strict: an empty folder, or one whose AWSLog
   CHECK(report.failed(true));
 }
 
-TEST_CASE("A link to a folder inside the mirror is walked; its files are read through it", "[validation]") {
+TEST_CASE("A link to a folder inside the mirror is walked; its files are read through it",
+          "[validation]") {
   Mirror mirror;
   const ChainSpec chain = chain_in("us-east-1");
   const std::vector<SignedDigest> d = mirror.hourly(chain, 2);
   const fs::path root = mirror.root();
   fs::rename(root / "AWSLogs/123456789012/CloudTrail", root / "moved");
   fs::create_symlink("../../moved", root / "AWSLogs/123456789012/CloudTrail");
-  ValidationOptions options;
-  options.root = mirror.root();
-  options.exclude = {"moved/*"};
-  Result<ValidationReport> report = validate_mirror(options, keyring(), saved({d[1]}));
+  ValidationSpec spec;
+  spec.root = mirror.root();
+  spec.exclude = {"moved/*"};
+  Result<ValidationReport> report = validate_mirror(spec, keyring(), saved({d[1]}));
   REQUIRE(report);
   CHECK(report->logs.valid == 2);
   CHECK(report->excluded_files == 2);
@@ -362,9 +388,131 @@ TEST_CASE("Text reports escape control characters in keys; JSON keeps them exact
   const ValidationReport report = validate(mirror, keyring());
   std::string text;
   for (const Finding& finding : report.findings) text += format_finding(finding) + "\n";
-  CHECK(text.find("Log file\ts3://acme-trail/x\\tvalid\\n\\033[2J.json\tINVALID: not a CloudTrail log file") !=
-        std::string::npos);
+  CHECK(text.find("Log file\ts3://acme-trail/x\\tvalid\\n\\033[2J.json\tINVALID: not a CloudTrail "
+                  "log file") != std::string::npos);
   CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(report.findings.size()));
-  CHECK(format_report_json(report, {}).find(R"("s3_uri":"s3://acme-trail/x\tvalid\n\u001b[2J.json")") !=
-        std::string::npos);
+  CHECK(format_report_json(report, {})
+            .find(R"("s3_uri":"s3://acme-trail/x\tvalid\n\u001b[2J.json")") != std::string::npos);
+}
+
+namespace {
+
+/// Two linked digests of one chain, parsed, and what verify_digest knows about the first.
+struct DigestPair {
+  SignedDigest first_signed;
+  SignedDigest second_signed;
+  Digest first;
+  DigestEvidence evidence;
+
+  DigestPair() {
+    ChainBuilder builder(chain_in("us-east-1"), test_key());
+    first_signed = builder.add(hour(1), {});
+    second_signed = builder.add(hour(2), {});
+    first = *parse_digest(first_signed.json);
+    evidence.key = first_signed.key;
+    evidence.named_end = hour(1);
+    evidence.region = "us-east-1";
+    evidence.sha256 = *sha256_hex(first_signed.json);
+    evidence.chain_signatures = {*parse_digest(second_signed.json)->previous_digest_signature};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("verify_digest: a digest is proven by the next digest's signature or a saved one",
+          "[validation]") {
+  DigestPair pair;
+  const Keyring keys = keyring();
+  DigestVerdict verdict = verify_digest(pair.first, pair.evidence, keys);
+  CHECK(verdict.status == FindingStatus::kValid);
+  CHECK(verdict.reason.empty());
+  CHECK(verdict.warnings.empty());
+
+  const SavedSignature saved{pair.first_signed.signature, "SHA256withRSA", ""};
+  pair.evidence.chain_signatures.clear();
+  pair.evidence.saved = &saved;
+  CHECK(verify_digest(pair.first, pair.evidence, keys).status == FindingStatus::kValid);
+
+  pair.evidence.saved = nullptr;
+  verdict = verify_digest(pair.first, pair.evidence, keys);
+  CHECK(verdict.status == FindingStatus::kUnverified);
+  CHECK(verdict.reason ==
+        "no signature offline: no later digest file links to it and --signatures has none for it");
+}
+
+TEST_CASE("verify_digest: each rule, in the AWS CLI's order and words", "[validation]") {
+  const Keyring keys = keyring();
+  const std::string other_signature = DigestPair().second_signed.signature;
+  auto verdict_of = [&](const std::function<void(DigestPair&)>& change) {
+    DigestPair pair;
+    change(pair);
+    const DigestVerdict verdict = verify_digest(pair.first, pair.evidence, keys);
+    return std::pair{verdict.status, verdict.reason};
+  };
+  using Verdict = std::pair<FindingStatus, std::string>;
+  const SavedSignature wrong{other_signature, "", ""};
+  const SavedSignature not_hex{"zz", "", ""};
+  CHECK(verdict_of([](DigestPair& p) { p.evidence.key += "x"; }) ==
+        Verdict{FindingStatus::kInvalid, "has been moved from its original location"});
+  CHECK(verdict_of([](DigestPair& p) { p.evidence.bucket = "other-bucket"; }) ==
+        Verdict{FindingStatus::kInvalid, "has been moved from its original location"});
+  CHECK(verdict_of([](DigestPair& p) { p.evidence.bucket = "acme-trail"; }) ==
+        Verdict{FindingStatus::kValid, ""});
+  CHECK(verdict_of([](DigestPair& p) { p.first.digest_public_key_fingerprint = "abc"; }) ==
+        Verdict{FindingStatus::kInvalid,
+                "public key not found in region us-east-1 for fingerprint abc"});
+  CHECK(verdict_of([&](DigestPair& p) {
+          p.evidence.chain_signatures.push_back(other_signature);
+        }) == Verdict{FindingStatus::kInvalid,
+                      "the digest files that follow it disagree about its signature"});
+  CHECK(
+      verdict_of([&](DigestPair& p) { p.evidence.saved = &wrong; }) ==
+      Verdict{
+          FindingStatus::kInvalid,
+          "its signature in --signatures differs from the next digest's previousDigestSignature"});
+  CHECK(verdict_of([&](DigestPair& p) {
+          p.evidence.chain_signatures.clear();
+          p.evidence.saved = &not_hex;
+        }) == Verdict{FindingStatus::kInvalid, "its signature in --signatures is not hexadecimal"});
+  CHECK(verdict_of([&](DigestPair& p) {
+          p.evidence.chain_signatures.clear();
+          p.evidence.saved = &wrong;
+        }) == Verdict{FindingStatus::kInvalid, "signature verification failed"});
+  // The signature covers the hash of the bytes and every signed field.
+  CHECK(verdict_of([](DigestPair& p) {
+          p.evidence.sha256[0] = p.evidence.sha256[0] == '0' ? '1' : '0';
+        }) == Verdict{FindingStatus::kInvalid, "signature verification failed"});
+  CHECK(verdict_of([](DigestPair& p) { p.first.digest_end_time = "2014-08-10T01:04:05Z"; }) ==
+        Verdict{FindingStatus::kInvalid, "signature verification failed"});
+  // Signatures are hex: case does not matter.
+  CHECK(verdict_of([](DigestPair& p) {
+          for (char& c : p.evidence.chain_signatures[0])
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }) == Verdict{FindingStatus::kValid, ""});
+
+  Keyring refused;
+  const std::string not_a_key = *base64_decode("YQo=");
+  REQUIRE(refused.add_document(public_keys_json({{not_a_key, test_key().fingerprint(), 0, 0}})));
+  DigestPair pair;
+  CHECK(verify_digest(pair.first, pair.evidence, refused).reason ==
+        "public key with fingerprint " + test_key().fingerprint() +
+            " refused: the MD5 of its value is " + *md5_hex(not_a_key));
+}
+
+TEST_CASE("verify_digest: odd but not disproving is a warning", "[validation]") {
+  DigestPair pair;
+  pair.evidence.trailing_data = true;
+  pair.evidence.named_end = hour(1) + 60;
+  const SavedSignature saved{pair.first_signed.signature, "SHA1withRSA", ""};
+  pair.evidence.saved = &saved;
+  const DigestVerdict verdict = verify_digest(pair.first, pair.evidence, keyring(hour(5), hour(6)));
+  CHECK(verdict.status == FindingStatus::kValid);
+  CHECK(verdict.warnings ==
+        std::vector<std::string>{
+            "unexpected data after end of compressed stream (ignored, as the AWS CLI does: "
+            "the signature covers the first gzip member only)",
+            "digestEndTime 2014-08-10T01:04:04Z is not the time in its name",
+            "signed at 2014-08-10T01:04:04Z, outside the validity of public key " +
+                test_key().fingerprint() + " (2014-08-10T05:04:04Z to 2014-08-10T06:04:04Z)",
+            "signature-algorithm is SHA1withRSA, not SHA256withRSA"});
 }
