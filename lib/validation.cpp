@@ -157,6 +157,12 @@ bool wanted(const std::vector<std::string>& allowed, const std::string& value) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
 
+/// Whether the spec selects the files of this folder (key prefix, account, region).
+bool selected(const ValidationSpec& spec, const TrailFolder& folder) {
+  return (!spec.prefix || folder.prefix == *spec.prefix) && wanted(spec.accounts, folder.account) &&
+         wanted(spec.regions, folder.region);
+}
+
 // ---- discovery ----------------------------------------------------------------------------------
 
 /// Digest keys by chain, as (end time, key), and the folders they are in.
@@ -166,8 +172,7 @@ struct NamedDigests {
 
   void add(const ValidationSpec& spec, const std::string& key) {
     const std::optional<DigestKey> name = parse_digest_key(key);
-    if (!name || !wanted(spec.accounts, name->folder.account) ||
-        !wanted(spec.regions, name->folder.region) ||
+    if (!name || !selected(spec, name->folder) ||
         (!spec.trail.empty() && name->trail != spec.trail) ||
         (!spec.home_region.empty() && name->home_region != spec.home_region)) {
       return;
@@ -202,8 +207,7 @@ void discover(Run& run, const SignatureMap& signatures) {
       named.add(spec, key);
     } else if (std::optional<LogKey> log = parse_log_key(key)) {
       run.accounted[i] = true;
-      if (wanted(spec.accounts, log->folder.account) && wanted(spec.regions, log->folder.region) &&
-          spec.range.contains(log->delivered)) {
+      if (selected(spec, log->folder) && spec.range.contains(log->delivered)) {
         run.found_logs.push_back(i);
       }
     }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct ValidateOptions {
   std::vector<std::string> public_keys;
   std::string signatures;
   std::string s3_bucket;
+  std::optional<std::string> s3_prefix;
   std::vector<std::string> account_ids;
   std::vector<std::string> regions;
   std::string trail_arn;
@@ -49,6 +51,13 @@ Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
   ValidationSpec spec;
   spec.root = options.root;
   if (!options.s3_bucket.empty()) spec.s3_bucket = options.s3_bucket;
+  if (options.s3_prefix) {
+    // As the AWS CLI joins it: `PREFIX/AWSLogs/...`, whatever slashes it was given with.
+    std::string_view prefix = *options.s3_prefix;
+    while (prefix.starts_with('/')) prefix.remove_prefix(1);
+    while (prefix.ends_with('/')) prefix.remove_suffix(1);
+    spec.prefix = prefix.empty() ? "" : std::string(prefix) + "/";
+  }
   spec.accounts = options.account_ids;
   spec.regions = options.regions;
   spec.trail = options.trail;
@@ -118,8 +127,9 @@ void report_error(Reporter& reporter, const Error& error) {
 
 /// True when an option narrows what is validated.
 bool selected(const ValidateOptions& options) {
-  return !options.account_ids.empty() || !options.regions.empty() || !options.trail_arn.empty() ||
-         !options.trail.empty() || !options.start_time.empty() || !options.end_time.empty();
+  return !options.account_ids.empty() || !options.regions.empty() || options.s3_prefix ||
+         !options.trail_arn.empty() || !options.trail.empty() || !options.start_time.empty() ||
+         !options.end_time.empty();
 }
 
 int run_validate(const ValidateOptions& options) {
@@ -216,6 +226,10 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->add_option("--s3-bucket", options->s3_bucket,
                    "The mirror's bucket (default: the one each digest names)")
       ->type_name("BUCKET");
+  command
+      ->add_option("--s3-prefix", options->s3_prefix,
+                   "Only the trails under this S3 key prefix (DIR still mirrors the whole bucket)")
+      ->type_name("PREFIX");
   command->add_option("--account-id", options->account_ids, "Only this account (repeatable)")
       ->allow_extra_args(false)
       ->type_name("ID");
@@ -233,10 +247,12 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->type_name("NAME")
       ->excludes(arn);
   command
-      ->add_option("--start-time", options->start_time,
+      ->add_option("--start-time,--since", options->start_time,
                    "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
       ->type_name("TIME");
-  command->add_option("--end-time", options->end_time, "Log files delivered at or before this time")
+  command
+      ->add_option("--end-time,--until", options->end_time,
+                   "Log files delivered at or before this time")
       ->type_name("TIME");
   command
       ->add_option("--exclude", options->exclude,
@@ -249,7 +265,8 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->check(CLI::IsMember({"text", "json"}))
       ->type_name("FORMAT");
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
-  command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
+  command->add_flag("--strict", options->strict,
+                    "Exit 1 when anything is UNVERIFIED or no digest is found, too");
   command->add_option("--threads", options->threads, "Worker threads (default: all cores)")
       ->type_name("N");
   command

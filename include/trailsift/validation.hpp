@@ -20,13 +20,15 @@ namespace trailsift {
 struct ValidationSpec {
   std::string root;                      ///< the mirror: a file's path under it is its S3 key
   std::optional<std::string> s3_bucket;  ///< the mirror's bucket; else each digest's own
-  std::vector<std::string> accounts;     ///< only these accounts (empty: all)
-  std::vector<std::string> regions;      ///< only digests and logs delivered from these regions
-  std::string trail;                     ///< only this trail (empty: all)
-  std::string home_region;               ///< only trails whose home region is this (empty: all)
-  TimeRange range;                       ///< --start-time/--end-time, with the AWS CLI's meaning
-  unsigned threads = 1;  ///< files are read, inflated and hashed on this many threads
-  ReadLimits limits;     ///< largest file accepted, inflated
+  /// --s3-prefix: only the trails whose key prefix is this (with its trailing '/'; "" for none).
+  std::optional<std::string> prefix;
+  std::vector<std::string> accounts;  ///< only these accounts (empty: all)
+  std::vector<std::string> regions;   ///< only digests and logs delivered from these regions
+  std::string trail;                  ///< only this trail (empty: all)
+  std::string home_region;            ///< only trails whose home region is this (empty: all)
+  TimeRange range;                    ///< --start-time/--end-time, with the AWS CLI's meaning
+  unsigned threads = 1;               ///< files are read, inflated and hashed on this many threads
+  ReadLimits limits;                  ///< largest file accepted, inflated
   /// --exclude: globs of the files no digest lists that are not reported (a glob with a '/' is
   /// matched against the key, one without against the file name).
   std::vector<std::string> exclude;
