@@ -24,6 +24,24 @@
 
 namespace trailsift {
 namespace validation_detail {
+namespace {
+
+bool wanted(const std::vector<std::string>& allowed, const std::string& value) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+}  // namespace
+
+/// Whether the spec selects the files of this folder (key prefix, account, region).
+bool selected(const ValidationSpec& spec, const TrailFolder& folder) {
+  return (!spec.prefix || folder.prefix == *spec.prefix) && wanted(spec.accounts, folder.account) &&
+         wanted(spec.regions, folder.region);
+}
+
+bool selects(const ValidationSpec& spec, const DigestKey& name) {
+  return selected(spec, name.folder) && (spec.trail.empty() || name.trail == spec.trail) &&
+         (spec.home_region.empty() || name.home_region == spec.home_region);
+}
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -63,7 +81,10 @@ void Workers::run(std::size_t count, const std::function<void(std::size_t, Buffe
 }
 
 Run::Run(const ValidationSpec& run_spec, std::vector<MirrorFile> mirror_files)
-    : spec(run_spec), files(std::move(mirror_files)), accounted(files.size(), false) {
+    : spec(run_spec),
+      files(std::move(mirror_files)),
+      accounted(files.size(), false),
+      remembered(files.size(), false) {
   for (std::size_t i = 0; i < files.size(); ++i) file_index.emplace(files[i].key, i);
 }
 
@@ -83,33 +104,88 @@ ResolvedKey Run::resolve(std::string_view key) const {
   return resolve_mirror_key(spec.root, key);
 }
 
-LoadedFile Run::load(const ResolvedKey& where, Buffers& buffers) const {
+LoadedFile Run::load(const std::string& key, const ResolvedKey& where, bool digest,
+                     Buffers& buffers) const {
   LoadedFile loaded;
-  if (Status read = read_mirror_file(spec.root, where.path, spec.limits, buffers.raw); !read) {
-    loaded.unreadable = true;
-    loaded.problem = "cannot be read: " + read.error().message;
-    return loaded;
+  const KnownFile* known = nullptr;
+  if (auto listed = file_index.find(key); listed != file_index.end()) {
+    loaded.reading.listed = true;
+    loaded.reading.size = files[listed->second].size;
+    if (spec.known) {
+      auto entry = spec.known->files.find(key);
+      if (entry != spec.known->files.end() && entry->second.digest_json.has_value() == digest) {
+        known = &entry->second;
+      }
+    }
   }
-  loaded.gzip = is_gzip(buffers.raw.view());
-  loaded.bytes = buffers.raw.view();
-  if (loaded.gzip) {
-    Result<std::size_t> used =
-        inflate_gzip_member(buffers.raw.view(), spec.limits, buffers.inflated);
-    if (!used) {
-      loaded.problem = "invalid format: " + used.error().message;
+  if (known && known->size != loaded.reading.size) {
+    loaded.reading.changed = true;
+    known = nullptr;
+  }
+  if (known && picked_for_recheck(key, spec.recheck_fraction, spec.recheck_seed)) {
+    loaded.reading.rechecked = true;
+  } else if (known) {
+    // A digest's bytes are hashed again (its signature covers the hash); a log file's hash is
+    // taken as known: what --state saves reading.
+    loaded.reading.known = true;
+    loaded.gzip = known->gzip;
+    loaded.trailing_data = known->trailing_data;
+    if (!digest) {
+      loaded.sha256 = known->sha256;
       return loaded;
     }
-    loaded.trailing_data = *used < buffers.raw.size();
-    loaded.bytes = buffers.inflated.view();
+    loaded.bytes = *known->digest_json;
   }
-  Result<std::string> sha256 = buffers.sha256.hex(loaded.bytes);
-  if (!sha256) {
-    loaded.unreadable = true;
-    loaded.problem = "cannot be hashed: " + sha256.error().message;
-    return loaded;
+  if (!loaded.reading.known) {
+    if (Status read = read_mirror_file(spec.root, where.path, spec.limits, buffers.raw); !read) {
+      loaded.unreadable = true;
+      loaded.problem = "cannot be read: " + read.error().message;
+    } else {
+      loaded.gzip = is_gzip(buffers.raw.view());
+      loaded.bytes = buffers.raw.view();
+    }
+    if (loaded.problem.empty() && loaded.gzip) {
+      Result<std::size_t> used =
+          inflate_gzip_member(buffers.raw.view(), spec.limits, buffers.inflated);
+      if (used) {
+        loaded.trailing_data = *used < buffers.raw.size();
+        loaded.bytes = buffers.inflated.view();
+      } else {
+        loaded.problem = "invalid format: " + used.error().message;
+      }
+    }
   }
-  loaded.sha256 = std::move(*sha256);
+  if (loaded.problem.empty()) {
+    Result<std::string> sha256 = buffers.sha256.hex(loaded.bytes);
+    if (sha256) {
+      loaded.sha256 = std::move(*sha256);
+    } else {
+      loaded.unreadable = true;
+      loaded.problem = "cannot be hashed: " + sha256.error().message;
+    }
+  }
+  if (loaded.reading.rechecked) {
+    loaded.reading.differed =
+        !loaded.problem.empty() || loaded.gzip != known->gzip ||
+        (digest ? loaded.bytes != *known->digest_json : loaded.sha256 != known->sha256);
+  }
   return loaded;
+}
+
+void Run::remember(const std::string& key, const Reading& reading, std::optional<KnownFile> file) {
+  if (!report.state_use) return;
+  StateUse& use = *report.state_use;
+  use.known += reading.known;
+  use.read += !reading.known && reading.listed;
+  use.changed += reading.changed;
+  use.rechecked += reading.rechecked;
+  use.differed += reading.differed;
+  if (!reading.listed) return;
+  remembered[file_index.at(key)] = true;
+  if (spec.record_state && file) {
+    file->size = reading.size;
+    report.state.files.insert_or_assign(key, std::move(*file));
+  }
 }
 
 void Run::account_for(const std::string& key) {
@@ -153,16 +229,6 @@ namespace {
 
 using namespace validation_detail;
 
-bool wanted(const std::vector<std::string>& allowed, const std::string& value) {
-  return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
-}
-
-/// Whether the spec selects the files of this folder (key prefix, account, region).
-bool selected(const ValidationSpec& spec, const TrailFolder& folder) {
-  return (!spec.prefix || folder.prefix == *spec.prefix) && wanted(spec.accounts, folder.account) &&
-         wanted(spec.regions, folder.region);
-}
-
 // ---- discovery ----------------------------------------------------------------------------------
 
 /// Digest keys by chain, as (end time, key), and the folders they are in.
@@ -172,11 +238,7 @@ struct NamedDigests {
 
   void add(const ValidationSpec& spec, const std::string& key) {
     const std::optional<DigestKey> name = parse_digest_key(key);
-    if (!name || !selected(spec, name->folder) ||
-        (!spec.trail.empty() && name->trail != spec.trail) ||
-        (!spec.home_region.empty() && name->home_region != spec.home_region)) {
-      return;
-    }
+    if (!name || !selects(spec, *name)) return;
     chains[ChainId{name->folder, name->trail, name->home_region, name->backfill}].emplace_back(
         name->end, key);
     folders.insert(name->folder);
@@ -254,7 +316,8 @@ void load_digest(const Run& run, DigestFile& digest, Buffers& buffers) {
     digest.outside = where.place == KeyPlace::kOutside;
     return;
   }
-  const LoadedFile loaded = run.load(where, buffers);
+  const LoadedFile loaded = run.load(digest.key, where, true, buffers);
+  digest.reading = loaded.reading;
   digest.gzip = loaded.gzip;
   digest.trailing_data = loaded.trailing_data;
   (loaded.unreadable ? digest.read_error : digest.format_error) = loaded.problem;
@@ -263,6 +326,7 @@ void load_digest(const Run& run, DigestFile& digest, Buffers& buffers) {
   Result<Digest> parsed = parse_digest(loaded.bytes);
   if (parsed) {
     digest.digest = std::move(*parsed);
+    if (run.spec.record_state) digest.json = loaded.bytes;
   } else {
     digest.format_error = parsed.error().message;
   }
@@ -319,6 +383,10 @@ void load_chain_digests(Run& run, Workers& workers) {
       load_digest(run, run.digests[first + item], buffers);
     });
     for (std::size_t i = first; i < loaded; ++i) {
+      DigestFile& d = run.digests[i];
+      std::optional<KnownFile> known;
+      if (d.digest) known = KnownFile{0, "", d.gzip, d.trailing_data, std::move(d.json)};
+      run.remember(d.key, d.reading, std::move(known));
       const std::size_t before = run.digests.size();
       link(run, by_key, i);
       for (std::size_t added = before; added < run.digests.size(); ++added)
@@ -377,6 +445,7 @@ void verify(const Run& run, DigestFile& d, const Keyring& keys, const SignatureM
   d.status = verdict.status;
   d.reason = std::move(verdict.reason);
   d.warnings = std::move(verdict.warnings);
+  d.signature = std::move(verdict.signature);
 }
 
 /// previousDigestHashValue is the second proof of a digest's bytes: it must match when the
@@ -581,6 +650,7 @@ DigestVerdict verify_digest(const Digest& digest, const DigestEvidence& evidence
     verdict.warnings.push_back(fmt::format("digestSignatureAlgorithm is {}, not SHA256withRSA",
                                            digest.digest_signature_algorithm));
   }
+  verdict.signature = lowercase(from_chain.empty() ? saved->signature : *from_chain.begin());
   return verdict;
 }
 
@@ -606,10 +676,16 @@ Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyri
   Result<Workers> workers = Workers::create(spec.threads);
   if (!workers) return workers.error();
   Run run(spec, std::move(*listing));
+  if (spec.known || spec.record_state) {
+    run.report.state_use = StateUse{};
+    run.report.state_use->recheck_fraction = spec.recheck_fraction;
+    run.report.state_use->recheck_seed = spec.recheck_seed;
+  }
 
   discover(run, signatures);
   load_chain_digests(run, *workers);
   run.bucket = mirror_bucket(run);
+  if (Status matches = check_known_state(run); !matches) return matches.error();
   workers->run(run.digests.size(),
                [&](std::size_t i, Buffers&) { verify(run, run.digests[i], keys, signatures); });
   cross_check_hashes(run);
@@ -617,6 +693,7 @@ Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyri
   walk_chains(run);
   check_logs(run, *workers, progress);
   report_unexpected_files(run);
+  record_state(run);
   finish(run.report);
   return std::move(run.report);
 }

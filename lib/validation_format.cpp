@@ -134,8 +134,23 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
   append_counts(out, "log_files", report.logs);
   out += ',';
   append_counts(out, "other_files", report.others);
-  out += fmt::format(",\"excluded_files\":{}", report.excluded_files);
-  out += "},\n\"findings\":[";
+  out += fmt::format(",\"excluded_files\":{},\"inflated_files\":{}}},\n\"errors\":[",
+                     report.excluded_files, report.inflated_files);
+  const char* separator = "";
+  for (const Error& error : report.errors) {
+    out += separator;
+    separator = ",";
+    append_json_string(out, error.to_string());
+  }
+  out += ']';
+  if (const std::optional<StateUse>& use = report.state_use) {
+    out += fmt::format(
+        ",\n\"state\":{{\"known\":{},\"read\":{},\"changed\":{},\"rechecked\":{},\"differed\":{},"
+        "\"recheck_fraction\":{},\"recheck_seed\":{}}}",
+        use->known, use->read, use->changed, use->rechecked, use->differed, use->recheck_fraction,
+        use->recheck_seed);
+  }
+  out += ",\n\"findings\":[";
   bool first = true;
   for (const Finding& finding : report.findings) {
     out += first ? "\n" : ",\n";

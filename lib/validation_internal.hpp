@@ -36,6 +36,16 @@ struct ChainId {
 /// digest), or somewhere it cannot be followed.
 enum class LinkEnd { kFollowed, kMissing, kOutside, kOtherBucket, kBeforeRange };
 
+/// How a file's bytes or hash were had, with --state: counted, and remembered for the next run.
+struct Reading {
+  bool listed = false;     ///< in the listing, so its size is known (else never remembered)
+  std::uint64_t size = 0;  ///< its size on disk
+  bool known = false;      ///< from the state: not read
+  bool changed = false;    ///< the state knew it with another size
+  bool rechecked = false;  ///< known, read all the same
+  bool differed = false;   ///< rechecked, and not what the state knew
+};
+
 struct DigestFile {
   std::string key;
   std::string path;
@@ -49,6 +59,8 @@ struct DigestFile {
   bool gzip = true;
   bool trailing_data = false;
   std::string sha256;  ///< of the inflated bytes
+  std::string json;    ///< the inflated bytes, kept for --state
+  Reading reading;
   std::optional<Digest> digest;
   std::string format_error;
   // Following its previousDigest* link.
@@ -60,6 +72,7 @@ struct DigestFile {
   FindingStatus status = FindingStatus::kValid;
   std::string reason;
   std::vector<std::string> warnings;
+  std::string signature;  ///< when valid: the one that verified it
 };
 
 /// Per-thread buffers for reading, inflating and hashing.
@@ -79,6 +92,7 @@ struct LoadedFile {
   bool unreadable = false;
   bool gzip = true;
   bool trailing_data = false;  ///< bytes after the first gzip member
+  Reading reading;
 };
 
 /// One set of Buffers per thread, and work run on all of them.
@@ -103,7 +117,8 @@ struct Run {
   const ValidationSpec& spec;
   std::vector<MirrorFile> files;
   std::unordered_map<std::string, std::size_t> file_index;
-  std::vector<bool> accounted;  ///< by file index: a digest, or a log file a digest lists
+  std::vector<bool> accounted;   ///< by file index: a digest, or a log file a digest lists
+  std::vector<bool> remembered;  ///< by file index: looked at by this run (for --state)
   std::vector<DigestFile> digests;
   std::map<ChainId, std::vector<std::size_t>> chains;  ///< reported digests, oldest first
   std::vector<std::size_t> found_logs;                 ///< file indexes of log files in range
@@ -114,8 +129,12 @@ struct Run {
   std::string join(std::string_view key) const;
   /// Where a key leads: a file listed by the walk (not a link) needs no more checks.
   ResolvedKey resolve(std::string_view key) const;
-  /// Reads, inflates and hashes the file at `key` (which resolve() found inside).
-  LoadedFile load(const ResolvedKey& where, Buffers& buffers) const;
+  /// Reads, inflates and hashes the file at `key`, which resolve() found inside; or takes what
+  /// --state knows of it (a digest's bytes, a log file's hash) when its size is unchanged.
+  LoadedFile load(const std::string& key, const ResolvedKey& where, bool digest,
+                  Buffers& buffers) const;
+  /// Counts how a file was had and, for --state, remembers it (calling thread only).
+  void remember(const std::string& key, const Reading& reading, std::optional<KnownFile> file);
   /// Notes that a file of the mirror is a digest or a log file a digest lists.
   void account_for(const std::string& key);
   void add(Finding finding) { report.findings.push_back(std::move(finding)); }
@@ -129,6 +148,18 @@ std::string outside_reason(const ResolvedKey& where);
 UnixSeconds end_of(const DigestFile& digest);
 /// A finding about a digest file, before its status (validation.cpp).
 Finding digest_finding(const Run& run, const DigestFile& digest);
+
+/// Whether the spec selects the files of this folder (key prefix, account, region).
+bool selected(const ValidationSpec& spec, const TrailFolder& folder);
+/// Whether the spec selects the digests of this chain (prefix, account, region, trail).
+bool selects(const ValidationSpec& spec, const DigestKey& name);
+
+/// Fails when --state does not match the mirror: another bucket, a chain that went backwards
+/// (validation_state.cpp).
+Status check_known_state(const Run& run);
+/// Completes ValidationReport::state: chain heads, and the files known before that this run
+/// did not look at and that are unchanged (validation_state.cpp).
+void record_state(Run& run);
 
 /// Walks each chain oldest first: restarts, holes, an early end (validation_chains.cpp).
 void walk_chains(Run& run);

@@ -40,6 +40,7 @@ struct LogFile {
   bool gzip = true;
   std::uint64_t bytes = 0;  ///< inflated size
   std::string sha256;
+  Reading reading;
   bool found = false;  ///< found by the walk, in range: reported even when no digest lists it
 };
 
@@ -57,7 +58,8 @@ void hash_log(const Run& run, LogFile& log, Buffers& buffers) {
     log.outside = true;
     return;
   }
-  const LoadedFile loaded = run.load(where, buffers);
+  const LoadedFile loaded = run.load(log.key, where, false, buffers);
+  log.reading = loaded.reading;
   log.problem = loaded.problem;
   log.unreadable = loaded.unreadable;
   log.gzip = loaded.gzip;
@@ -209,7 +211,11 @@ void check_logs(Run& run, Workers& workers, const ValidationProgress& progress) 
       to_hash.size(),
       [&](std::size_t item, Buffers& buffers) { hash_log(run, *to_hash[item], buffers); },
       [&](std::size_t item) {
-        run.report.log_bytes += to_hash[item]->bytes;
+        const LogFile& log = *to_hash[item];
+        std::optional<KnownFile> known;
+        if (log.problem.empty()) known = KnownFile{0, log.sha256, log.gzip, false, std::nullopt};
+        run.remember(log.key, log.reading, std::move(known));
+        run.report.log_bytes += log.bytes;
         if (progress) progress(item + 1, to_hash.size(), run.report.log_bytes);
       });
 

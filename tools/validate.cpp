@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 // `trailsift validate`: prove offline, from the digest chains, that a bucket mirror is complete
 // and unchanged.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
 #include <regex>
 #include <string>
 #include <vector>
@@ -38,6 +44,9 @@ struct ValidateOptions {
   bool quiet = false;
   unsigned threads = 0;
   std::string max_size = "2G";
+  std::string state;
+  double recheck_fraction = 0;
+  std::optional<std::uint64_t> recheck_seed;
 };
 
 Result<std::string> read_text(const std::string& path) {
@@ -88,7 +97,20 @@ Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
   spec.limits.max_bytes = *max_size;
   spec.exclude = options.exclude;
   spec.own_files = options.public_keys;
-  if (!options.signatures.empty()) spec.own_files.push_back(options.signatures);
+  for (const std::string* path : {&options.signatures, &options.state}) {
+    if (!path->empty()) spec.own_files.push_back(*path);
+  }
+  if (options.recheck_fraction > 0 && options.state.empty()) {
+    return make_error("", "--recheck-fraction: only with --state");
+  }
+  spec.recheck_fraction = options.recheck_fraction;
+  if (options.recheck_seed) {
+    spec.recheck_seed = *options.recheck_seed;
+  } else {
+    std::random_device random;
+    spec.recheck_seed = std::uint64_t{random()} << 32 | random();
+  }
+  spec.record_state = !options.state.empty();
   return spec;
 }
 
@@ -120,6 +142,73 @@ Result<SignatureMap> load_signatures(const std::string& path) {
   return signatures;
 }
 
+/// --state: what the last run saved, or nothing (with a warning: every file is then read) when
+/// it is missing or unusable; an error only when it exists but cannot be read.
+Result<std::optional<ValidationState>> load_state(const std::string& path, Reporter& reporter) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error) && !error) {
+    reporter.note(
+        fmt::format("warning: no state in {} (a first run, or it was lost): every file is read",
+                    escape_text(path)));
+    return std::optional<ValidationState>();
+  }
+  Result<std::string> text = read_text(path);
+  if (!text) return text.error();
+  Result<ValidationState> state = parse_validation_state(*text);
+  if (!state) {
+    reporter.note(fmt::format("warning: {}: {}: every file is read, and the state replaced",
+                              escape_text(path), escape_text(state.error().message)));
+    return std::optional<ValidationState>();
+  }
+  return std::optional<ValidationState>(std::move(*state));
+}
+
+/// Writes the state beside its old copy, then renames it over: a crash or a full disk leaves
+/// the old state or the new one, never half of one.
+Status save_state(const std::string& path, const ValidationState& state) {
+  Result<std::string> text = format_validation_state(state);
+  if (!text) return make_error(path, "cannot save the state: " + text.error().message);
+  std::string temporary = path + ".XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0)
+    return make_error(path, std::string("cannot save the state: ") + std::strerror(errno));
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const ssize_t written = ::write(fd, rest.data(), rest.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) break;
+    rest.remove_prefix(static_cast<std::size_t>(written));
+  }
+  const bool saved = rest.empty() && ::fsync(fd) == 0;
+  const int error = errno;
+  if (::close(fd) != 0 || !saved || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int reason = saved ? errno : error;
+    ::unlink(temporary.c_str());
+    return make_error(path, std::string("cannot save the state: ") + std::strerror(reason));
+  }
+  // The rename lasts once the folder holding it is on disk too.
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  if (const int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
+      dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return {};
+}
+
+/// How --state was used, for the notes.
+std::string describe_state_use(const StateUse& use) {
+  std::string text =
+      fmt::format("--state: {} file(s) known and unchanged, not read; {} read ({} changed size)",
+                  use.known, use.read, use.changed);
+  if (use.recheck_fraction > 0) {
+    text += fmt::format(
+        "; {} known file(s) read again (--recheck-fraction {} --recheck-seed {}): {} differed",
+        use.rechecked, use.recheck_fraction, use.recheck_seed, use.differed);
+  }
+  return text;
+}
+
 /// Errors name files and quote keys and digests: escaped, as every text output.
 void report_error(Reporter& reporter, const Error& error) {
   reporter.error(escape_text(error.to_string()));
@@ -149,6 +238,13 @@ int run_validate(const ValidateOptions& options) {
     report_error(reporter, signatures.error());
     return kExitError;
   }
+  Result<std::optional<ValidationState>> known = std::optional<ValidationState>();
+  if (!options.state.empty()) known = load_state(options.state, reporter);
+  if (!known) {
+    report_error(reporter, known.error());
+    return kExitError;
+  }
+  if (*known) spec->known = &**known;
   Result<ValidationReport> report = validate_mirror(
       *spec, *keys, *signatures, [&](std::size_t done, std::size_t total, std::uint64_t bytes) {
         reporter.progress(done, total, bytes);
@@ -189,7 +285,17 @@ int run_validate(const ValidateOptions& options) {
         fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
                     report->inflated_files));
   }
+  // A recheck asked for is reported even with -q: its seed is what repeats it.
+  if (report->state_use && (!options.quiet || options.recheck_fraction > 0)) {
+    reporter.note(describe_state_use(*report->state_use));
+  }
   for (const Error& error : report->errors) report_error(reporter, error);
+  if (!options.state.empty()) {
+    if (Status saved = save_state(options.state, report->state); !saved) {
+      report_error(reporter, saved.error());
+      return kExitError;
+    }
+  }
   if (!report->errors.empty()) return kExitError;
   return report->failed(options.strict) ? kExitNo : kExitOk;
 }
@@ -267,6 +373,20 @@ void add_validate_command(CLI::App& app, RunFn& run) {
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
   command->add_flag("--strict", options->strict,
                     "Exit 1 when anything is UNVERIFIED or no digest is found, too");
+  command
+      ->add_option("--state", options->state,
+                   "Read only what is new or changed since the run that saved FILE, and save "
+                   "what this run learned in it (for nightly runs)")
+      ->type_name("FILE");
+  command
+      ->add_option("--recheck-fraction", options->recheck_fraction,
+                   "With --state, read again this fraction of the files it knows, picked at random")
+      ->check(CLI::Range(0.0, 1.0))
+      ->type_name("F");
+  command
+      ->add_option("--recheck-seed", options->recheck_seed,
+                   "Seed of the files --recheck-fraction picks (default: random, and reported)")
+      ->type_name("N");
   command->add_option("--threads", options->threads, "Worker threads (default: all cores)")
       ->type_name("N");
   command

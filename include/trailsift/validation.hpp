@@ -13,6 +13,7 @@
 #include "trailsift/input.hpp"
 #include "trailsift/result.hpp"
 #include "trailsift/time.hpp"
+#include "trailsift/validation_state.hpp"
 
 namespace trailsift {
 
@@ -34,6 +35,12 @@ struct ValidationSpec {
   std::vector<std::string> exclude;
   /// Files the run reads besides the mirror (keys, signatures): not reported if they sit in it.
   std::vector<std::string> own_files;
+  /// --state: what earlier runs learned; a file it knows with the same size is not read again
+  /// (nullptr: every file is read).
+  const ValidationState* known = nullptr;
+  bool record_state = false;       ///< fill ValidationReport::state, for the next run
+  double recheck_fraction = 0;     ///< --recheck-fraction: known files read again all the same
+  std::uint64_t recheck_seed = 0;  ///< picks them (see picked_for_recheck)
 };
 
 /// What a finding is about.
@@ -83,6 +90,17 @@ struct FindingCounts {
   std::uint64_t total() const { return valid + invalid + unverified; }
 };
 
+/// How a run used --state, file by file.
+struct StateUse {
+  std::uint64_t known = 0;      ///< known and unchanged: not read
+  std::uint64_t read = 0;       ///< read: new, changed, or picked for a recheck
+  std::uint64_t changed = 0;    ///< of those read, known before with another size
+  std::uint64_t rechecked = 0;  ///< of those read, known and unchanged but picked for a recheck
+  std::uint64_t differed = 0;   ///< of the rechecked, those whose bytes are not what was known
+  double recheck_fraction = 0;  ///< as ValidationSpec said
+  std::uint64_t recheck_seed = 0;
+};
+
 /// Everything validation found, sorted by folder (prefix, organization, account, region), then
 /// time, then kind and key: the same for any number of threads.
 struct ValidationReport {
@@ -94,10 +112,12 @@ struct ValidationReport {
   /// The period the valid digests cover, within the requested range (the AWS CLI's "found").
   std::optional<UnixSeconds> found_start;
   std::optional<UnixSeconds> found_end;
-  std::vector<Error> errors;         ///< files that exist but could not be read
-  std::uint64_t inflated_files = 0;  ///< files stored without gzip compression, hashed as they are
-  std::uint64_t log_bytes = 0;       ///< inflated bytes of log files hashed
-  std::uint64_t excluded_files = 0;  ///< files no digest lists, not reported because of --exclude
+  std::vector<Error> errors;          ///< files that exist but could not be read
+  std::uint64_t inflated_files = 0;   ///< files stored without gzip compression, hashed as they are
+  std::uint64_t log_bytes = 0;        ///< inflated bytes of log files hashed
+  std::uint64_t excluded_files = 0;   ///< files no digest lists, not reported because of --exclude
+  std::optional<StateUse> state_use;  ///< with ValidationSpec::known or record_state
+  ValidationState state;              ///< with ValidationSpec::record_state: what to save
 
   /// True when no digest file was found (in the selection): nothing was proven.
   bool found_no_digests() const;
@@ -124,6 +144,7 @@ struct DigestVerdict {
   FindingStatus status = FindingStatus::kValid;
   std::string reason;
   std::vector<std::string> warnings;
+  std::string signature;  ///< when valid: the signature (hex) that verified it
 };
 
 /// Checks a parsed digest as the AWS CLI does, in its order: where it is (`digestS3Object`,
@@ -151,8 +172,9 @@ std::string format_finding(const Finding& finding);
 /// not), then `N/M digest files valid, ...` for digests, backfill digests and log files.
 std::string format_summary(const ValidationReport& report, const TimeRange& requested);
 
-/// The whole report as one JSON document: the requested and found periods, the totals, and
-/// every finding (kind, status, reason, S3 URI, local path, account, region, trail, times).
+/// The whole report as one JSON document: the requested and found periods, the totals, the
+/// errors, how --state was used, and every finding (kind, status, reason, S3 URI, local path,
+/// account, region, trail, times): all a merge of reports of parts of a mirror would need.
 std::string format_report_json(const ValidationReport& report, const TimeRange& requested);
 
 }  // namespace trailsift
