@@ -33,13 +33,13 @@ bool wanted(const std::vector<std::string>& allowed, const std::string& value) {
 }  // namespace
 
 /// Whether the spec selects the files of this folder (key prefix, account, region).
-bool selected(const ValidationSpec& spec, const TrailFolder& folder) {
+bool selects_folder(const ValidationSpec& spec, const TrailFolder& folder) {
   return (!spec.prefix || folder.prefix == *spec.prefix) && wanted(spec.accounts, folder.account) &&
          wanted(spec.regions, folder.region);
 }
 
-bool selects(const ValidationSpec& spec, const DigestKey& name) {
-  return selected(spec, name.folder) && (spec.trail.empty() || name.trail == spec.trail) &&
+bool selects_chain(const ValidationSpec& spec, const DigestKey& name) {
+  return selects_folder(spec, name.folder) && (spec.trail.empty() || name.trail == spec.trail) &&
          (spec.home_region.empty() || name.home_region == spec.home_region);
 }
 
@@ -238,7 +238,7 @@ struct NamedDigests {
 
   void add(const ValidationSpec& spec, const std::string& key) {
     const std::optional<DigestKey> name = parse_digest_key(key);
-    if (!name || !selects(spec, *name)) return;
+    if (!name || !selects_chain(spec, *name)) return;
     chains[ChainId{name->folder, name->trail, name->home_region, name->backfill}].emplace_back(
         name->end, key);
     folders.insert(name->folder);
@@ -269,7 +269,7 @@ void discover(Run& run, const SignatureMap& signatures) {
       named.add(spec, key);
     } else if (std::optional<LogKey> log = parse_log_key(key)) {
       run.accounted[i] = true;
-      if (selected(spec, log->folder) && spec.range.contains(log->delivered)) {
+      if (selects_folder(spec, log->folder) && spec.range.contains(log->delivered)) {
         run.found_logs.push_back(i);
       }
     }

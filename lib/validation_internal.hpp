@@ -150,9 +150,9 @@ UnixSeconds end_of(const DigestFile& digest);
 Finding digest_finding(const Run& run, const DigestFile& digest);
 
 /// Whether the spec selects the files of this folder (key prefix, account, region).
-bool selected(const ValidationSpec& spec, const TrailFolder& folder);
+bool selects_folder(const ValidationSpec& spec, const TrailFolder& folder);
 /// Whether the spec selects the digests of this chain (prefix, account, region, trail).
-bool selects(const ValidationSpec& spec, const DigestKey& name);
+bool selects_chain(const ValidationSpec& spec, const DigestKey& name);
 
 /// Fails when --state does not match the mirror: another bucket, a chain that went backwards
 /// (validation_state.cpp).

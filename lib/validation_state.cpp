@@ -202,7 +202,7 @@ Status check_known_state(const Run& run) {
   }
   for (const auto& [chain, head] : known->heads) {
     const std::optional<DigestKey> name = parse_digest_key(head.key);
-    if (run.file_index.contains(head.key) || (name && !selects(run.spec, *name))) continue;
+    if (run.file_index.contains(head.key) || (name && !selects_chain(run.spec, *name))) continue;
     return make_error("", fmt::format("--state: the chain {} went backwards: {}, its newest digest "
                                       "file when the state was saved, is not in the mirror",
                                       chain, head.key));

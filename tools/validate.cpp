@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -91,7 +92,9 @@ Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
   if (spec.range.start && spec.range.end && *spec.range.start > *spec.range.end) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
-  spec.threads = options.threads > 0 ? options.threads : default_thread_count();
+  // More threads than that only wait on each other; thousands would fail to start.
+  spec.threads = std::min(options.threads > 0 ? options.threads : default_thread_count(),
+                          4 * default_thread_count());
   Result<std::uint64_t> max_size = parse_size(options.max_size);
   if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
   spec.limits.max_bytes = *max_size;
