@@ -95,7 +95,14 @@ std::string chain_name(std::string_view digest_key) {
 }
 
 Result<std::string> format_validation_state(const ValidationState& state) {
-  std::string out = fmt::format("{{\"{}\":{},\n\"bucket\":", kVersionKey, kVersion);
+  // Room for it all at once: a state can be many MB.
+  std::size_t size = 256 * (state.heads.size() + 1);
+  for (const auto& [key, file] : state.files) {
+    size += 2 * key.size() + 160 + (file.digest_json ? file.digest_json->size() * 9 / 8 : 0);
+  }
+  std::string out;
+  out.reserve(size);
+  out += fmt::format("{{\"{}\":{},\n\"bucket\":", kVersionKey, kVersion);
   append_json_string(out, state.bucket);
   out += ",\n\"chains\":[";
   const char* separator = "\n";
