@@ -366,10 +366,14 @@ if section validate-state && ((have_trailsift)); then
       --signatures "$state_dir/signatures-all.json" "$state_dir/all"
     # The signer lists the TEST-ONLY key as valid for 30 days; the mirror spans more.
     jq '.PublicKeyList[].ValidityEndTime += 90 * 86400' "$state_dir/keys-listed.json" > "$state_dir/keys.json"
-    # The month: the same mirror without its last day, as the night before saw it.
+    # The month: the same mirror without its last day, as the night before saw it (the digest
+    # of the last hour of that day is delivered the day after).
     cp -al "$state_dir/all" "$state_dir/month"
-    find "$state_dir/month" -depth -type d -path "*/${new_day//-//}" -exec rm -rf {} +
-    jq --arg day "/${new_day//-//}/" 'with_entries(select(.key | contains($day) | not))' \
+    day_after=$(date -u -d "$new_day + 1 day" +%Y/%m/%d)
+    find "$state_dir/month" -depth -type d \( -path "*/${new_day//-//}" -o -path "*/$day_after" \) \
+      -exec rm -rf {} +
+    jq --arg day "/${new_day//-//}/" --arg after "/$day_after/" \
+      'with_entries(select(.key | (contains($day) or contains($after)) | not))' \
       "$state_dir/signatures-all.json" > "$state_dir/signatures-month.json"
     printf '%s\n' "$state_key" > "$state_dir/args"
   fi

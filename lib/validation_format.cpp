@@ -168,6 +168,14 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
     append_nullable(out, finding.folder.region);
     out += ",\"trail\":";
     append_nullable(out, finding.trail);
+    // With the folder's prefix and organization, the time findings are sorted by: reports of
+    // parts of a mirror can be merged into the order of one report.
+    out += ",\"prefix\":";
+    append_nullable(out, finding.folder.prefix);
+    out += ",\"organization\":";
+    append_nullable(out, finding.folder.org_id);
+    out += ",\"time\":";
+    append_time(out, finding.time != 0 ? std::optional<UnixSeconds>(finding.time) : std::nullopt);
     out += ",\"start\":";
     append_time(out, finding.start);
     out += ",\"end\":";
