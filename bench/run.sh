@@ -21,7 +21,7 @@
 #   BENCH_SIGNER   built trailsift-sign-mirror (default: beside GENERATOR); signs a hard-linked
 #                  copy of the corpus for the validate rows (TEST-ONLY key from examples/)
 #   BENCH_STATE_DAYS   days validated in full before the incremental one (default 30)
-#   BENCH_STATE_HOURS  hours of log files generated for each of those days (default 2)
+#   BENCH_STATE_HOURS  hours of log files generated for each of those days (default 24)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -347,7 +347,7 @@ fi
 # same and the mirror costs the disk of one day.
 # ---------------------------------------------------------------------------------------------
 state_days="${BENCH_STATE_DAYS:-30}"
-state_gen_args=(--hours "${BENCH_STATE_HOURS:-2}" --accounts 1 --regions 1 --seed "$seed"
+state_gen_args=(--hours "${BENCH_STATE_HOURS:-24}" --accounts 1 --regions 1 --seed "$seed"
                 --start 2024-03-01T00:00:00Z)
 if section validate-state && ((have_trailsift)); then
   [[ -x "$signer" ]] || die "validate-state needs trailsift-sign-mirror (BENCH_SIGNER, $signer)"

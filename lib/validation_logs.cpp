@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "trailsift/text_pattern.hpp"
 #include "validation_internal.hpp"
@@ -174,8 +175,8 @@ std::set<std::string> mirror_keys(const std::string& root, const std::vector<std
 }  // namespace
 
 void check_logs(Run& run, Workers& workers, const ValidationProgress& progress) {
-  std::map<std::string, LogFile> logs;      // by key
-  std::set<std::string_view> listed_later;  // by the first digest after the range
+  std::unordered_map<std::string, LogFile> logs;  // by key; findings are sorted later
+  std::set<std::string_view> listed_later;        // by the first digest after the range
   for (std::size_t i = 0; i < run.digests.size(); ++i) {
     const DigestFile& d = run.digests[i];
     if (!d.digest) continue;

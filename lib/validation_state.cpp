@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "trailsift/digest.hpp"
-#include "trailsift/event_format.hpp"
 #include "validation_internal.hpp"
 
 namespace trailsift {
@@ -77,6 +79,26 @@ Result<std::pair<std::string, KnownFile>> parse_file(element value) {
   return std::pair{std::move(*key), std::move(file)};
 }
 
+/// append_json_string, in runs: a state holds many MB of digests, whose every '/' is escaped.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run, i - run));
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("\\u{:04x}", c);
+    }
+    run = i + 1;
+  }
+  out.append(text.substr(run));
+  out += '"';
+}
+
 /// splitmix64's finalizer: spreads the bits of a 64-bit value.
 std::uint64_t mix(std::uint64_t value) {
   value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -97,47 +119,56 @@ std::string chain_name(std::string_view digest_key) {
 Result<std::string> format_validation_state(const ValidationState& state) {
   // Room for it all at once: a state can be many MB.
   std::size_t size = 256 * (state.heads.size() + 1);
-  for (const auto& [key, file] : state.files) {
-    size += 2 * key.size() + 160 + (file.digest_json ? file.digest_json->size() * 9 / 8 : 0);
+  std::vector<const std::pair<const std::string, KnownFile>*> files;
+  files.reserve(state.files.size());
+  for (const auto& entry : state.files) {
+    files.push_back(&entry);
+    size += 2 * entry.first.size() + 160;
+    if (entry.second.digest_json) size += entry.second.digest_json->size() * 9 / 8;
   }
+  std::sort(files.begin(), files.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string out;
   out.reserve(size);
-  out += fmt::format("{{\"{}\":{},\n\"bucket\":", kVersionKey, kVersion);
-  append_json_string(out, state.bucket);
+  auto to_out = std::back_inserter(out);
+  fmt::format_to(to_out, "{{\"{}\":{},\n\"bucket\":", kVersionKey, kVersion);
+  append_string(out, state.bucket);
   out += ",\n\"chains\":[";
   const char* separator = "\n";
   for (const auto& [chain, head] : state.heads) {
     out += separator;
     separator = ",\n";
     out += "{\"key\":";
-    append_json_string(out, head.key);
-    out += fmt::format(",\"end\":\"{}\",\"signature\":", format_iso8601(head.end));
-    append_json_string(out, head.signature);
+    append_string(out, head.key);
+    fmt::format_to(to_out, ",\"end\":\"{}\",\"signature\":", format_iso8601(head.end));
+    append_string(out, head.signature);
     out += ",\"sha256\":";
-    append_json_string(out, head.sha256);
+    append_string(out, head.sha256);
     out += '}';
   }
   out += "],\n\"files\":[";
   separator = "\n";
-  for (const auto& [key, file] : state.files) {
+  for (const auto* entry : files) {
+    const auto& [key, file] = *entry;
     out += separator;
     separator = ",\n";
     out += "{\"key\":";
-    append_json_string(out, key);
-    out += fmt::format(",\"size\":{},\"gzip\":{}", file.size, file.gzip);
+    append_string(out, key);
+    fmt::format_to(to_out, ",\"size\":{},\"gzip\":{}", file.size, file.gzip);
     if (file.digest_json) {
-      out += fmt::format(",\"trailing_data\":{},\"digest\":", file.trailing_data);
-      append_json_string(out, *file.digest_json);
+      fmt::format_to(to_out, ",\"trailing_data\":{},\"digest\":", file.trailing_data);
+      append_string(out, *file.digest_json);
     } else {
       out += ",\"sha256\":";
-      append_json_string(out, file.sha256);
+      append_string(out, file.sha256);
     }
     out += '}';
   }
   out += "]";
   Result<std::string> checksum = sha256_hex(out);
   if (!checksum) return checksum.error();
-  return out + fmt::format("{}{}\"}}\n", kChecksumKey, *checksum);
+  fmt::format_to(to_out, "{}{}\"}}\n", kChecksumKey, *checksum);
+  return out;
 }
 
 Result<ValidationState> parse_validation_state(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "trailsift/result.hpp"
@@ -43,7 +44,7 @@ struct ChainHead {
 struct ValidationState {
   std::string bucket;                      ///< the mirror's bucket: a state of another is refused
   std::map<std::string, ChainHead> heads;  ///< by the chain's digest folder, trail, home region
-  std::map<std::string, KnownFile> files;  ///< by key
+  std::unordered_map<std::string, KnownFile> files;  ///< by key (saved in key order)
 
   friend bool operator==(const ValidationState&, const ValidationState&) = default;
 };
