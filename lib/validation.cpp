@@ -537,7 +537,7 @@ void report_digests(Run& run) {
 
 // ---- the report ---------------------------------------------------------------------------------
 
-/// Counts the findings and sorts them by folder, time, kind and key.
+/// Counts the findings and sorts them by folder, time, kind and key; the errors by path.
 void finish(ValidationReport& report) {
   for (const Finding& finding : report.findings) {
     FindingCounts* counts = finding.kind == FindingKind::kLog     ? &report.logs
@@ -558,6 +558,9 @@ void finish(ValidationReport& report) {
   };
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [&](const Finding& a, const Finding& b) { return order(a) < order(b); });
+  std::sort(report.errors.begin(), report.errors.end(), [](const Error& a, const Error& b) {
+    return std::tie(a.path, a.message) < std::tie(b.path, b.message);
+  });
 }
 
 /// Warnings about times, the name's and the key's: never failures, as for the AWS CLI.

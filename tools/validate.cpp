@@ -225,6 +225,47 @@ bool selected(const ValidateOptions& options) {
          !options.end_time.empty();
 }
 
+/// The report in the AWS CLI's layout (problems on stderr, valid files and the summary on
+/// stdout) or as JSON, then the notes.
+void print_report(const ValidateOptions& options, const ValidationReport& report,
+                  const TimeRange& range, Reporter& reporter) {
+  if (options.output == "json") {
+    write_stdout(format_report_json(report, range));
+  } else {
+    std::string valid_lines;
+    std::string problems;
+    for (const Finding& finding : report.findings) {
+      if (finding.status != FindingStatus::kValid) {
+        problems += format_finding(finding) + "\n\n";  // the AWS CLI's spacing
+      } else if (options.verbose) {
+        valid_lines += format_finding(finding) + "\n";
+      }
+    }
+    reporter.write(problems);
+    write_stdout(valid_lines);
+    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(report, range));
+  }
+  if (report.found_no_digests()) {
+    // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
+    reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
+                              escape_text(options.root),
+                              selected(options) ? " for the selection given" : ""));
+  }
+  if (report.excluded_files > 0 && !options.quiet) {
+    reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
+                              report.excluded_files));
+  }
+  if (report.inflated_files > 0 && !options.quiet) {
+    reporter.note(
+        fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
+                    report.inflated_files));
+  }
+  // A recheck asked for is reported even with -q: its seed is what repeats it.
+  if (report.state_use && (!options.quiet || options.recheck_fraction > 0)) {
+    reporter.note(describe_state_use(*report.state_use));
+  }
+}
+
 int run_validate(const ValidateOptions& options) {
   Reporter reporter("validate", !options.quiet);
   Result<ValidationSpec> spec = validation_spec(options);
@@ -258,41 +299,7 @@ int run_validate(const ValidateOptions& options) {
     return kExitError;
   }
 
-  if (options.output == "json") {
-    write_stdout(format_report_json(*report, spec->range));
-  } else {
-    std::string valid_lines;
-    std::string problems;
-    for (const Finding& finding : report->findings) {
-      if (finding.status != FindingStatus::kValid) {
-        problems += format_finding(finding) + "\n\n";  // the AWS CLI's spacing
-      } else if (options.verbose) {
-        valid_lines += format_finding(finding) + "\n";
-      }
-    }
-    reporter.write(problems);
-    write_stdout(valid_lines);
-    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, spec->range));
-  }
-  if (report->found_no_digests()) {
-    // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
-    reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
-                              escape_text(options.root),
-                              selected(options) ? " for the selection given" : ""));
-  }
-  if (report->excluded_files > 0 && !options.quiet) {
-    reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
-                              report->excluded_files));
-  }
-  if (report->inflated_files > 0 && !options.quiet) {
-    reporter.note(
-        fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
-                    report->inflated_files));
-  }
-  // A recheck asked for is reported even with -q: its seed is what repeats it.
-  if (report->state_use && (!options.quiet || options.recheck_fraction > 0)) {
-    reporter.note(describe_state_use(*report->state_use));
-  }
+  print_report(options, *report, spec->range, reporter);
   for (const Error& error : report->errors) report_error(reporter, error);
   if (!options.state.empty()) {
     if (Status saved = save_state(options.state, report->state); !saved) {
