@@ -14,8 +14,8 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter", "stats", "diff", "validate", "hunt" or "insights" to run one section
-#                  (default: all)
+#   BENCH_ONLY     "filter", "stats", "diff", "validate", "validate-state", "hunt" or "insights"
+#                  to run one section (default: all)
 #   BENCH_SIGMA    Sigma rules for the hunt rows (default: ../shared/sigma beside the repository,
 #                  SigmaHQ's CloudTrail rules); without them the hunt section is skipped
 #   BENCH_DIFF_FILES  files of the corpus changed in the copy that diff compares with it
@@ -27,6 +27,8 @@
 #                  organizations); the default corpus has ~120
 #   BENCH_INSIGHTS_HOURS  hours of the two multi-day corpora insights is scored on, one with
 #                  injected bursts and one without (default 336: two weeks)
+#   BENCH_STATE_DAYS   days validated in full before the incremental one (default 30)
+#   BENCH_STATE_HOURS  hours of log files generated for each of those days (default 24)
 #
 # Markdown goes to stdout (paste it into docs/performance.md); progress goes to stderr.
 set -euo pipefail
@@ -52,8 +54,8 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|hunt|insights)$ ]] \
-  || die "BENCH_ONLY must be filter, stats, diff, validate, hunt or insights"
+[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|validate-state|hunt|insights)$ ]] \
+  || die "BENCH_ONLY must be filter, stats, diff, validate, validate-state, hunt or insights"
 # section NAME: whether BENCH_ONLY lets that section run.
 section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -71,10 +73,13 @@ mkdir -p "$bench_dir"
 
 # ---------------------------------------------------------------------------------------------
 # Corpus: generated once, reused while its arguments and its files still match the summary.
+# (validate-state builds its own mirror: alone, it needs no corpus.)
 # ---------------------------------------------------------------------------------------------
 gen_args=(--size-mb "$size_mb" --seed "$seed")
 # Tens of thousands of distinct principals, as large organizations have (bench/README.md).
 [[ -n "${BENCH_IDENTITIES:-}" ]] && gen_args+=(--identities "$BENCH_IDENTITIES")
+main_corpus=1
+[[ "$only" == validate-state ]] && main_corpus=0
 
 corpus_matches() {
   [[ -f "$summary" && -f "$bench_dir/generator-args" && -d "$corpus" ]] || return 1
@@ -85,7 +90,9 @@ corpus_matches() {
   [[ "$files" == "$(jq -r .files "$summary")" && "$bytes" == "$(jq -r .compressed_bytes "$summary")" ]]
 }
 
-if corpus_matches; then
+if ((!main_corpus)); then
+  :
+elif corpus_matches; then
   say "reusing the corpus in $corpus"
 else
   say "generating ${size_mb} MB of CloudTrail JSON into $corpus"
@@ -118,11 +125,12 @@ else
   say "no trailsift-sign-mirror at $signer: the validate rows will be skipped"
 fi
 
-json_bytes=$(jq -r .uncompressed_bytes "$summary")
-json_mb=$(awk -v b="$json_bytes" 'BEGIN {printf "%.0f", b / 1e6}')
-
-# Warm the page cache so that every case reads the same cached files.
-find "$corpus" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+if ((main_corpus)); then
+  json_bytes=$(jq -r .uncompressed_bytes "$summary")
+  json_mb=$(awk -v b="$json_bytes" 'BEGIN {printf "%.0f", b / 1e6}')
+  # Warm the page cache so that every case reads the same cached files.
+  find "$corpus" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Measurement
@@ -476,6 +484,66 @@ if section insights && ((have_trailsift)); then
   done
 fi
 
+# validate-state: a month of generated days validated in full, saving --state, then one more
+# day with --state; beside it, the new day alone (--start-time) and the whole mirror in full.
+# The incremental run must report exactly what the full run reports. Each day holds the same
+# generated log files again (hard links, bench/make_state_mirror.sh), so every day costs the
+# same and the mirror costs the disk of one day.
+# ---------------------------------------------------------------------------------------------
+state_days="${BENCH_STATE_DAYS:-30}"
+state_gen_args=(--hours "${BENCH_STATE_HOURS:-24}" --accounts 1 --regions 1 --seed "$seed"
+                --start 2024-03-01T00:00:00Z)
+if section validate-state && ((have_trailsift)); then
+  [[ -x "$signer" ]] || die "validate-state needs trailsift-sign-mirror (BENCH_SIGNER, $signer)"
+  state_dir="$bench_dir/state"
+  state_key="${state_gen_args[*]} --days $state_days"
+  new_day=$(date -u -d "2024-03-01 + $state_days days" +%Y-%m-%d)
+  if [[ -f "$state_dir/args" && "$(cat "$state_dir/args")" == "$state_key" ]]; then
+    say "reusing the validate-state mirrors in $state_dir"
+  else
+    say "building the validate-state mirrors in $state_dir"
+    rm -rf "$state_dir"
+    mkdir -p "$state_dir"
+    "$generator" --out "$state_dir/day" "${state_gen_args[@]}" --summary "$state_dir/day.json"
+    bash "$(dirname "$0")/make_state_mirror.sh" "$state_dir/day" "$state_dir/all" $((state_days + 1))
+    "$signer" --key "$signing_key" --bucket state-bucket --public-keys "$state_dir/keys-listed.json" \
+      --signatures "$state_dir/signatures-all.json" "$state_dir/all"
+    # The signer lists the TEST-ONLY key as valid for 30 days; the mirror spans more.
+    jq '.PublicKeyList[].ValidityEndTime += 90 * 86400' "$state_dir/keys-listed.json" > "$state_dir/keys.json"
+    # The month: the same mirror without its last day, as the night before saw it (the digest
+    # of the last hour of that day is delivered the day after).
+    cp -al "$state_dir/all" "$state_dir/month"
+    day_after=$(date -u -d "$new_day + 1 day" +%Y/%m/%d)
+    find "$state_dir/month" -depth -type d \( -path "*/${new_day//-//}" -o -path "*/$day_after" \) \
+      -exec rm -rf {} +
+    jq --arg day "/${new_day//-//}/" --arg after "/$day_after/" \
+      'with_entries(select(.key | (contains($day) or contains($after)) | not))' \
+      "$state_dir/signatures-all.json" > "$state_dir/signatures-month.json"
+    printf '%s\n' "$state_key" > "$state_dir/args"
+  fi
+  find "$state_dir/day" -name '*.json.gz' -print0 | xargs -0 cat > /dev/null
+  q_state=$(printf '%q' "$state_dir")
+  keys_arg="--public-keys $q_state/keys.json"
+  all_args="$keys_arg --signatures $q_state/signatures-all.json $q_state/all"
+  bench_case state-month "$runs" "rm -f $q_state/month.state && $q_trailsift validate --state $q_state/month.state $keys_arg --signatures $q_state/signatures-month.json $q_state/month > /dev/null"
+  bench_case state-full "$runs" "$q_trailsift validate $all_args > /dev/null"
+  bench_case state-day "$runs" "$q_trailsift validate --start-time $new_day $all_args > /dev/null"
+  bench_case state-incremental "$runs" "cp $q_state/month.state $q_state/night.state && $q_trailsift validate --state $q_state/night.state $all_args > /dev/null"
+  # Ground truth: the incremental run reports what the full run reports, file by file.
+  bash -c "$q_trailsift validate -o json $all_args" > "$state_dir/full.json" 2> "$log" \
+    || die "validate failed on the validate-state mirror (see $log)"
+  cp "$state_dir/month.state" "$state_dir/night.state"
+  bash -c "$q_trailsift validate -o json --state $q_state/night.state $all_args" \
+    > "$state_dir/incremental.json" 2> "$log" || die "validate --state failed on the validate-state mirror (see $log)"
+  same='{found, totals, errors, findings}'
+  [[ "$(jq -S "$same" "$state_dir/full.json")" == "$(jq -S "$same" "$state_dir/incremental.json")" ]] \
+    || die "validate --state reported something else than the full run: compare $state_dir/full.json and $state_dir/incremental.json"
+  [[ "$(jq '.totals.log_files.invalid + .totals.digest_files.invalid' "$state_dir/full.json")" == 0 ]] \
+    || die "the validate-state mirror is not valid: see $state_dir/full.json"
+  state_use=$(jq -c .state "$state_dir/incremental.json")
+  state_bytes=$(stat -c %s "$state_dir/month.state")
+fi
+
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
@@ -483,7 +551,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 trailsift_version="not built"
 ((have_trailsift)) && trailsift_version=$("$trailsift" --version 2>&1 | head -1)
 
-cat << EOF
+((main_corpus)) && cat << EOF
 ## Benchmark: one question over a ${json_mb} MB CloudTrail mirror
 
 Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), Linux $(uname -r).
@@ -642,6 +710,34 @@ EOF
         "${insights_analysed[$key]}" "${insights_worst_offset[$key]}" "${insights_unexplained[$key]}" \
         "${insights_quiet_found[$key]}"
     done
+  done
+fi
+
+if section validate-state && [[ -n "${wall[state-incremental]:-}" ]]; then
+  day_files=$(jq -r .files "$state_dir/day.json")
+  day_mb=$(jq -r '.uncompressed_bytes / 1e6 | round' "$state_dir/day.json")
+  cat << EOF
+
+### validate --state: ${state_days} days in full, then one more day incrementally
+
+Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); trailsift ${trailsift_version}.
+Mirror: \`trailsift-generate-mirror ${state_gen_args[*]}\` (${day_files} log files, ${day_mb} MB of JSON), hard-linked
+as each of $((state_days + 1)) days (\`bench/make_state_mirror.sh\`), signed by \`trailsift-sign-mirror\`: 24 digests a day.
+The state the month saved is $(awk -v b="$state_bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB. The incremental run's \`-o json\` state: \`${state_use}\`; its
+findings, totals and errors are the full run's (checked). Warm page cache, best of ${runs} run(s). "x new day"
+divides by the new day validated alone (\`--start-time ${new_day}\`, the whole mirror listed): the target is 1.2.
+
+| run | command | wall (s) | x new day | user CPU (s) | CPU x new day | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|---:|
+EOF
+  for entry in "state-month|${state_days} days in full, saving the state|trailsift validate --state S --public-keys K --signatures S30 MONTH" \
+               "state-full|$((state_days + 1)) days in full|trailsift validate --public-keys K --signatures S31 MIRROR" \
+               "state-day|the new day alone|trailsift validate --start-time ${new_day} --public-keys K --signatures S31 MIRROR" \
+               "state-incremental|the new day, incrementally|trailsift validate --state S --public-keys K --signatures S31 MIRROR"; do
+    IFS='|' read -r id label shown <<< "$entry"
+    awk -v l="$label" -v c="$shown" -v w="${wall[$id]}" -v wd="${wall[state-day]}" -v u="${cpu[$id]}" \
+        -v ud="${cpu[state-day]}" -v r="${rss[$id]}" \
+        'BEGIN {printf "| %s | `%s` | %.2f | %.2f | %.2f | %.2f | %s |\n", l, c, w, w / wd, u, (ud > 0 ? u / ud : 0), r}'
   done
 fi
 

@@ -76,7 +76,7 @@ void describe_logs(const std::string& root, std::vector<Log>& logs, const std::s
           return Visit::kContinue;
         });
         if (newest.empty()) oldest = newest = format_iso8601(log.name.delivered);
-        log.entry = {bucket, log.key, sha256_hex(inflated[worker].view()), oldest, newest};
+        log.entry = {bucket, log.key, *sha256_hex(inflated[worker].view()), oldest, newest};
       },
       [](std::size_t, std::size_t) {});
   if (!ran) throw std::runtime_error(ran.error().to_string());

@@ -5,17 +5,17 @@
 // docs/man/trailsift-validate.1.md.
 #include "trailsift/digest.hpp"
 
+#include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 namespace trailsift {
 namespace {
@@ -23,22 +23,22 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-std::string digest_hex(const EVP_MD* md, std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, md, nullptr);
-  std::string hex;
-  hex.reserve(length * 2);
-  constexpr char kDigits[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kDigits[digest[i] >> 4];
-    hex += kDigits[digest[i] & 15];
-  }
-  return hex;
+/// OpenSSL's reason for the last failure, for messages.
+std::string openssl_error() {
+  char text[256] = "unknown OpenSSL error";
+  if (const unsigned long code = ERR_get_error(); code != 0)
+    ERR_error_string_n(code, text, sizeof text);
+  ERR_clear_error();
+  return text;
+}
+
+std::string_view algorithm_name(HashAlgorithm algorithm) {
+  return algorithm == HashAlgorithm::kSha256 ? "SHA-256" : "MD5";
 }
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string lowercase(std::string_view text) {
@@ -63,7 +63,8 @@ std::optional<UnixSeconds> parse_compact_time(std::string_view stamp, bool secon
   const std::string iso =
       fmt::format("{}-{}-{}T{}:{}:{}Z", stamp.substr(0, 4), stamp.substr(4, 2), stamp.substr(6, 2),
                   stamp.substr(9, 2), stamp.substr(11, 2), seconds ? stamp.substr(13, 2) : "00");
-  if (!all_digits(stamp.substr(0, 8)) || !all_digits(stamp.substr(9, size - 10))) return std::nullopt;
+  if (!all_digits(stamp.substr(0, 8)) || !all_digits(stamp.substr(9, size - 10)))
+    return std::nullopt;
   return parse_iso8601(iso);
 }
 
@@ -72,7 +73,8 @@ std::optional<UnixSeconds> parse_compact_time(std::string_view stamp, bool secon
 std::optional<std::pair<TrailFolder, std::string_view>> parse_trail_path(std::string_view key,
                                                                          std::string_view type) {
   constexpr std::string_view kRoot = "AWSLogs/";
-  for (std::size_t at = key.find(kRoot); at != std::string_view::npos; at = key.find(kRoot, at + 1)) {
+  for (std::size_t at = key.find(kRoot); at != std::string_view::npos;
+       at = key.find(kRoot, at + 1)) {
     if (at > 0 && key[at - 1] != '/') continue;
     std::vector<std::string_view> parts;
     for (std::size_t pos = at + kRoot.size(); pos <= key.size();) {
@@ -105,7 +107,8 @@ std::optional<std::pair<TrailFolder, std::string_view>> parse_trail_path(std::st
 }
 
 bool strip_suffix(std::string_view& text, std::string_view suffix) {
-  if (text.size() < suffix.size() || text.substr(text.size() - suffix.size()) != suffix) return false;
+  if (text.size() < suffix.size() || text.substr(text.size() - suffix.size()) != suffix)
+    return false;
   text.remove_suffix(suffix.size());
   return true;
 }
@@ -195,7 +198,8 @@ Result<SavedSignature> signature_entry(std::string_view key, element value) {
     if (field.get_string().get(text) != simdjson::SUCCESS) continue;
     if (lower == "signature") saved.signature = std::string(text);
     if (lower == "signature-algorithm") saved.algorithm = std::string(text);
-    if (lower == "backfill-generation-timestamp") saved.backfill_generation_timestamp = std::string(text);
+    if (lower == "backfill-generation-timestamp")
+      saved.backfill_generation_timestamp = std::string(text);
   }
   if (saved.signature.empty()) return make_error("", fmt::format("{}: no signature", key));
   return saved;
@@ -207,6 +211,12 @@ Status add_signature(SignatureMap& map, std::string key, SavedSignature saved) {
     return make_error("", fmt::format("{}: two different signatures", key));
   }
   return {};
+}
+
+/// Text saved by some Windows editors starts with a UTF-8 byte order mark, which JSON forbids.
+std::string_view without_byte_order_mark(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return text;
 }
 
 std::string_view trim(std::string_view text) {
@@ -228,13 +238,15 @@ Result<SignatureMap> parse_signature_lines(std::string_view text) {
     if (line.empty() || line.front() == '#') continue;
     const std::size_t split = line.find('\t');
     const std::string_view key = split == std::string_view::npos ? "" : trim(line.substr(0, split));
-    const std::string_view signature = split == std::string_view::npos ? "" : trim(line.substr(split + 1));
+    const std::string_view signature =
+        split == std::string_view::npos ? "" : trim(line.substr(split + 1));
     if (key.empty() || signature.empty()) {
       Error error = make_error("", "expected KEY<TAB>SIGNATURE");
       error.line = line_number;
       return error;
     }
-    if (Status added = add_signature(map, std::string(key), {std::string(signature), "", ""}); !added) {
+    if (Status added = add_signature(map, std::string(key), {std::string(signature), "", ""});
+        !added) {
       Error error = added.error();
       error.line = line_number;
       return error;
@@ -245,9 +257,60 @@ Result<SignatureMap> parse_signature_lines(std::string_view text) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) { return digest_hex(EVP_sha256(), bytes); }
+struct Hasher::Impl {
+  std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{nullptr, &EVP_MD_free};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{nullptr, &EVP_MD_CTX_free};
+  HashAlgorithm algorithm = HashAlgorithm::kSha256;
+};
 
-std::string md5_hex(std::string_view bytes) { return digest_hex(EVP_md5(), bytes); }
+Hasher::Hasher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+Hasher::~Hasher() = default;
+
+Result<Hasher> Hasher::create(HashAlgorithm algorithm) {
+  auto impl = std::make_unique<Impl>();
+  impl->algorithm = algorithm;
+  impl->md.reset(
+      EVP_MD_fetch(nullptr, algorithm == HashAlgorithm::kSha256 ? "SHA256" : "MD5", nullptr));
+  impl->context.reset(EVP_MD_CTX_new());
+  if (!impl->md || !impl->context) {
+    return make_error(
+        "", fmt::format("{} is not available: {}", algorithm_name(algorithm), openssl_error()));
+  }
+  return Hasher(std::move(impl));
+}
+
+Result<std::string> Hasher::hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
+  unsigned int length = 0;
+  if (EVP_DigestInit_ex2(impl_->context.get(), impl_->md.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(impl_->context.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(impl_->context.get(), hash.data(), &length) != 1) {
+    return make_error(
+        "", fmt::format("{} failed: {}", algorithm_name(impl_->algorithm), openssl_error()));
+  }
+  std::string hex;
+  hex.reserve(length * 2);
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kDigits[hash[i] >> 4];
+    hex += kDigits[hash[i] & 15];
+  }
+  return hex;
+}
+
+Result<std::string> sha256_hex(std::string_view bytes) {
+  Result<Hasher> hasher = Hasher::create(HashAlgorithm::kSha256);
+  if (!hasher) return hasher.error();
+  return hasher->hex(bytes);
+}
+
+Result<std::string> md5_hex(std::string_view bytes) {
+  Result<Hasher> hasher = Hasher::create(HashAlgorithm::kMd5);
+  if (!hasher) return hasher.error();
+  return hasher->hex(bytes);
+}
 
 std::optional<std::string> hex_decode(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -341,19 +404,22 @@ Result<Digest> parse_digest(std::string_view json) {
   if (root.get_object().get(fields) != simdjson::SUCCESS) return format_error("not a JSON object");
   Digest digest;
   // The fields the AWS CLI requires, then those it reads with a default.
-  for (auto [name, value] : {std::pair{"digestStartTime", &digest.digest_start_time},
-                             std::pair{"digestEndTime", &digest.digest_end_time},
-                             std::pair{"digestS3Bucket", &digest.digest_s3_bucket},
-                             std::pair{"digestS3Object", &digest.digest_s3_object},
-                             std::pair{"digestPublicKeyFingerprint", &digest.digest_public_key_fingerprint}}) {
-    if (!read_string(fields, name, *value)) return format_error(fmt::format("{} is missing or not a string", name));
+  for (auto [name, value] :
+       {std::pair{"digestStartTime", &digest.digest_start_time},
+        std::pair{"digestEndTime", &digest.digest_end_time},
+        std::pair{"digestS3Bucket", &digest.digest_s3_bucket},
+        std::pair{"digestS3Object", &digest.digest_s3_object},
+        std::pair{"digestPublicKeyFingerprint", &digest.digest_public_key_fingerprint}}) {
+    if (!read_string(fields, name, *value))
+      return format_error(fmt::format("{} is missing or not a string", name));
   }
   read_string(fields, "awsAccountId", digest.aws_account_id);
   read_string(fields, "digestSignatureAlgorithm", digest.digest_signature_algorithm);
-  for (auto [name, value] : {std::pair{"previousDigestS3Bucket", &digest.previous_digest_s3_bucket},
-                             std::pair{"previousDigestS3Object", &digest.previous_digest_s3_object},
-                             std::pair{"previousDigestHashValue", &digest.previous_digest_hash_value},
-                             std::pair{"previousDigestSignature", &digest.previous_digest_signature}}) {
+  for (auto [name, value] :
+       {std::pair{"previousDigestS3Bucket", &digest.previous_digest_s3_bucket},
+        std::pair{"previousDigestS3Object", &digest.previous_digest_s3_object},
+        std::pair{"previousDigestHashValue", &digest.previous_digest_hash_value},
+        std::pair{"previousDigestSignature", &digest.previous_digest_signature}}) {
     Result<std::optional<std::string>> field =
         nullable_string(fields, name, std::string_view(name) == "previousDigestSignature");
     if (!field) return field.error();
@@ -366,8 +432,10 @@ Result<Digest> parse_digest(std::string_view json) {
   for (element entry : logs) {
     object log;
     DigestLogFile file;
-    if (entry.get_object().get(log) != simdjson::SUCCESS || !read_string(log, "s3Bucket", file.s3_bucket) ||
-        !read_string(log, "s3Object", file.s3_object) || !read_string(log, "hashValue", file.hash_value)) {
+    if (entry.get_object().get(log) != simdjson::SUCCESS ||
+        !read_string(log, "s3Bucket", file.s3_bucket) ||
+        !read_string(log, "s3Object", file.s3_object) ||
+        !read_string(log, "hashValue", file.hash_value)) {
       return format_error("a logFiles entry lacks s3Bucket, s3Object or hashValue");
     }
     read_string(log, "oldestEventTime", file.oldest_event_time);
@@ -401,29 +469,38 @@ Result<PublicKey> PublicKey::from_der(std::string_view der) {
     cursor = start;
     impl->key = d2i_PUBKEY(nullptr, &cursor, length);
     key.spki_ = true;
-    if (impl->key && (cursor != start + length || EVP_PKEY_get_base_id(impl->key) != EVP_PKEY_RSA)) {
+    if (impl->key &&
+        (cursor != start + length || EVP_PKEY_get_base_id(impl->key) != EVP_PKEY_RSA)) {
       EVP_PKEY_free(impl->key);
       impl->key = nullptr;
     }
   }
-  if (!impl->key) return make_error("", "not an RSA public key in PKCS#1 or SubjectPublicKeyInfo DER");
+  if (!impl->key)
+    return make_error("", "not an RSA public key in PKCS#1 or SubjectPublicKeyInfo DER");
   key.impl_ = std::move(impl);
   return key;
 }
 
-bool PublicKey::verify(std::string_view message, std::string_view signature) const {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+Status PublicKey::verify(std::string_view message, std::string_view signature) const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
   EVP_PKEY_CTX* key_context = nullptr;
-  if (!context || EVP_DigestVerifyInit(context.get(), &key_context, EVP_sha256(), nullptr, impl_->key) != 1 ||
+  if (!context ||
+      EVP_DigestVerifyInit_ex(context.get(), &key_context, "SHA256", nullptr, nullptr, impl_->key,
+                              nullptr) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PADDING) != 1) {
-    return false;
+    return make_error("", "cannot check SHA256withRSA signatures: " + openssl_error());
   }
-  return EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                          signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
-                          message.size()) == 1;
+  const int verified = EVP_DigestVerify(
+      context.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+      reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  ERR_clear_error();  // a signature that does not verify leaves its reasons queued
+  if (verified != 1) return make_error("", "signature verification failed");  // the AWS CLI's words
+  return {};
 }
 
 Status Keyring::add_document(std::string_view json) {
+  json = without_byte_order_mark(json);
   element root;
   if (thread_parser().parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
     return make_error("", "not JSON: expected the output of aws cloudtrail list-public-keys");
@@ -431,8 +508,11 @@ Status Keyring::add_document(std::string_view json) {
   simdjson::dom::array list;
   if (root["PublicKeyList"].get_array().get(list) != simdjson::SUCCESS &&
       root["publicKeyList"].get_array().get(list) != simdjson::SUCCESS) {
-    return make_error("", "no PublicKeyList: expected the output of aws cloudtrail list-public-keys");
+    return make_error("",
+                      "no PublicKeyList: expected the output of aws cloudtrail list-public-keys");
   }
+  Result<Hasher> md5 = Hasher::create(HashAlgorithm::kMd5);
+  if (!md5) return make_error("", "cannot check the keys' fingerprints: " + md5.error().message);
   std::size_t index = 0;
   for (element item : list) {
     ++index;
@@ -442,20 +522,26 @@ Status Keyring::add_document(std::string_view json) {
     if (item.get_object().get(fields) != simdjson::SUCCESS ||
         fields["Fingerprint"].get_string().get(fingerprint) != simdjson::SUCCESS ||
         fields["Value"].get_string().get(value) != simdjson::SUCCESS) {
-      return make_error("", fmt::format("key {}: expected an object with Fingerprint and Value strings", index));
+      return make_error(
+          "", fmt::format("key {}: expected an object with Fingerprint and Value strings", index));
     }
     PublicKeyEntry entry;
     entry.fingerprint = lowercase(fingerprint);
     entry.valid_from = key_time(fields, "ValidityStartTime");
     entry.valid_until = key_time(fields, "ValidityEndTime");
     const std::optional<std::string> der = base64_decode(value);
-    Result<PublicKey> key = der ? PublicKey::from_der(*der) : Result<PublicKey>(make_error("", "base64"));
-    if (der && md5_hex(*der) != entry.fingerprint) {
-      entry.problem = fmt::format("public key with fingerprint {} refused: the MD5 of its value is {}",
-                                  entry.fingerprint, md5_hex(*der));
+    Result<PublicKey> key =
+        der ? PublicKey::from_der(*der) : Result<PublicKey>(make_error("", "base64"));
+    Result<std::string> md5_of_value = md5->hex(der.value_or(""));
+    if (!md5_of_value) return md5_of_value.error();
+    if (der && *md5_of_value != entry.fingerprint) {
+      entry.problem =
+          fmt::format("public key with fingerprint {} refused: the MD5 of its value is {}",
+                      entry.fingerprint, *md5_of_value);
     } else if (!key) {
       // The AWS CLI's words.
-      entry.problem = fmt::format("Unable to load PKCS #1 key with fingerprint {}", entry.fingerprint);
+      entry.problem =
+          fmt::format("Unable to load PKCS #1 key with fingerprint {}", entry.fingerprint);
     } else {
       entry.key = std::move(*key);
     }
@@ -475,6 +561,7 @@ const PublicKeyEntry* Keyring::find(std::string_view fingerprint) const {
 }
 
 Result<SignatureMap> parse_signatures(std::string_view text) {
+  text = without_byte_order_mark(text);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || text[first] != '{') return parse_signature_lines(text);
   element root;
@@ -487,7 +574,8 @@ Result<SignatureMap> parse_signatures(std::string_view text) {
   for (auto [key, value] : entries) {
     Result<SavedSignature> saved = signature_entry(key, value);
     if (!saved) return saved.error();
-    if (Status added = add_signature(map, std::string(key), std::move(*saved)); !added) return added.error();
+    if (Status added = add_signature(map, std::string(key), std::move(*saved)); !added)
+      return added.error();
   }
   return map;
 }

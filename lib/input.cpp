@@ -712,8 +712,14 @@ Status read_file(const std::string& path, const ReadLimits& limits, ByteBuffer& 
 
 Status read_mirror_file(const std::string& root, const std::string& path, const ReadLimits& limits,
                         ByteBuffer& out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO swapped in for the file must not block the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return system_error(path, errno);
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return make_error(path, "not a regular file");
+  }
   // Ask the kernel where the open file is: checking the path before opening it leaves a window
   // in which a link could be swapped. Without /proc there is nothing to ask.
   std::error_code error;
@@ -732,31 +738,81 @@ Status read_mirror_file(const std::string& root, const std::string& path, const 
   return status;
 }
 
+namespace {
+
+/// What an entry that is neither a folder, a file nor a link is, for MirrorFile::not_a_file.
+std::string not_a_file(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block:
+    case fs::file_type::character: return "a device";
+    default: return "not a regular file";
+  }
+}
+
+/// Why the link to a folder at `link` may not be walked, or "" when it may: it must stay inside
+/// `real_root` and not lead to a folder that holds it (a loop). `within_link`: found in a folder
+/// reached through a link; not walked, so that links cannot multiply what is listed.
+std::string linked_folder_problem(const fs::path& link, const fs::path& real_root, bool within_link) {
+  std::error_code error;
+  const fs::path target = fs::canonical(link, error);
+  const fs::path holder = fs::canonical(link.parent_path(), error);
+  if (error) return "a symbolic link to a folder that cannot be resolved: not walked";
+  if (holder == target || holder.string().compare(0, target.string().size() + 1, target.string() + "/") == 0) {
+    return "a symbolic link to a folder that holds it: not walked";
+  }
+  const std::string inside = real_root.string() + "/";
+  if (target.string().compare(0, inside.size(), inside) != 0) {
+    return "a symbolic link to a folder outside the mirror: not walked";
+  }
+  if (within_link) return "a symbolic link to a folder, inside a linked folder: not walked";
+  return "";
+}
+
+}  // namespace
+
 Result<std::vector<MirrorFile>> list_mirror(const std::string& root) {
   std::error_code error;
   if (!fs::is_directory(root, error)) {
     return make_error(root, error ? error.message() : "not a directory");
   }
+  const fs::path real_root = fs::canonical(root, error);
+  if (error) return make_error(root, error.message());
+  struct Folder {
+    fs::path path;
+    std::string prefix;  // its key, with a trailing '/'
+    bool linked;         // reached through a symbolic link
+  };
   std::vector<MirrorFile> files;
-  std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
+  std::vector<Folder> pending = {{fs::path(root), "", false}};
   while (!pending.empty()) {
-    auto [directory, prefix] = std::move(pending.back());
+    const Folder folder = std::move(pending.back());
     pending.pop_back();
-    for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
-      const std::string key = prefix + it->path().filename().string();
+    for (fs::directory_iterator it(folder.path, error), end; !error && it != end; it.increment(error)) {
+      MirrorFile file{folder.prefix + it->path().filename().string(), 0, folder.linked, ""};
       const fs::file_status status = it->symlink_status(error);
       if (error) break;
-      if (fs::is_directory(status)) {
-        pending.emplace_back(it->path(), key + "/");
-      } else if (fs::is_symlink(status)) {
-        files.push_back({key, 0, true});
-      } else if (fs::is_regular_file(status)) {
-        const std::uintmax_t size = it->file_size(error);
-        files.push_back({key, error ? 0 : size, false});
-        error.clear();
+      std::error_code target_error;
+      const fs::file_status target = fs::is_symlink(status) ? it->status(target_error) : status;
+      file.symlink = file.symlink || fs::is_symlink(status);
+      if (fs::is_directory(target)) {
+        if (fs::is_symlink(status)) {
+          file.not_a_file = linked_folder_problem(it->path(), real_root, folder.linked);
+        }
+        if (file.not_a_file.empty()) {
+          pending.push_back({it->path(), file.key + "/", file.symlink});
+          continue;
+        }
+      } else if (fs::is_regular_file(target)) {
+        const std::uintmax_t size = fs::file_size(it->path(), target_error);
+        file.size = target_error ? 0 : size;
+      } else if (fs::exists(target)) {
+        file.not_a_file = not_a_file(target.type());
       }
+      files.push_back(std::move(file));  // a dangling link is listed as a link, size 0
     }
-    if (error) return make_error(directory.string(), error.message());
+    if (error) return make_error(folder.path.string(), error.message());
   }
   // Byte order of keys, so every run and every machine sees the files in the same order.
   std::sort(files.begin(), files.end(),

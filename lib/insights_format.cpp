@@ -17,8 +17,10 @@ namespace {
 std::string number(double value) { return fmt::format("{:.10g}", value); }
 
 /// A UUID-shaped identifier made from `text`: the same insight always gets the same IDs.
-std::string stable_uuid(std::string_view text) {
-  const std::string hex = sha256_hex(text);
+Result<std::string> stable_uuid(std::string_view text) {
+  Result<std::string> sha256 = sha256_hex(text);
+  if (!sha256) return sha256.error();
+  const std::string& hex = *sha256;
   return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
                      hex.substr(16, 4), hex.substr(20, 12));
 }
@@ -34,21 +36,25 @@ void append_attribution_values(std::string& out, const std::vector<InsightAttrib
 }
 
 /// One Insights record, in the key order of CloudTrail's: the Start or the End of `insight`.
-void append_record(std::string& out, const Insight& insight, bool start) {
+Status append_record(std::string& out, const Insight& insight, bool start) {
   const std::string identity =
       fmt::format("trailsift insights\n{}\n{}\n{}\n{}\n{}\n{}\n{}", insight.account, insight.region,
                   insight.event_source, insight.event_name, insight_type_name(insight.type),
                   insight.error_code, insight.start);
+  Result<std::string> event_id = stable_uuid(identity + (start ? "\nStart" : "\nEnd"));
+  if (!event_id) return event_id.error();
+  Result<std::string> shared_event_id = stable_uuid(identity);
+  if (!shared_event_id) return shared_event_id.error();
   out += "{\"eventVersion\":\"1.07\",\"eventTime\":";
   append_json_string(out, format_iso8601(start ? insight.start : insight.end));
   out += ",\"awsRegion\":";
   append_json_string(out, insight.region);
   out += ",\"eventID\":";
-  append_json_string(out, stable_uuid(identity + (start ? "\nStart" : "\nEnd")));
+  append_json_string(out, *event_id);
   out += ",\"eventType\":\"AwsCloudTrailInsight\",\"recipientAccountId\":";
   append_json_string(out, insight.account);
   out += ",\"sharedEventID\":";
-  append_json_string(out, stable_uuid(identity));
+  append_json_string(out, *shared_event_id);
   out +=
       start ? ",\"insightDetails\":{\"state\":\"Start\"" : ",\"insightDetails\":{\"state\":\"End\"";
   out += ",\"eventSource\":";
@@ -84,12 +90,13 @@ void append_record(std::string& out, const Insight& insight, bool start) {
                  "\"ongoing\":{},\"attributionsComplete\":{}}}}}",
                  number(insight.expected_average), number(insight.evidence), insight.calls,
                  insight.ongoing, insight.attributions_complete);
+  return {};
 }
 
 /// Calls `write(insight, start)` for every Start and End record, by eventTime (for equal
-/// times, in the insights' order, a Start before its End).
+/// times, in the insights' order, a Start before its End), until one fails.
 template <typename Write>
-void for_each_record(const InsightsReport& report, Write&& write) {
+Status for_each_record(const InsightsReport& report, Write&& write) {
   struct Record {
     UnixSeconds time;
     std::size_t insight;
@@ -102,30 +109,36 @@ void for_each_record(const InsightsReport& report, Write&& write) {
   }
   std::stable_sort(records.begin(), records.end(),
                    [](const Record& a, const Record& b) { return a.time < b.time; });
-  for (const Record& record : records) write(report.insights[record.insight], record.start);
+  for (const Record& record : records) {
+    if (Status written = write(report.insights[record.insight], record.start); !written) return written;
+  }
+  return {};
 }
 
 std::string rate(double per_minute) { return fmt::format("{:.3g}/min", per_minute); }
 
 }  // namespace
 
-std::string format_insights_ndjson(const InsightsReport& report) {
+Result<std::string> format_insights_ndjson(const InsightsReport& report) {
   std::string out;
-  for_each_record(report, [&](const Insight& insight, bool start) {
-    append_record(out, insight, start);
+  Status written = for_each_record(report, [&](const Insight& insight, bool start) {
+    Status appended = append_record(out, insight, start);
     out += '\n';
+    return appended;
   });
+  if (!written) return written.error();
   return out;
 }
 
-std::string format_insights_json(const InsightsReport& report) {
+Result<std::string> format_insights_json(const InsightsReport& report) {
   std::string out = "{\"Records\":[";
   bool first = true;
-  for_each_record(report, [&](const Insight& insight, bool start) {
+  Status written = for_each_record(report, [&](const Insight& insight, bool start) {
     out += first ? "\n" : ",\n";
     first = false;
-    append_record(out, insight, start);
+    return append_record(out, insight, start);
   });
+  if (!written) return written.error();
   out += first ? "]}\n" : "\n]}\n";
   return out;
 }

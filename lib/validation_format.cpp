@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "trailsift/event_format.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift {
@@ -11,21 +12,32 @@ namespace {
 
 std::string_view status_word(FindingStatus status) {
   switch (status) {
-    case FindingStatus::kValid: return "valid";
-    case FindingStatus::kInvalid: return "INVALID";
-    case FindingStatus::kUnverified: return "UNVERIFIED";
-    case FindingStatus::kWarning: return "WARNING";
-    case FindingStatus::kNote: return "note";
+    case FindingStatus::kValid:
+      return "valid";
+    case FindingStatus::kInvalid:
+      return "INVALID";
+    case FindingStatus::kUnverified:
+      return "UNVERIFIED";
+    case FindingStatus::kWarning:
+      return "WARNING";
+    case FindingStatus::kNote:
+      return "note";
   }
   return "";
 }
 
 std::string_view kind_word(FindingKind kind) {
   switch (kind) {
-    case FindingKind::kDigest: return "digest";
-    case FindingKind::kLog: return "log";
-    case FindingKind::kGap: return "gap";
-    case FindingKind::kChain: return "chain";
+    case FindingKind::kDigest:
+      return "digest";
+    case FindingKind::kLog:
+      return "log";
+    case FindingKind::kGap:
+      return "gap";
+    case FindingKind::kChain:
+      return "chain";
+    case FindingKind::kOther:
+      return "other";
   }
   return "";
 }
@@ -35,8 +47,10 @@ std::string ratio(const FindingCounts& counts, std::string_view name) {
   const std::uint64_t total = counts.total();
   if (total == 0) return "";
   std::string line = fmt::format("\n{}/{} {} files valid", counts.valid, total, name);
-  if (counts.invalid > 0) line += fmt::format(", {}/{} {} files INVALID", counts.invalid, total, name);
-  if (counts.unverified > 0) line += fmt::format(", {}/{} {} files UNVERIFIED", counts.unverified, total, name);
+  if (counts.invalid > 0)
+    line += fmt::format(", {}/{} {} files INVALID", counts.invalid, total, name);
+  if (counts.unverified > 0)
+    line += fmt::format(", {}/{} {} files UNVERIFIED", counts.unverified, total, name);
   return line;
 }
 
@@ -64,10 +78,14 @@ void append_counts(std::string& out, std::string_view name, const FindingCounts&
 }  // namespace
 
 std::string format_finding(const Finding& finding) {
+  // Keys, buckets and reasons come from file names and digests: escaped, so that a crafted
+  // name cannot add lines or columns to the report.
   const std::string_view backfill = finding.backfill ? "(backfill) " : "";
-  if (finding.kind == FindingKind::kGap) return fmt::format("{}{}", backfill, finding.reason);
+  if (finding.kind == FindingKind::kGap)
+    return fmt::format("{}{}", backfill, escape_text(finding.reason));
   const std::string_view label = finding.kind == FindingKind::kLog     ? "Log file"
                                  : finding.kind == FindingKind::kChain ? "Digest chain"
+                                 : finding.kind == FindingKind::kOther ? "Other file"
                                                                        : "Digest file";
   std::string status(status_word(finding.status));
   if (finding.status == FindingStatus::kNote) {
@@ -75,13 +93,15 @@ std::string format_finding(const Finding& finding) {
   } else if (finding.status != FindingStatus::kValid) {
     status += ": " + finding.reason;
   }
-  return fmt::format("{}{}\t{}\t{}", backfill, label, finding.s3_uri(), status);
+  return fmt::format("{}{}\t{}\t{}", backfill, label, escape_text(finding.s3_uri()),
+                     escape_text(status));
 }
 
 std::string format_summary(const ValidationReport& report, const TimeRange& requested) {
-  std::string out = fmt::format("Results requested for {} to {}\n",
-                                requested.start ? format_iso8601(*requested.start) : "the beginning",
-                                requested.end ? format_iso8601(*requested.end) : "the end");
+  std::string out =
+      fmt::format("Results requested for {} to {}\n",
+                  requested.start ? format_iso8601(*requested.start) : "the beginning",
+                  requested.end ? format_iso8601(*requested.end) : "the end");
   if (report.digests.total() + report.backfill_digests.total() == 0) {
     out += "No digests found\n";
   } else if (!report.found_start || !report.found_end) {
@@ -90,8 +110,9 @@ std::string format_summary(const ValidationReport& report, const TimeRange& requ
     out += fmt::format("Results found for {} to {}:\n", format_iso8601(*report.found_start),
                        format_iso8601(*report.found_end));
   }
-  const std::string ratios = ratio(report.digests, "digest") + ratio(report.backfill_digests, "backfill digest") +
-                             ratio(report.logs, "log");
+  const std::string ratios = ratio(report.digests, "digest") +
+                             ratio(report.backfill_digests, "backfill digest") +
+                             ratio(report.logs, "log") + ratio(report.others, "other");
   if (!ratios.empty()) out += ratios + "\n";
   return out;
 }
@@ -111,13 +132,31 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
   append_counts(out, "backfill_digest_files", report.backfill_digests);
   out += ',';
   append_counts(out, "log_files", report.logs);
-  out += "},\n\"findings\":[";
+  out += ',';
+  append_counts(out, "other_files", report.others);
+  out += fmt::format(",\"excluded_files\":{},\"inflated_files\":{}}},\n\"errors\":[",
+                     report.excluded_files, report.inflated_files);
+  const char* separator = "";
+  for (const Error& error : report.errors) {
+    out += separator;
+    separator = ",";
+    append_json_string(out, error.to_string());
+  }
+  out += ']';
+  if (const std::optional<StateUse>& use = report.state_use) {
+    out += fmt::format(
+        ",\n\"state\":{{\"known\":{},\"read\":{},\"changed\":{},\"rechecked\":{},\"differed\":{},"
+        "\"recheck_fraction\":{},\"recheck_seed\":{}}}",
+        use->known, use->read, use->changed, use->rechecked, use->differed, use->recheck_fraction,
+        use->recheck_seed);
+  }
+  out += ",\n\"findings\":[";
   bool first = true;
   for (const Finding& finding : report.findings) {
     out += first ? "\n" : ",\n";
     first = false;
-    out += fmt::format("{{\"kind\":\"{}\",\"backfill\":{},\"status\":\"{}\",\"reason\":", kind_word(finding.kind),
-                       finding.backfill, status_word(finding.status));
+    out += fmt::format("{{\"kind\":\"{}\",\"backfill\":{},\"status\":\"{}\",\"reason\":",
+                       kind_word(finding.kind), finding.backfill, status_word(finding.status));
     append_nullable(out, finding.reason);
     out += ",\"s3_uri\":";
     append_json_string(out, finding.s3_uri());
@@ -129,6 +168,14 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
     append_nullable(out, finding.folder.region);
     out += ",\"trail\":";
     append_nullable(out, finding.trail);
+    // With the folder's prefix and organization, the time findings are sorted by: reports of
+    // parts of a mirror can be merged into the order of one report.
+    out += ",\"prefix\":";
+    append_nullable(out, finding.folder.prefix);
+    out += ",\"organization\":";
+    append_nullable(out, finding.folder.org_id);
+    out += ",\"time\":";
+    append_time(out, finding.time != 0 ? std::optional<UnixSeconds>(finding.time) : std::nullopt);
     out += ",\"start\":";
     append_time(out, finding.start);
     out += ",\"end\":";

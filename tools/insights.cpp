@@ -122,12 +122,16 @@ int run_insights(const InsightsOptions& options) {
   const std::string& format = options.format_name.empty()
                                   ? (isatty(STDOUT_FILENO) ? "table" : "ndjson")
                                   : options.format_name;
-  if (format == "json") {
-    write_stdout(format_insights_json(report));
-  } else if (format == "table") {
+  if (format == "table") {
     if (!report.insights.empty()) write_stdout(format_insights_table(report));
   } else {
-    write_stdout(format_insights_ndjson(report));
+    Result<std::string> records =
+        format == "json" ? format_insights_json(report) : format_insights_ndjson(report);
+    if (!records) {
+      reporter.error(records.error().message);
+      return kExitError;
+    }
+    write_stdout(*records);
   }
   if (reporter.failed()) return kExitError;
   return report.insights.empty() ? kExitNo : kExitOk;

@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 // `trailsift validate`: prove offline, from the digest chains, that a bucket mirror is complete
 // and unchanged.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <random>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "report.hpp"
+#include "scan.hpp"
 #include "trailsift/parallel.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift::cli {
@@ -21,17 +31,23 @@ struct ValidateOptions {
   std::vector<std::string> public_keys;
   std::string signatures;
   std::string s3_bucket;
+  std::optional<std::string> s3_prefix;
   std::vector<std::string> account_ids;
   std::vector<std::string> regions;
   std::string trail_arn;
   std::string trail;
   std::string start_time;
   std::string end_time;
+  std::vector<std::string> exclude;
   std::string output = "text";
   bool verbose = false;
   bool strict = false;
   bool quiet = false;
   unsigned threads = 0;
+  std::string max_size = "2G";
+  std::string state;
+  double recheck_fraction = 0;
+  std::optional<std::uint64_t> recheck_seed;
 };
 
 Result<std::string> read_text(const std::string& path) {
@@ -41,36 +57,63 @@ Result<std::string> read_text(const std::string& path) {
 }
 
 /// Turns the options into what validate_mirror needs, as the AWS CLI reads them.
-Result<ValidationOptions> validation_options(const ValidateOptions& options) {
-  ValidationOptions validation;
-  validation.root = options.root;
-  if (!options.s3_bucket.empty()) validation.s3_bucket = options.s3_bucket;
-  validation.accounts = options.account_ids;
-  validation.regions = options.regions;
-  validation.trail = options.trail;
+Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
+  ValidationSpec spec;
+  spec.root = options.root;
+  if (!options.s3_bucket.empty()) spec.s3_bucket = options.s3_bucket;
+  if (options.s3_prefix) {
+    // As the AWS CLI joins it: `PREFIX/AWSLogs/...`, whatever slashes it was given with.
+    std::string_view prefix = *options.s3_prefix;
+    while (prefix.starts_with('/')) prefix.remove_prefix(1);
+    while (prefix.ends_with('/')) prefix.remove_suffix(1);
+    spec.prefix = prefix.empty() ? "" : std::string(prefix) + "/";
+  }
+  spec.accounts = options.account_ids;
+  spec.regions = options.regions;
+  spec.trail = options.trail;
   if (!options.trail_arn.empty()) {
     static const std::regex kTrailArn(R"(arn:[^:]+:cloudtrail:([^:]+):(\d{12}):trail/(.+))");
     std::smatch match;
     if (!std::regex_match(options.trail_arn, match, kTrailArn)) {
       return make_error("", "Invalid trail ARN provided: " + options.trail_arn);
     }
-    validation.home_region = match[1];
-    validation.trail = match[3];
-    if (validation.accounts.empty()) validation.accounts = {match[2]};
+    spec.home_region = match[1];
+    spec.trail = match[3];
+    if (spec.accounts.empty()) spec.accounts = {match[2]};
   }
   for (auto [name, text, end, bound] :
-       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &validation.range.start},
-        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &validation.range.end}}) {
+       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &spec.range.start},
+        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &spec.range.end}}) {
     if (text->empty()) continue;
     Result<UnixSeconds> time = parse_time_argument(*text, end);
     if (!time) return make_error("", fmt::format("{}: {}", name, time.error().message));
     *bound = *time;
   }
-  if (validation.range.start && validation.range.end && *validation.range.start > *validation.range.end) {
+  if (spec.range.start && spec.range.end && *spec.range.start > *spec.range.end) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
-  validation.threads = resolve_thread_count(options.threads);
-  return validation;
+  spec.threads = resolve_thread_count(options.threads);
+  Result<std::uint64_t> max_size = parse_size(options.max_size);
+  if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
+  spec.limits.max_bytes = *max_size;
+  spec.exclude = options.exclude;
+  spec.own_files = options.public_keys;
+  for (const std::string* path : {&options.signatures, &options.state}) {
+    if (!path->empty()) spec.own_files.push_back(*path);
+  }
+  if (options.recheck_fraction > 0 && options.state.empty()) {
+    return make_error("", "--recheck-fraction: only with --state");
+  }
+  spec.recheck_fraction = options.recheck_fraction;
+  if (options.recheck_seed) {
+    spec.recheck_seed = *options.recheck_seed;
+  } else {
+    // 53 bits: the seed stays exact in JSON readers that hold numbers as doubles (jq).
+    std::random_device random;
+    spec.recheck_seed = (std::uint64_t{random()} << 32 | random()) >> 11;
+  }
+  spec.record_state = !options.state.empty();
+  return spec;
 }
 
 Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& reporter) {
@@ -78,11 +121,12 @@ Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& repor
   for (const std::string& path : paths) {
     Result<std::string> text = read_text(path);
     if (!text) return text.error();
-    if (Status added = keys.add_document(*text); !added) return make_error(path, added.error().message);
+    if (Status added = keys.add_document(*text); !added)
+      return make_error(path, added.error().message);
   }
   if (keys.entries().empty()) return make_error("", "no public keys in --public-keys");
   for (const auto& [fingerprint, entry] : keys.entries()) {
-    if (!entry.problem.empty()) reporter.note("--public-keys: " + entry.problem);
+    if (!entry.problem.empty()) reporter.note("--public-keys: " + escape_text(entry.problem));
   }
   return keys;
 }
@@ -100,37 +144,95 @@ Result<SignatureMap> load_signatures(const std::string& path) {
   return signatures;
 }
 
-int run_validate(const ValidateOptions& options) {
-  Reporter reporter("validate", !options.quiet);
-  Result<ValidationOptions> validation = validation_options(options);
-  if (!validation) {
-    reporter.error(validation.error());
-    return kExitError;
+/// --state: what the last run saved, or nothing (with a warning: every file is then read) when
+/// it is missing or unusable; an error only when it exists but cannot be read.
+Result<std::optional<ValidationState>> load_state(const std::string& path, Reporter& reporter) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error) && !error) {
+    reporter.note(
+        fmt::format("warning: no state in {} (a first run, or it was lost): every file is read",
+                    escape_text(path)));
+    return std::optional<ValidationState>();
   }
-  Result<Keyring> keys = load_keys(options.public_keys, reporter);
-  if (!keys) {
-    reporter.error(keys.error());
-    return kExitError;
+  Result<std::string> text = read_text(path);
+  if (!text) return text.error();
+  Result<ValidationState> state = parse_validation_state(*text);
+  if (!state) {
+    reporter.note(fmt::format("warning: {}: {}: every file is read, and the state replaced",
+                              escape_text(path), escape_text(state.error().message)));
+    return std::optional<ValidationState>();
   }
-  Result<SignatureMap> signatures = load_signatures(options.signatures);
-  if (!signatures) {
-    reporter.error(signatures.error());
-    return kExitError;
-  }
-  Result<ValidationReport> report = validate_mirror(
-      *validation, *keys, *signatures,
-      [&](std::size_t done, std::size_t total, std::uint64_t bytes) { reporter.progress(done, total, bytes); });
-  if (!report) {
-    reporter.error(report.error());
-    return kExitError;
-  }
+  return std::optional<ValidationState>(std::move(*state));
+}
 
+/// Writes the state beside its old copy, then renames it over: a crash or a full disk leaves
+/// the old state or the new one, never half of one.
+Status save_state(const std::string& path, const ValidationState& state) {
+  Result<std::string> text = format_validation_state(state);
+  if (!text) return make_error(path, "cannot save the state: " + text.error().message);
+  std::string temporary = path + ".XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0)
+    return make_error(path, std::string("cannot save the state: ") + std::strerror(errno));
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const ssize_t written = ::write(fd, rest.data(), rest.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) break;
+    rest.remove_prefix(static_cast<std::size_t>(written));
+  }
+  const bool saved = rest.empty() && ::fsync(fd) == 0;
+  const int error = errno;
+  if (::close(fd) != 0 || !saved || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int reason = saved ? errno : error;
+    ::unlink(temporary.c_str());
+    return make_error(path, std::string("cannot save the state: ") + std::strerror(reason));
+  }
+  // The rename lasts once the folder holding it is on disk too.
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  if (const int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
+      dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return {};
+}
+
+/// How --state was used, for the notes.
+std::string describe_state_use(const StateUse& use) {
+  std::string text =
+      fmt::format("--state: {} file(s) known and unchanged, not read; {} read ({} changed size)",
+                  use.known, use.read, use.changed);
+  if (use.recheck_fraction > 0) {
+    text += fmt::format(
+        "; {} known file(s) read again (--recheck-fraction {} --recheck-seed {}): {} differed",
+        use.rechecked, use.recheck_fraction, use.recheck_seed, use.differed);
+  }
+  return text;
+}
+
+/// Errors name files and quote keys and digests: escaped, as every text output.
+void report_error(Reporter& reporter, const Error& error) {
+  reporter.error(escape_text(error.to_string()));
+}
+
+/// True when an option narrows what is validated.
+bool selected(const ValidateOptions& options) {
+  return !options.account_ids.empty() || !options.regions.empty() || options.s3_prefix ||
+         !options.trail_arn.empty() || !options.trail.empty() || !options.start_time.empty() ||
+         !options.end_time.empty();
+}
+
+/// The report in the AWS CLI's layout (problems on stderr, valid files and the summary on
+/// stdout) or as JSON, then the notes.
+void print_report(const ValidateOptions& options, const ValidationReport& report,
+                  const TimeRange& range, Reporter& reporter) {
   if (options.output == "json") {
-    write_stdout(format_report_json(*report, validation->range));
+    write_stdout(format_report_json(report, range));
   } else {
     std::string valid_lines;
     std::string problems;
-    for (const Finding& finding : report->findings) {
+    for (const Finding& finding : report.findings) {
       if (finding.status != FindingStatus::kValid) {
         problems += format_finding(finding) + "\n\n";  // the AWS CLI's spacing
       } else if (options.verbose) {
@@ -139,13 +241,70 @@ int run_validate(const ValidateOptions& options) {
     }
     reporter.write(problems);
     write_stdout(valid_lines);
-    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(*report, validation->range));
+    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(report, range));
   }
-  if (report->inflated_files > 0 && !options.quiet) {
-    reporter.note(fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
-                              report->inflated_files));
+  if (report.found_no_digests()) {
+    // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
+    reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
+                              escape_text(options.root),
+                              selected(options) ? " for the selection given" : ""));
   }
-  for (const Error& error : report->errors) reporter.error(error);
+  if (report.excluded_files > 0 && !options.quiet) {
+    reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
+                              report.excluded_files));
+  }
+  if (report.inflated_files > 0 && !options.quiet) {
+    reporter.note(
+        fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
+                    report.inflated_files));
+  }
+  // A recheck asked for is reported even with -q: its seed is what repeats it.
+  if (report.state_use && (!options.quiet || options.recheck_fraction > 0)) {
+    reporter.note(describe_state_use(*report.state_use));
+  }
+}
+
+int run_validate(const ValidateOptions& options) {
+  Reporter reporter("validate", !options.quiet);
+  Result<ValidationSpec> spec = validation_spec(options);
+  if (!spec) {
+    report_error(reporter, spec.error());
+    return kExitError;
+  }
+  Result<Keyring> keys = load_keys(options.public_keys, reporter);
+  if (!keys) {
+    report_error(reporter, keys.error());
+    return kExitError;
+  }
+  Result<SignatureMap> signatures = load_signatures(options.signatures);
+  if (!signatures) {
+    report_error(reporter, signatures.error());
+    return kExitError;
+  }
+  Result<std::optional<ValidationState>> known = std::optional<ValidationState>();
+  if (!options.state.empty()) known = load_state(options.state, reporter);
+  if (!known) {
+    report_error(reporter, known.error());
+    return kExitError;
+  }
+  if (*known) spec->known = &**known;
+  Result<ValidationReport> report = validate_mirror(
+      *spec, *keys, *signatures, [&](std::size_t done, std::size_t total, std::uint64_t bytes) {
+        reporter.progress(done, total, bytes);
+      });
+  if (!report) {
+    report_error(reporter, report.error());
+    return kExitError;
+  }
+
+  print_report(options, *report, spec->range, reporter);
+  for (const Error& error : report->errors) report_error(reporter, error);
+  if (!options.state.empty()) {
+    if (Status saved = save_state(options.state, report->state); !saved) {
+      report_error(reporter, saved.error());
+      return kExitError;
+    }
+  }
   if (!report->errors.empty()) return kExitError;
   return report->failed(options.strict) ? kExitNo : kExitOk;
 }
@@ -155,49 +314,96 @@ int run_validate(const ValidateOptions& options) {
 void add_validate_command(CLI::App& app, RunFn& run) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* command = app.add_subcommand(
-      "validate", "Prove offline that a bucket mirror is complete and unchanged, from its digest files");
+      "validate",
+      "Prove offline that a bucket mirror is complete and unchanged, from its digest files");
   command->footer(
-      "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR is\n"
-      "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also if\n"
-      "something is UNVERIFIED), 2 on a usage error or an unreadable input. See trailsift-validate(1).");
+      "DIR is a copy of the trail's bucket (aws s3 sync s3://BUCKET DIR): a file's path under DIR "
+      "is\n"
+      "its S3 key. Exit status: 0 if nothing is INVALID, 1 if something is (with --strict, also "
+      "if\n"
+      "something is UNVERIFIED or no digest is found), 2 on a usage error or an unreadable input.\n"
+      "See trailsift-validate(1).");
   command->add_option("dir", options->root, "The bucket mirror")->required()->type_name("DIR");
-  command->add_option("--public-keys", options->public_keys,
-                      "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
+  command
+      ->add_option(
+          "--public-keys", options->public_keys,
+          "Output of aws cloudtrail list-public-keys (repeat for several regions or periods)")
       ->required()
       ->allow_extra_args(false)
       ->type_name("FILE");
-  command->add_option("--signatures", options->signatures,
-                      "Saved S3 signatures of digests: JSON {\"s3://bucket/key\": signature or metadata} "
-                      "or lines of KEY<TAB>SIGNATURE")
+  command
+      ->add_option(
+          "--signatures", options->signatures,
+          "Saved S3 signatures of digests: JSON {\"s3://bucket/key\": signature or metadata} "
+          "or lines of KEY<TAB>SIGNATURE")
       ->type_name("FILE");
-  command->add_option("--s3-bucket", options->s3_bucket,
-                      "The mirror's bucket (default: the one each digest names)")
+  command
+      ->add_option("--s3-bucket", options->s3_bucket,
+                   "The mirror's bucket (default: the one each digest names)")
       ->type_name("BUCKET");
+  command
+      ->add_option("--s3-prefix", options->s3_prefix,
+                   "Only the trails under this S3 key prefix (DIR still mirrors the whole bucket)")
+      ->type_name("PREFIX");
   command->add_option("--account-id", options->account_ids, "Only this account (repeatable)")
       ->allow_extra_args(false)
       ->type_name("ID");
-  command->add_option("--region", options->regions,
-                      "Only digests and logs delivered from this region (repeatable)")
+  command
+      ->add_option("--region", options->regions,
+                   "Only digests and logs delivered from this region (repeatable)")
       ->allow_extra_args(false)
       ->type_name("REGION");
-  auto* arn = command->add_option("--trail-arn", options->trail_arn,
-                                  "Only this trail: its name, home region and (without --account-id) account")
-                  ->type_name("ARN");
-  command->add_option("--trail", options->trail, "Only the trail with this name")->type_name("NAME")->excludes(arn);
-  command->add_option("--start-time", options->start_time,
-                      "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
+  auto* arn =
+      command
+          ->add_option("--trail-arn", options->trail_arn,
+                       "Only this trail: its name, home region and (without --account-id) account")
+          ->type_name("ARN");
+  command->add_option("--trail", options->trail, "Only the trail with this name")
+      ->type_name("NAME")
+      ->excludes(arn);
+  command
+      ->add_option("--start-time,--since", options->start_time,
+                   "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
       ->type_name("TIME");
-  command->add_option("--end-time", options->end_time, "Log files delivered at or before this time")
+  command
+      ->add_option("--end-time,--until", options->end_time,
+                   "Log files delivered at or before this time")
       ->type_name("TIME");
-  command->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
+  command
+      ->add_option("--exclude", options->exclude,
+                   "Do not report the files no digest lists whose key (a GLOB with '/') or name "
+                   "(without) matches (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("GLOB");
+  command
+      ->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->type_name("FORMAT");
   command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
-  command->add_flag("--strict", options->strict, "Exit 1 when anything is UNVERIFIED, too");
+  command->add_flag("--strict", options->strict,
+                    "Exit 1 when anything is UNVERIFIED or no digest is found, too");
+  command
+      ->add_option("--state", options->state,
+                   "Read only what is new or changed since the run that saved FILE, and save "
+                   "what this run learned in it (for nightly runs)")
+      ->type_name("FILE");
+  command
+      ->add_option("--recheck-fraction", options->recheck_fraction,
+                   "With --state, read again this fraction of the files it knows, picked at random")
+      ->check(CLI::Range(0.0, 1.0))
+      ->type_name("F");
+  command
+      ->add_option("--recheck-seed", options->recheck_seed,
+                   "Seed of the files --recheck-fraction picks (default: random, and reported)")
+      ->type_name("N");
   command
       ->add_option("--threads", options->threads,
                    fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
       ->type_name("N");
+  command
+      ->add_option("--max-size", options->max_size,
+                   "Refuse a file larger than this once inflated (default 2G)")
+      ->type_name("SIZE");
   command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
   command->callback([options, &run] { run = [options] { return run_validate(*options); }; });
 }

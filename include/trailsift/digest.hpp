@@ -16,11 +16,36 @@
 
 namespace trailsift {
 
-/// Lowercase hex of the SHA-256 of `bytes`.
-std::string sha256_hex(std::string_view bytes);
+/// The hash functions CloudTrail uses: SHA-256 for files and signatures, MD5 for the
+/// fingerprints of its public keys.
+enum class HashAlgorithm { kSha256, kMd5 };
 
-/// Lowercase hex of the MD5 of `bytes` (how CloudTrail fingerprints its public keys).
-std::string md5_hex(std::string_view bytes);
+/// One OpenSSL hash context, fetched once and reused (a fetch is slow), freed on destruction.
+/// Every OpenSSL call is checked. Not thread-safe: one per thread.
+class Hasher {
+ public:
+  /// Fails when OpenSSL does not provide the algorithm (MD5 under a FIPS provider).
+  static Result<Hasher> create(HashAlgorithm algorithm);
+
+  Hasher(Hasher&&) noexcept;
+  Hasher& operator=(Hasher&&) noexcept;
+  ~Hasher();
+
+  /// Lowercase hex of the hash of `bytes`.
+  Result<std::string> hex(std::string_view bytes);
+
+ private:
+  struct Impl;
+  explicit Hasher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Lowercase hex of the SHA-256 of `bytes`.
+Result<std::string> sha256_hex(std::string_view bytes);
+
+/// Lowercase hex of the MD5 of `bytes` (how CloudTrail fingerprints its public keys); an error
+/// when MD5 is not available, never an empty string.
+Result<std::string> md5_hex(std::string_view bytes);
 
 /// Decodes hex digits in either case; nullopt for an odd length or a non-hex character.
 std::optional<std::string> hex_decode(std::string_view hex);
@@ -42,7 +67,8 @@ struct TrailFolder {
   friend auto operator<=>(const TrailFolder&, const TrailFolder&) = default;
 };
 
-/// What a digest file's key says: `..._CloudTrail-Digest_REGION_TRAIL_HOME_YYYYMMDDTHHMMSSZ[_backfill].json.gz`.
+/// What a digest file's key says:
+/// `..._CloudTrail-Digest_REGION_TRAIL_HOME_YYYYMMDDTHHMMSSZ[_backfill].json.gz`.
 struct DigestKey {
   TrailFolder folder;
   std::string trail;        ///< trail name
@@ -104,8 +130,9 @@ class PublicKey {
   /// Loads DER bytes, trying PKCS#1 first, then SubjectPublicKeyInfo.
   static Result<PublicKey> from_der(std::string_view der);
 
-  /// True if `signature` is a SHA256withRSA (PKCS#1 v1.5) signature of `message`.
-  bool verify(std::string_view message, std::string_view signature) const;
+  /// Succeeds if `signature` is a SHA256withRSA (PKCS#1 v1.5) signature of `message`. Fails
+  /// with "signature verification failed", or with why OpenSSL cannot check it at all.
+  Status verify(std::string_view message, std::string_view signature) const;
 
   /// True if the DER was SubjectPublicKeyInfo rather than PKCS#1.
   bool spki() const { return spki_; }
@@ -131,7 +158,8 @@ class Keyring {
   /// Adds every key of one document: `{"PublicKeyList": [...]}` (or `publicKeyList`) with
   /// `Value` (base64 DER), `Fingerprint`, and validity times as epoch numbers, numeric
   /// strings or ISO 8601. A key whose MD5 is not its fingerprint, or that does not load, is
-  /// kept as refused. Fails only when the document itself is not of that shape.
+  /// kept as refused. Fails when the document itself is not of that shape, or when MD5 is not
+  /// available to check fingerprints.
   Status add_document(std::string_view json);
 
   /// The key with this fingerprint (compared without regard to case), or nullptr.

@@ -178,12 +178,19 @@ class InputStream {
 /// A file under the root of a bucket mirror (`aws s3 sync s3://BUCKET ROOT`).
 struct MirrorFile {
   std::string key;         ///< its path under the root, '/'-separated: its S3 key
-  std::uint64_t size = 0;  ///< size on disk (0 for a symbolic link)
-  bool symlink = false;    ///< a symbolic link: resolve_mirror_key decides whether it may be read
+  std::uint64_t size = 0;  ///< size on disk; for a link, of the file it leads to (0 if none)
+  /// A symbolic link, or reached through one: resolve_mirror_key decides whether it may be read.
+  bool symlink = false;
+  /// Why this is not a file to read: a FIFO, a socket or a device, or a link to a folder that
+  /// was not walked (leading out of the root, or to a folder that holds it). Empty for files.
+  std::string not_a_file;
 };
 
-/// Lists the files under `root`, recursively, in byte order of their keys. Symbolic links are
-/// listed but never followed (links to directories are not walked).
+/// Lists the files under `root`, recursively, in byte order of their keys. A symbolic link to
+/// a folder inside the root is walked as a folder (its files listed under the link's key, as
+/// links), unless it leads to a folder that holds it or was itself reached through a link; a
+/// link to a file is listed, never followed. Entries that are not files are listed too (see
+/// MirrorFile::not_a_file), so that nothing under the root goes unseen.
 Result<std::vector<MirrorFile>> list_mirror(const std::string& root);
 
 /// Where an S3 key leads in a mirror.

@@ -164,10 +164,10 @@ class InsightsCounter {
 /// The insights as Insights events, oldest first: a Start and an End record per insight, one
 /// compact JSON object per line, marked as computed (the `trailsift` key, which real ones never
 /// have).
-std::string format_insights_ndjson(const InsightsReport& report);
+Result<std::string> format_insights_ndjson(const InsightsReport& report);
 
 /// The same records in one `{"Records":[...]}` document, as a CloudTrail-Insight log file.
-std::string format_insights_json(const InsightsReport& report);
+Result<std::string> format_insights_json(const InsightsReport& report);
 
 /// One row per insight: start, end, account, region, API, type, the baseline and insight rates
 /// and the top principal. Values from the input are escaped for a terminal.

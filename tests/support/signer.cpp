@@ -203,7 +203,7 @@ SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& log
     json += fmt::format(
         "\"previousDigestS3Bucket\":{},\"previousDigestS3Object\":{},\"previousDigestHashValue\":\"{}\","
         "\"previousDigestHashAlgorithm\":\"SHA-256\",\"previousDigestSignature\":\"{}\",",
-        text(previous_->bucket), text(previous_->key), sha256_hex(previous_->json), previous_->signature);
+        text(previous_->bucket), text(previous_->key), *sha256_hex(previous_->json), previous_->signature);
   } else {
     json += "\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,\"previousDigestHashValue\":null,"
             "\"previousDigestHashAlgorithm\":null,\"previousDigestSignature\":null,";
@@ -218,7 +218,7 @@ SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& log
   }
   json += "]}";
   const std::string to_sign = fmt::format("{}\n{}/{}\n{}\n{}", format_iso8601(end), chain_.bucket, digest.key,
-                                          sha256_hex(json), previous_ ? previous_->signature : "null");
+                                          *sha256_hex(json), previous_ ? previous_->signature : "null");
   digest.signature = key_->sign_hex(to_sign);
   previous_ = digest;
   previous_end_ = end;
@@ -256,7 +256,7 @@ void write_file(const std::filesystem::path& root, std::string_view key, std::st
 
 LogEntry write_log(const std::filesystem::path& root, const ChainSpec& chain, UnixSeconds delivered,
                    std::string_view unique, std::string_view json) {
-  LogEntry entry{chain.bucket, log_key(chain.folder, delivered, unique), sha256_hex(json),
+  LogEntry entry{chain.bucket, log_key(chain.folder, delivered, unique), *sha256_hex(json),
                  format_iso8601(delivered - 300), format_iso8601(delivered - 60)};
   write_file(root, entry.key, gzip(json));
   return entry;

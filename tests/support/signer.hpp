@@ -26,7 +26,7 @@ class TestKey {
   std::string private_pem() const;
   std::string pkcs1_der() const;  ///< RSAPublicKey DER, as CloudTrail publishes its keys
   std::string spki_der() const;   ///< SubjectPublicKeyInfo DER
-  std::string fingerprint() const { return md5_hex(pkcs1_der()); }
+  std::string fingerprint() const { return *md5_hex(pkcs1_der()); }
   /// Hex SHA256withRSA (PKCS#1 v1.5) signature of `message`: deterministic.
   std::string sign_hex(std::string_view message) const;
 

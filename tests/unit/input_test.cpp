@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -152,6 +154,34 @@ TEST_CASE("list_mirror lists keys in byte order, links listed but not followed",
                                          "AWSLogs/linked-dir (link)", "AWSLogs/linked-file (link)"});
   CHECK(files->at(1).size == 5);
   CHECK_FALSE(trailsift::list_mirror((dir.path / "missing").string()));
+}
+
+TEST_CASE("list_mirror walks links to folders inside the root, and lists what it does not walk", "[input]") {
+  TempDir outside;
+  outside.write("mirror/real/a.json.gz");
+  outside.write("secret/s.json.gz");
+  const fs::path root = outside.path / "mirror";
+  fs::create_symlink("real", root / "in");                   // walked: its files are links
+  fs::create_symlink("../secret", root / "out");             // leads out: not walked
+  fs::create_symlink("..", root / "real" / "up");            // holds itself: not walked
+  fs::create_symlink("a.json.gz", root / "real" / "b.json.gz");
+  REQUIRE(::mkfifo((root / "fifo.json").c_str(), 0600) == 0);
+  const auto files = trailsift::list_mirror(root.string());
+  REQUIRE(files);
+  std::vector<std::string> listed;
+  for (const auto& file : *files) {
+    listed.push_back(file.key + (file.symlink ? " (link)" : "") + (file.not_a_file.empty() ? "" : ": " + file.not_a_file) +
+                     " " + std::to_string(file.size));
+  }
+  CHECK(listed == std::vector<std::string>{
+                      "fifo.json: a FIFO 0",
+                      "in/a.json.gz (link) 2",
+                      "in/b.json.gz (link) 2",
+                      "in/up (link): a symbolic link to a folder that holds it: not walked 0",
+                      "out (link): a symbolic link to a folder outside the mirror: not walked 0",
+                      "real/a.json.gz 2",
+                      "real/b.json.gz (link) 2",
+                      "real/up (link): a symbolic link to a folder that holds it: not walked 0"});
 }
 
 TEST_CASE("resolve_mirror_key never leaves the mirror", "[input]") {

@@ -350,7 +350,7 @@ TEST_CASE("Inputs merged in order give what one input gives", "[insights]") {
   }
   CHECK(merged.events() == whole.events());
   const InsightsReport a = whole.find(InsightsSpec{}), b = merged.find(InsightsSpec{});
-  CHECK(trailsift::format_insights_ndjson(a) == trailsift::format_insights_ndjson(b));
+  CHECK(*trailsift::format_insights_ndjson(a) == *trailsift::format_insights_ndjson(b));
   CHECK_FALSE(a.insights.empty());
 }
 
@@ -381,7 +381,7 @@ TEST_CASE("Insights events read back as Insights events, marked as computed", "[
   count(counter, background_and_burst(true));
   const InsightsReport report = counter.find(InsightsSpec{});
   REQUIRE(report.insights.size() == 2);
-  const std::string ndjson = trailsift::format_insights_ndjson(report);
+  const std::string ndjson = *trailsift::format_insights_ndjson(report);
   const trailsift::test::Collected read = trailsift::test::read_all(ndjson, "insights.jsonl");
   REQUIRE(read.report.ok());
   REQUIRE(read.json.size() == 4);  // a Start and an End per insight
@@ -412,9 +412,9 @@ TEST_CASE("Insights events read back as Insights events, marked as computed", "[
   std::sort(ids.begin(), ids.end());
   CHECK(std::unique(ids.begin(), ids.end()) == ids.end());
   CHECK(ids[0].size() == 36);
-  CHECK(trailsift::format_insights_ndjson(report) == ndjson);  // the same every time
+  CHECK(*trailsift::format_insights_ndjson(report) == ndjson);  // the same every time
 
-  const std::string json = trailsift::format_insights_json(report);
+  const std::string json = *trailsift::format_insights_json(report);
   CHECK(json.rfind("{\"Records\":[\n", 0) == 0);
   CHECK(trailsift::test::read_all(json).json == read.json);
 }
