@@ -849,6 +849,11 @@ void EventReader::Impl::parse_run(const RecordBatch::Impl& batch, std::size_t be
         od::value value;
         ++report->records;
         simdjson::error_code error = std::move(element).get(value);
+        // On-Demand types a scalar by its first byte; one read alone is checked as written, so
+        // that `nul` is invalid JSON here as it is in any other cut of the input.
+        od::json_type type;
+        if (!error) error = value.type().get(type);
+        if (!error && type != od::json_type::object) error = simdjson::INCORRECT_TYPE;
         if (!error) error = read_element(value, base + item.pos);
         if (error) {
           // This record is read again on its own, for an error that is its own.
@@ -892,11 +897,12 @@ void EventReader::Impl::parse_alone(const RecordBatch::Impl& batch, const BatchI
   current_document = &document;
   od::json_type type;
   error = document.type().get(type);
-  if (!error && type != od::json_type::object && type != od::json_type::array) {
-    // A scalar where a record should be: valid JSON or not, it is not a record.
-    simdjson::dom::parser scalar_parser;
-    simdjson::dom::element scalar;
-    if (auto invalid = scalar_parser.parse(start, item.length).get(scalar)) {
+  if (!error && type != od::json_type::object) {
+    // A scalar or an array where a record should be: checked whole (On-Demand reads no further
+    // than it is asked to), then, valid JSON or not, it is not a record.
+    simdjson::dom::parser value_parser;
+    simdjson::dom::element not_object;
+    if (auto invalid = value_parser.parse(start, item.length).get(not_object)) {
       syntax_error(invalid, start);
     } else {
       not_a_record("not a JSON object", start);

@@ -32,6 +32,8 @@ class ReadChecker {
   const std::string& finish(const ReadReport& report) {
     FUZZ_CHECK(report.events == visits_);
     FUZZ_CHECK(report.bytes <= fuzz_read_limits().max_bytes);
+    events_ = seen_;
+    if (!report.errors.empty()) last_error_ = report.errors.back().to_string();
     for (const Error& error : report.errors) {
       FUZZ_CHECK(error.path == name_);  // every error names the input
       FUZZ_CHECK(!error.message.empty());
@@ -41,6 +43,11 @@ class ReadChecker {
     seen_ += report.not_events;
     return seen_;
   }
+
+  /// What the events alone gave (after finish()).
+  const std::string& events() const { return events_; }
+  /// The last error of the read, as text; empty when there was none (after finish()).
+  const std::string& last_error() const { return last_error_; }
 
  private:
   Visit visit(const Event& event) {
@@ -102,6 +109,8 @@ class ReadChecker {
 
   std::string_view name_;
   std::string seen_;
+  std::string events_;
+  std::string last_error_;
   std::uint64_t visits_ = 0;
   std::uint64_t last_record_ = 0;
   EventDigester digester_;

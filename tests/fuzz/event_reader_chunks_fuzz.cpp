@@ -2,7 +2,8 @@
 // Fuzz target: the streaming reader must give exactly what reading whole gives, wherever the
 // input is cut. The same bytes are read whole, then framed in chunks of a few sizes with the raw
 // bytes (gzip included) taken a few at a time; every read must see the same events, errors and
-// record numbers (ReadChecker), and each read is checked as fuzz_event_reader checks one.
+// record numbers (ReadChecker), and each read is checked as fuzz_event_reader checks one. Corrupt
+// gzip data is the one exception: the events before it may end sooner or later (see below).
 #include "event_reader_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -22,8 +23,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.chunk_bytes = chunk;
     EventReader reader(limits);
     fuzz::ReadChecker cut("input.json");
-    FUZZ_CHECK(cut.finish(reader.read_bytes("input.json", bytes, cut.visitor(), raw_chunk)) ==
-               expected);
+    const std::string& seen = cut.finish(reader.read_bytes("input.json", bytes, cut.visitor(), raw_chunk));
+    if (whole.last_error().find("corrupt gzip data") != std::string::npos) {
+      // How far an inflater decodes before it finds corrupt data depends on the sizes of its
+      // steps (ISA-L decodes small steps into a buffer of its own, lost at the error). What
+      // holds: the same error, at the member's start, and the same events up to where the
+      // shorter read stopped.
+      FUZZ_CHECK(cut.last_error() == whole.last_error());
+      const std::string_view a = cut.events(), b = whole.events();
+      FUZZ_CHECK(a.starts_with(b) || b.starts_with(a));
+    } else {
+      FUZZ_CHECK(seen == expected);
+    }
   }
   return 0;
 }
