@@ -9,10 +9,10 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "string_table.hpp"
 #include "trailsift/event_format.hpp"
 
 namespace trailsift {
@@ -22,24 +22,15 @@ constexpr std::int64_t kDay = 86400;
 /// Bucket of the events without a time: after every real one.
 constexpr UnixSeconds kNoTime = std::numeric_limits<UnixSeconds>::max();
 
-struct KeyHash {
-  using is_transparent = void;  // find() by string_view, without a copy per event
-  std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-};
-
 struct Group {
   Counts counts;
   std::map<UnixSeconds, Counts> buckets;  // with an interval only
 };
 
-using Tally = std::unordered_map<std::string, Group, KeyHash, std::equal_to<>>;
-using Entry = Tally::value_type;
+using Tally = detail::StringTable<Group>;
+using Entry = Tally::Entry;
 
-Group& group_for(Tally& tally, std::string_view key) {
-  auto it = tally.find(key);
-  if (it == tally.end()) it = tally.emplace(std::string(key), Group{}).first;
-  return it->second;
-}
+Group& group_for(Tally& tally, std::string_view key) { return tally.find_or_add(key); }
 
 void append_key_part(std::string& key, std::string_view value) {
   const auto length = static_cast<std::uint32_t>(value.size());
@@ -157,6 +148,12 @@ struct EventStats::Impl {
   StatsSpec spec;
   std::vector<EventField> fields;  // spec.by, or the overview's fields
   std::vector<Tally> tallies;      // by: one, of combined keys; overview: one per field
+  struct OverviewKey {
+    std::string_view value;
+    std::size_t hash = 0;
+    bool counted = false;
+  };
+  std::vector<OverviewKey> overview_keys;  // overview: this event's, one per field
   std::size_t error_code_list = std::numeric_limits<std::size_t>::max();
   std::size_t insight_list = std::numeric_limits<std::size_t>::max();
   std::map<UnixSeconds, std::uint64_t> timeline;
@@ -188,6 +185,7 @@ EventStats::EventStats(StatsSpec spec) : impl_(std::make_unique<Impl>()) {
       s.fields.push_back(*EventField::parse(name));
     }
     s.tallies.resize(s.fields.size());
+    s.overview_keys.resize(s.fields.size());
   } else {
     s.fields = s.spec.by;
     s.tallies.resize(1);
@@ -229,16 +227,24 @@ Status EventStats::add(const Event& event) {
 }
 
 void EventStats::Impl::add_overview(const Event& event, std::optional<UnixSeconds> time) {
+  // Every list's value and slot first, then the counts: the lookups' cache misses overlap.
   for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::string_view value;
     if (i == insight_list) {  // the list is of the Insights events, the only ones with a value
       owned[i].clear();
       (void)fields[i].values(event, owned[i]);  // the insight field parses nothing: it cannot fail
-      if (!owned[i].front().empty()) group_for(tallies[i], owned[i].front()).counts.add(time);
-      continue;
+      value = owned[i].front();
+    } else {
+      value = fields[i].value(event);
     }
-    const std::string_view value = fields[i].value(event);
-    if (i == error_code_list && value.empty()) continue;  // the list is of the errors
-    group_for(tallies[i], value).counts.add(time);
+    // The lists of errors and of Insights leave out the events without one.
+    const bool counted = !value.empty() || (i != insight_list && i != error_code_list);
+    overview_keys[i] = {value, counted ? Tally::hash(value) : 0, counted};
+    if (counted) tallies[i].prefetch(overview_keys[i].hash);
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const OverviewKey& looked_up = overview_keys[i];
+    if (looked_up.counted) tallies[i].find_or_add(looked_up.value, looked_up.hash).counts.add(time);
   }
   if (!time || spec.interval <= 0) return;
   const UnixSeconds bucket = bucket_start(*time, spec.interval);
@@ -298,11 +304,14 @@ void EventStats::merge(EventStats&& other) {
   s.totals.read_only_unknown += o.totals.read_only_unknown;
   s.totals.errors += o.totals.errors;
   for (std::size_t i = 0; i < s.tallies.size(); ++i) {
-    // Groups this one lacks move over whole (no copy: one group per event stays one group in
-    // memory); only those both have are added up.
-    s.tallies[i].merge(o.tallies[i]);
-    for (const auto& [key, group] : o.tallies[i]) {
-      Group& mine = s.tallies[i].find(key)->second;
+    // Groups this one lacks move over whole (one group per event stays one group in memory);
+    // only those both have are added up.
+    for (auto& [key, group] : o.tallies[i]) {
+      Group& mine = s.tallies[i].find_or_add(key);
+      if (mine.counts.count == 0) {
+        mine = std::move(group);
+        continue;
+      }
       mine.counts.merge(group.counts);
       for (const auto& [start, counts] : group.buckets) mine.buckets[start].merge(counts);
     }
