@@ -4,6 +4,7 @@
 #include "trailsift/event_filter.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -98,6 +99,21 @@ Status add_lookup_attribute(const std::string& text, FilterSpec& spec) {
                                   "EventId, EventName, EventSource, Username, ResourceName, "
                                   "ResourceType, ReadOnly, AccessKeyId; got '{}'",
                                   text));
+}
+
+/// The values of one condition, when each is exact, case-sensitive and written in JSON as it is
+/// (no quote, backslash, slash (which may be written \/) or control character; text past ASCII
+/// may be written as \u escapes, which the reader checks for).
+std::optional<std::vector<std::string>> literal_values(const std::vector<std::string>& values, bool fold) {
+  if (values.empty() || fold) return std::nullopt;
+  for (const std::string& value : values) {
+    if (value.empty() || TextPattern(value, false).is_glob()) return std::nullopt;
+    for (const char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\' || c == '/') return std::nullopt;
+    }
+  }
+  return values;
 }
 
 bool resource_name_matches(const Patterns& patterns, std::string_view name) {
@@ -244,6 +260,17 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
       if (!read) return make_error("", "--match: " + read.error().message);
       return found;
     });
+  }
+  // The most selective condition whose values appear in every matching record as written.
+  // "root" is a user name the console derives from the identity type, not a value in the record.
+  const bool root_asked = std::find(spec.usernames.begin(), spec.usernames.end(), "root") != spec.usernames.end();
+  for (const std::vector<std::string>* values : {&spec.event_ids, &spec.access_key_ids, &spec.usernames,
+                                                &spec.event_names, &spec.event_sources}) {
+    if (values == &spec.usernames && root_asked) continue;
+    if (std::optional<std::vector<std::string>> literals = literal_values(*values, fold)) {
+      filter.required_literals_ = std::move(*literals);
+      break;
+    }
   }
   return filter;
 }

@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
+#include <charconv>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -24,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "json_framer.hpp"
+#include "literal_search.hpp"
 
 namespace trailsift {
 namespace {
@@ -397,6 +400,8 @@ RecordBatch InputSplitter::next() { return impl_->next(); }
 
 struct EventReader::Impl {
   ReadLimits limits;
+  std::vector<std::string> required_literals;  // see set_required_literals
+  std::bitset<128> literal_characters;         // the ASCII characters they are made of
   od::parser parser;
   od::parser inner_parser;
   ByteBuffer inner_text;  // a record carried as a string or an EventBridge detail, padded
@@ -423,6 +428,8 @@ struct EventReader::Impl {
 
   ReadReport read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor);
   void read_whole(const RecordBatch::Impl& batch);
+  /// True when `bytes`, a whole input, is a CloudTrail log file without a required literal.
+  bool cannot_match(std::string_view bytes) const;
   bool try_fast_path(std::string_view bytes);
   void read_items(const RecordBatch::Impl& batch);
   void parse_run(const RecordBatch::Impl& batch, std::size_t begin, std::size_t end,
@@ -751,6 +758,10 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
 void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   const std::string_view bytes = batch.bytes.view();
   if (trim(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes).empty()) return;
+  if (cannot_match(bytes)) {
+    report->unparsed = true;
+    return;
+  }
   detail::JsonFramer framer(limits);
   std::vector<FrameItem> items;
   // The framer decides whether the input is line-delimited; only documents take the fast path.
@@ -767,6 +778,31 @@ void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   units.close_run();
   if (!framer.not_json().empty() && report->records == 0) report->not_events = framer.not_json();
   read_items(units);
+}
+
+bool EventReader::Impl::cannot_match(std::string_view bytes) const {
+  if (required_literals.empty()) return false;
+  // Only what CloudTrail delivers: other shapes may hold their records in strings, or not be
+  // event files at all, which a skipped parse would not say.
+  std::string_view start = bytes.substr(0, 64);
+  if (start.starts_with("\xEF\xBB\xBF")) start.remove_prefix(3);
+  start = trim(start);
+  if (!start.starts_with("{\"Records\":[") && !start.starts_with("{\"Records\" : [")) return false;
+  for (const std::string& literal : required_literals) {
+    if (detail::find_literal(bytes, literal) != std::string_view::npos) return false;
+  }
+  // A literal may still be there, written with \u escapes (CloudTrail writes some characters,
+  // such as '=', that way): not when no escape writes one of its characters.
+  for (std::size_t at = detail::find_literal(bytes, "\\u"); at != std::string_view::npos;
+       at = detail::find_literal(bytes, "\\u", at + 2)) {
+    unsigned code = 0;
+    const std::string_view hex = bytes.substr(at + 2, 4);
+    if (hex.size() < 4 || std::from_chars(hex.data(), hex.data() + 4, code, 16).ptr != hex.data() + 4) {
+      return false;  // not an escape after all (an escaped backslash before a u?): parse
+    }
+    if (code < literal_characters.size() && literal_characters[code]) return false;
+  }
+  return true;
 }
 
 // -- Framed input --------------------------------------------------------------------------------
@@ -966,6 +1002,7 @@ void ReadReport::append(ReadReport&& next) {
   foreign_objects += next.foreign_objects;
   digest_objects += next.digest_objects;
   stopped = stopped || next.stopped;
+  unparsed = unparsed || next.unparsed;
 }
 
 void ReadReport::finish() {
@@ -1018,6 +1055,16 @@ ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes
 
 ReadReport EventReader::read_batch(const RecordBatch& batch, const EventVisitor& visit) {
   return impl_->read_batch(*batch.impl_, visit);
+}
+
+void EventReader::set_required_literals(std::vector<std::string> literals) {
+  impl_->literal_characters.reset();
+  for (const std::string& literal : literals) {
+    for (const char c : literal) {
+      if (static_cast<unsigned char>(c) < 128) impl_->literal_characters.set(static_cast<unsigned char>(c));
+    }
+  }
+  impl_->required_literals = std::move(literals);
 }
 
 }  // namespace trailsift

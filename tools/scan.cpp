@@ -45,6 +45,9 @@ void add_reading_options(CLI::App& command, InputOptions& options) {
   command.add_option("--max-record", options.max_record,
                      "Skip, with an error, a single record larger than this (default 64M)")
       ->type_name("SIZE");
+  command.add_flag("--parse-all", options.parse_all,
+                   "Parse every log file, also those that cannot hold an event asked for (reports "
+                   "their syntax errors; slower)");
   command.add_flag("-q,--quiet", options.quiet, "No progress line and no notes on skipped files");
 }
 
@@ -167,6 +170,7 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
   scan.threads_ = resolve_thread_count(options.threads);
   scan.slot_count_ = std::size_t{4} * scan.threads_;
   scan.quiet_ = options.quiet;
+  scan.parse_all_ = options.parse_all;
   scan.reporter_ = &reporter;
   std::vector<std::string> paths = options.paths;
   if (!options.files_from.empty()) {
@@ -220,7 +224,10 @@ struct Task {
 
 Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver) {
   std::vector<EventReader> readers;
-  for (unsigned i = 0; i < threads_; ++i) readers.emplace_back(limits_);
+  for (unsigned i = 0; i < threads_; ++i) {
+    readers.emplace_back(limits_);
+    if (!parse_all_) readers.back().set_required_literals(filter.required_literals());
+  }
   std::vector<Task> tasks(slot_count_);
   const std::vector<InputFile>& files = inputs_.files;
   copies_.assign(files.size(), nullptr);
@@ -326,6 +333,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
   constexpr std::size_t kHeldErrors = 1000;
   std::uint64_t bytes_done = 0;
   std::size_t inputs_done = 0;
+  std::size_t unparsed_inputs = 0;
   const auto report_error = [&](Error error, const InputFile& input) {
     if (error.path.empty()) error.path = input.path;
     reporter_->error(error);
@@ -376,6 +384,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
         }
       }
       if (input_failed) ++failed_inputs_;
+      if (input_totals.unparsed) ++unparsed_inputs;
       input_totals = {};
       input_failed = false;
       ++inputs_done;
@@ -389,6 +398,13 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
   if (!ran) {
     reporter_->error(ran.error());
     return ran;
+  }
+  if (unparsed_inputs > 0 && !quiet_) {
+    reporter_->note(fmt::format("{} log file{} not parsed: {} none of the values asked for "
+                                "(--parse-all parses {})",
+                                unparsed_inputs, unparsed_inputs == 1 ? "" : "s",
+                                unparsed_inputs == 1 ? "it holds" : "they hold",
+                                unparsed_inputs == 1 ? "it" : "them"));
   }
   events_without_time_ = without_time.load();
   if (events_without_time_ > 0 && !quiet_) {

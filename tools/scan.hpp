@@ -27,12 +27,13 @@ struct InputOptions {
   std::string max_size;            ///< largest input, inflated (empty: no limit)
   std::string max_record = "64M";  ///< largest single record
   bool quiet = false;              ///< no progress line, no notes
+  bool parse_all = false;          ///< parse log files that cannot hold a match, too
 };
 
 /// Adds the positional inputs, --files-from and --include, then add_reading_options.
 void add_input_options(CLI::App& command, InputOptions& options);
 
-/// Adds --threads, --max-size, --max-record and --quiet, for a command that takes its paths
+/// Adds --threads, --max-size, --max-record, --parse-all and --quiet, for a command that takes its paths
 /// another way.
 void add_reading_options(CLI::App& command, InputOptions& options);
 
@@ -98,6 +99,7 @@ class Scan {
   std::size_t failed_inputs_ = 0;
   std::uint64_t events_without_time_ = 0;
   bool quiet_ = false;
+  bool parse_all_ = false;
   bool keep_copies_ = false;
   std::vector<std::shared_ptr<Copy>> copies_;  // by input, for inputs kept
   Reporter* reporter_ = nullptr;

@@ -63,6 +63,12 @@ class EventFilter {
     return cheap_.empty() && costly_.empty() && !time_range_.bounded();
   }
   const TimeRange& time_range() const { return time_range_; }
+  /// Byte strings of which every matching record holds at least one, as written in its JSON
+  /// (unless the input writes characters as \u escapes): the values of one exact, case-sensitive
+  /// condition on an event ID, access key, user name, event name or event source, made only of
+  /// characters JSON never escapes otherwise. Empty when no condition gives such a guarantee.
+  /// An input without any of them holds no match (EventReader::set_required_literals).
+  const std::vector<std::string>& required_literals() const { return required_literals_; }
 
  private:
   using Predicate = std::function<bool(const Event&)>;
@@ -71,6 +77,7 @@ class EventFilter {
   std::vector<Predicate> cheap_;         // field comparisons, in rough order of selectivity
   std::vector<CostlyPredicate> costly_;  // those that parse part of the record again
   TimeRange time_range_;
+  std::vector<std::string> required_literals_;
 };
 
 }  // namespace trailsift

@@ -34,6 +34,9 @@ struct ReadReport {
   std::uint64_t foreign_objects = 0;  ///< values that are not records (digests, other JSON)
   std::uint64_t digest_objects = 0;   ///< ... of which CloudTrail digests
   bool stopped = false;               ///< the visitor stopped the read
+  /// Left unparsed: a CloudTrail log file that holds none of the required literals
+  /// (EventReader::set_required_literals), so no record of it can match.
+  bool unparsed = false;
 
   bool ok() const { return errors.empty(); }
   /// Adds what the next batch of the same input gave.
@@ -116,6 +119,12 @@ class EventReader {
   /// Reads one batch of an input: its records are numbered as in the whole input. The report is
   /// that batch's share; append the reports of an input's batches in order and finish() them.
   ReadReport read_batch(const RecordBatch& batch, const EventVisitor& visit);
+
+  /// From now on, a CloudTrail log file (`{"Records":[`, read whole) that holds none of
+  /// `literals`, nor a \u escape of one of their characters, is not parsed (ReadReport::unparsed), as grep skips text
+  /// without its pattern: EventFilter::required_literals() says that it holds no match. The
+  /// price: such a file's syntax errors go unreported. Empty (the default): parse everything.
+  void set_required_literals(std::vector<std::string> literals);
 
  private:
   struct Impl;

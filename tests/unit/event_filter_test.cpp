@@ -168,3 +168,39 @@ TEST_CASE("Account; errors; event type; user agent; --match", "[event_filter]") 
   read_only.read_only = {"yes"};
   CHECK(compile_error(read_only) == "--read-only: expected true or false, got 'yes'");
 }
+
+TEST_CASE("required_literals: the values of one exact, case-sensitive condition written as is") {
+  using Literals = std::vector<std::string>;
+  const auto literals = [](const FilterSpec& spec) {
+    return trailsift::EventFilter::compile(spec)->required_literals();
+  };
+  FilterSpec names;
+  names.event_names = {"ConsoleLogin", "GetObject"};
+  CHECK(literals(names) == Literals{"ConsoleLogin", "GetObject"});
+  FilterSpec both = names;
+  both.event_ids = {"3c5a9f1e-0000-4000-8000-000000000001"};  // the most selective wins
+  CHECK(literals(both) == Literals{"3c5a9f1e-0000-4000-8000-000000000001"});
+  FilterSpec glob;
+  glob.event_names = {"Delete*"};
+  CHECK(literals(glob).empty());
+  FilterSpec folded = names;
+  folded.ignore_case = true;
+  CHECK(literals(folded).empty());
+  FilterSpec one_glob = names;
+  one_glob.event_names.push_back("Get?bject");  // ORed: one value without a literal spoils all
+  CHECK(literals(one_glob).empty());
+  FilterSpec root;
+  root.usernames = {"root"};  // derived from the identity type, not written in the record
+  root.event_sources = {"signin.amazonaws.com"};
+  CHECK(literals(root) == Literals{"signin.amazonaws.com"});
+  FilterSpec escaped;
+  escaped.usernames = {"a/b", "quote\"d"};  // JSON may write '/' as "\/"
+  CHECK(literals(escaped).empty());
+  FilterSpec beyond_ascii;
+  beyond_ascii.usernames = {"jos\xC3\xA9"};
+  CHECK(literals(beyond_ascii).empty());
+  FilterSpec lookup;
+  lookup.lookup_attributes = {"AttributeKey=AccessKeyId,AttributeValue=AKIAIOSFODNN7EXAMPLE"};
+  CHECK(literals(lookup) == Literals{"AKIAIOSFODNN7EXAMPLE"});
+  CHECK(literals(FilterSpec{}).empty());
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#include <random>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "literal_search.hpp"
+
+using trailsift::detail::find_literal;
+
+TEST_CASE("find_literal finds what std::string_view::find finds, at every position") {
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> letter('a', 'c');  // few letters: many near misses
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(random() % 200, ' ');
+    for (char& c : text) c = static_cast<char>(letter(random));
+    std::string needle(1 + random() % 6, ' ');
+    for (char& c : needle) c = static_cast<char>(letter(random));
+    const std::size_t from = text.empty() ? 0 : random() % (text.size() + 2);
+    INFO("text '" << text << "', needle '" << needle << "', from " << from);
+    REQUIRE(find_literal(text, needle, from) == std::string_view(text).find(needle, from));
+  }
+}
+
+TEST_CASE("find_literal: a needle at the very end, across blocks, and absent") {
+  const std::string text = std::string(100, 'x') + "ConsoleLogin";
+  CHECK(find_literal(text, "ConsoleLogin") == 100);
+  CHECK(find_literal(text, "ConsoleLogins") == std::string_view::npos);
+  CHECK(find_literal(text, "xC") == 99);
+  CHECK(find_literal(text, "", 5) == 5);
+  CHECK(find_literal("", "a") == std::string_view::npos);
+  CHECK(find_literal(text, "x", 200) == std::string_view::npos);
+}
