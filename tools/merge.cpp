@@ -78,6 +78,10 @@ int merge_stats(const MergeOptions& options, const std::vector<std::string>& tex
                                                merged->matches_everything, format_name, reporter);
     return merged->failed ? kExitError : status;
   }
+  if (format_name == "csv" && merged->spec.by.empty()) {
+    reporter.error("-o csv needs --by: the overview is several tables (use -o json)");
+    return kExitError;
+  }
   const PartialSide& side = merged->sides.front();
   if (!options.quiet) note_left_out_without_time(reporter, side.left_out_without_time);
   StatsContext context;
