@@ -323,6 +323,41 @@ void EventStats::merge(EventStats&& other) {
   o.totals = {};
 }
 
+void EventStats::add_totals(const StatsTotals& totals) {
+  StatsTotals& mine = impl_->totals;
+  mine.events.merge(totals.events);
+  mine.without_time += totals.without_time;
+  mine.read_only += totals.read_only;
+  mine.write += totals.write;
+  mine.read_only_unknown += totals.read_only_unknown;
+  mine.errors += totals.errors;
+}
+
+Status EventStats::add_group(std::size_t list, const StatsGroup& group) {
+  Impl& s = *impl_;
+  const std::size_t values = s.spec.by.empty() ? 1 : s.fields.size();
+  if (list >= s.tallies.size() || group.key.size() != values) {
+    return make_error("", fmt::format("a group of {} values where {} are counted", group.key.size(),
+                                      values));
+  }
+  std::string key;
+  if (values == 1) {
+    key = group.key[0];
+  } else {
+    for (const std::string& value : group.key) append_key_part(key, value);
+  }
+  Group& mine = group_for(s.tallies[list], key);
+  mine.counts.merge(group.counts);
+  for (const StatsBucket& bucket : group.buckets) {
+    mine.buckets[bucket.start.value_or(kNoTime)].merge(bucket.counts);
+  }
+  return {};
+}
+
+void EventStats::add_timeline(UnixSeconds start, std::uint64_t count) {
+  impl_->timeline[start] += count;
+}
+
 std::size_t EventStats::group_count() const {
   return impl_->spec.by.empty() ? 0 : impl_->tallies[0].size();
 }

@@ -21,6 +21,7 @@ void add_stats_command(CLI::App& app, RunFn& run);
 void add_diff_command(CLI::App& app, RunFn& run);
 void add_hunt_command(CLI::App& app, RunFn& run);
 void add_insights_command(CLI::App& app, RunFn& run);
+void add_merge_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
@@ -30,6 +31,7 @@ inline constexpr AddCommandFn kCommands[] = {
     add_diff_command,
     add_hunt_command,
     add_insights_command,
+    add_merge_command,
 };
 
 }  // namespace trailsift::cli

@@ -8,10 +8,12 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_diff.hpp"
 #include "trailsift/group_diff.hpp"
+#include "trailsift/partial_result.hpp"
 
 namespace trailsift::cli {
 namespace {
@@ -86,11 +88,11 @@ Result<DiffSide> read_digests(Scan& scan, const EventFilter& filter) {
 
 /// A side with no events is more likely a mistake (a wrong path, a selection that matches
 /// nothing) than an answer: say so, whatever the comparison gives.
-void warn_if_empty(const std::size_t (&events)[2], const EventFilter& filter, Reporter& reporter) {
+void warn_if_empty(const std::size_t (&events)[2], bool matches_everything, Reporter& reporter) {
   for (int side = 0; side < 2; ++side) {
     if (events[side] > 0) continue;
     reporter.note(fmt::format("warning: the {} side has no events to compare{}", side == 0 ? "left" : "right",
-                              filter.matches_everything() ? "" : " that match the selection"));
+                              matches_everything ? "" : " that match the selection"));
   }
 }
 
@@ -103,7 +105,7 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
   if (!right) return kExitError;
   DiffSide sides[2] = {std::move(*left), std::move(*right)};
   const std::size_t events[2] = {sides[0].digests.size(), sides[1].digests.size()};
-  warn_if_empty(events, filter, reporter);
+  warn_if_empty(events, filter.matches_everything(), reporter);
 
   Result<EventMatch> match = match_events(sides[0].digests, sides[1].digests);
   if (!match) {
@@ -151,15 +153,45 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
     for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
     sides.push_back(std::move(partials[0]));
   }
-  const std::size_t events[2] = {static_cast<std::size_t>(sides[0].totals().events.count),
-                                 static_cast<std::size_t>(sides[1].totals().events.count)};
-  warn_if_empty(events, filter, reporter);
-  const GroupComparison comparison = compare_groups(sides[0], sides[1], options.threshold);
+  if (options.format_name == "partial") {
+    // The comparison, its notes and its exit status are the merge's: a shard has part of a side.
+    StatsPartial partial;
+    partial.command = "diff";
+    partial.spec = sides[0].spec();
+    partial.threshold = options.threshold;
+    partial.matches_everything = filter.matches_everything();
+    partial.failed = reporter.failed();
+    append_selection_json(partial.selection_json, options.selection, filter.time_range());
+    for (std::size_t i = 0; i < 2; ++i) {
+      PartialSide& side = partial.sides.emplace_back();
+      for (const InputFile& input : scans[i].inputs()) side.inputs.push_back(input.path);
+      side.files = scans[i].input_count();
+      side.files_failed = scans[i].failed_inputs();
+      side.left_out_without_time = scans[i].events_without_time();
+      side.stats = std::move(sides[i]);
+    }
+    write_stdout(format_stats_partial(partial));
+    return reporter.failed() ? kExitError : kExitOk;
+  }
+  return write_group_diff_result(fields, options.threshold, sides[0], sides[1],
+                                 filter.matches_everything(), options.format_name, reporter);
+}
+
+}  // namespace
+
+int write_group_diff_result(const std::vector<EventField>& fields, double threshold,
+                            const EventStats& left, const EventStats& right,
+                            bool matches_everything, const std::string& format_name,
+                            Reporter& reporter) {
+  const std::size_t events[2] = {static_cast<std::size_t>(left.totals().events.count),
+                                 static_cast<std::size_t>(right.totals().events.count)};
+  warn_if_empty(events, matches_everything, reporter);
+  const GroupComparison comparison = compare_groups(left, right, threshold);
   std::string out;
-  if (options.format_name == "csv") {
+  if (format_name == "csv") {
     append_group_changes_csv(out, fields, comparison.changes);
-  } else if (options.format_name == "json") {
-    append_group_changes_json(out, sides[0], sides[1], options.threshold, comparison);
+  } else if (format_name == "json") {
+    append_group_changes_json(out, left, right, threshold, comparison);
   } else {
     out = format_group_changes_table(fields, comparison.changes);
   }
@@ -169,21 +201,26 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
   reporter.note(fmt::format(
       "{} new, {} gone, {} changed, {} on both sides (left: {} in {} combinations, "
       "right: {} in {})",
-      counts[0], counts[1], counts[2], comparison.both, events_text(sides[0].totals().events.count),
-      sides[0].group_count(), events_text(sides[1].totals().events.count), sides[1].group_count()));
+      counts[0], counts[1], counts[2], comparison.both, events_text(left.totals().events.count),
+      left.group_count(), events_text(right.totals().events.count), right.group_count()));
   if (reporter.failed()) return kExitError;
   return comparison.changes.empty() ? kExitOk : kExitNo;
 }
+
+namespace {
 
 int run_diff(const DiffOptions& options) {
   Reporter reporter("diff", !options.input.quiet);
   const bool by_behaviour = !options.by.empty();
   const bool events_format = options.format_name == "text" || options.format_name == "ndjson";
   const bool behaviour_format = options.format_name == "text" || options.format_name == "csv" ||
-                                options.format_name == "json";
+                                options.format_name == "json" || options.format_name == "partial";
   if (by_behaviour ? !behaviour_format : !events_format) {
-    reporter.error(by_behaviour ? "-o ndjson is for events: with --by, use text, csv or json"
-                                : "-o csv and -o json are for --by: events are text or ndjson");
+    reporter.error(by_behaviour
+                       ? "-o ndjson is for events: with --by, use text, csv, json or partial"
+                       : options.format_name == "partial"
+                             ? "-o partial is for --by: events are text or ndjson"
+                             : "-o csv and -o json are for --by: events are text or ndjson");
     return kExitError;
   }
   if (options.threshold > 0 && !by_behaviour) {
@@ -257,8 +294,9 @@ void add_diff_command(CLI::App& app, RunFn& run) {
       ->type_name("N");
   command
       ->add_option("-o,--output", options->format_name,
-                   "text (default) or ndjson for events; text, csv or json with --by")
-      ->check(CLI::IsMember({"text", "ndjson", "csv", "json"}))
+                   "text (default) or ndjson for events; text, csv, json or partial (counts for "
+                   "trailsift merge) with --by")
+      ->check(CLI::IsMember({"text", "ndjson", "csv", "json", "partial"}))
       ->type_name("FORMAT");
   command->callback([options, &run] { run = [options] { return run_diff(*options); }; });
 }

@@ -407,12 +407,14 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
                                 unparsed_inputs == 1 ? "it" : "them"));
   }
   events_without_time_ = without_time.load();
-  if (events_without_time_ > 0 && !quiet_) {
-    reporter_->note(fmt::format("{} event{} no eventTime and {} left out of the time range",
-                                events_without_time_, events_without_time_ == 1 ? " has" : "s have",
-                                events_without_time_ == 1 ? "was" : "were"));
-  }
+  if (!quiet_) note_left_out_without_time(*reporter_, events_without_time_);
   return {};
+}
+
+void note_left_out_without_time(Reporter& reporter, std::uint64_t events) {
+  if (events == 0) return;
+  reporter.note(fmt::format("{} event{} no eventTime and {} left out of the time range", events,
+                            events == 1 ? " has" : "s have", events == 1 ? "was" : "were"));
 }
 
 }  // namespace trailsift::cli

@@ -108,6 +108,9 @@ class Scan {
 /// An error about one event, for ScanSlot::errors: its record and line, and `message`.
 Error event_error(const Event& event, std::string message);
 
+/// The note of events a time range left out because they have no eventTime (none when 0).
+void note_left_out_without_time(Reporter& reporter, std::uint64_t events);
+
 /// "2G", "512M", "64K" (powers of 1024) or a number of bytes.
 Result<std::uint64_t> parse_size(std::string_view text);
 

@@ -13,9 +13,11 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_stats.hpp"
+#include "trailsift/partial_result.hpp"
 
 namespace trailsift::cli {
 namespace {
@@ -102,18 +104,40 @@ int run_stats(const StatsOptions& options) {
   context.files = scan->input_count();
   context.files_failed = scan->failed_inputs();
   context.left_out_without_time = scan->events_without_time();
-  if (options.format_name == "json") {
-    write_stdout(format_stats_json(stats, context));
-  } else if (options.format_name == "csv") {
-    write_stdout(format_stats_csv(stats, context));
+  if (options.format_name == "partial") {
+    StatsPartial partial;
+    partial.command = "stats";
+    partial.spec = stats.spec();
+    partial.top = context.top;
+    partial.selection_json = std::move(context.selection_json);
+    partial.matches_everything = filter->matches_everything();
+    partial.failed = reporter.failed();
+    PartialSide& side = partial.sides.emplace_back();
+    for (const InputFile& input : scan->inputs()) side.inputs.push_back(input.path);
+    side.files = context.files;
+    side.files_failed = context.files_failed;
+    side.left_out_without_time = context.left_out_without_time;
+    side.stats = std::move(stats);
+    write_stdout(format_stats_partial(partial));
   } else {
-    context.chart = options.chart || isatty(STDOUT_FILENO);
-    write_stdout(format_stats_table(stats, context));
+    write_stats_result(stats, context, options.format_name, options.chart);
   }
   return reporter.failed() ? kExitError : kExitOk;
 }
 
 }  // namespace
+
+void write_stats_result(const EventStats& stats, StatsContext& context,
+                        const std::string& format_name, bool chart) {
+  if (format_name == "json") {
+    write_stdout(format_stats_json(stats, context));
+  } else if (format_name == "csv") {
+    write_stdout(format_stats_csv(stats, context));
+  } else {
+    context.chart = chart || isatty(STDOUT_FILENO);
+    write_stdout(format_stats_table(stats, context));
+  }
+}
 
 void add_stats_command(CLI::App& app, RunFn& run) {
   auto options = std::make_shared<StatsOptions>();
@@ -147,8 +171,9 @@ void add_stats_command(CLI::App& app, RunFn& run) {
       ->group(group);
   command
       ->add_option("-o,--output", options->format_name,
-                   "table (default), json (one document), or csv (with --by)")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
+                   "table (default), json (one document), csv (with --by), or partial (counts "
+                   "for trailsift merge)")
+      ->check(CLI::IsMember({"table", "json", "csv", "partial"}))
       ->type_name("FORMAT");
   command->add_flag("--chart", options->chart,
                     "Draw the overview's timeline even when standard output is not a terminal");

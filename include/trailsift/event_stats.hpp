@@ -124,6 +124,15 @@ class EventStats {
   /// Without `by`: events per bucket of spec().interval, oldest first; empty buckets left out.
   std::vector<std::pair<UnixSeconds, std::uint64_t>> timeline() const;
 
+  /// Adds counts read back from a partial result (`partial_result.hpp`): totals as they are.
+  void add_totals(const StatsTotals& totals);
+  /// Adds one group's counts (and buckets) to a list: with `by`, list 0 and one value per
+  /// field; else the overview field of that index in overview_field_names() and one value.
+  /// Fails, adding nothing, when the list or the number of values does not fit the spec.
+  Status add_group(std::size_t list, const StatsGroup& group);
+  /// Adds `count` events to the overview's timeline bucket that starts at `start`.
+  void add_timeline(UnixSeconds start, std::uint64_t count);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

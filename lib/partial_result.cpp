@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+// Partial results of `stats` and `diff --by`: every count an EventStats holds (every value, not
+// only the top ones), written through its public listings and read back through add_group, so
+// that the merged EventStats is the one a single run builds and renders.
+#include "trailsift/partial_result.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "trailsift/event_format.hpp"
+
+namespace trailsift {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+constexpr std::string_view kVersionKey = "trailsift_partial";
+
+void append_time(std::string& out, std::optional<UnixSeconds> time) {
+  out += time ? fmt::format("{}", *time) : "null";
+}
+
+/// `count,first,last`
+void append_counts(std::string& out, const Counts& counts) {
+  fmt::format_to(std::back_inserter(out), "{},", counts.count);
+  append_time(out, counts.first);
+  out += ',';
+  append_time(out, counts.last);
+}
+
+/// `[["value",...],count,first,last]`, plus `[[start,count,first,last],...]` with buckets.
+void append_group(std::string& out, const StatsGroup& group) {
+  out += "[[";
+  for (std::size_t i = 0; i < group.key.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, group.key[i]);
+  }
+  out += "],";
+  append_counts(out, group.counts);
+  if (!group.buckets.empty()) {
+    out += ",[";
+    for (std::size_t b = 0; b < group.buckets.size(); ++b) {
+      out += b > 0 ? ",[" : "[";
+      append_time(out, group.buckets[b].start);
+      out += ',';
+      append_counts(out, group.buckets[b].counts);
+      out += ']';
+    }
+    out += ']';
+  }
+  out += ']';
+}
+
+void append_strings(std::string& out, const std::vector<std::string>& values) {
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, values[i]);
+  }
+  out += ']';
+}
+
+void append_side(std::string& out, const PartialSide& side) {
+  out += "{\"inputs\":";
+  append_strings(out, side.inputs);
+  const StatsTotals& totals = side.stats.totals();
+  fmt::format_to(std::back_inserter(out),
+                 ",\"files\":{},\"files_failed\":{},\"left_out_without_time\":{},\n"
+                 "\"totals\":{{\"events\":[",
+                 side.files, side.files_failed, side.left_out_without_time);
+  append_counts(out, totals.events);
+  fmt::format_to(std::back_inserter(out),
+                 "],\"without_time\":{},\"read_only\":{},\"write\":{},\"read_only_unknown\":{},"
+                 "\"errors\":{}}}",
+                 totals.without_time, totals.read_only, totals.write, totals.read_only_unknown,
+                 totals.errors);
+  if (!side.stats.spec().by.empty()) {
+    out += ",\n\"groups\":[";
+    bool first = true;
+    side.stats.for_each_group(0, [&](const StatsGroup& group) {
+      out += first ? "\n" : ",\n";
+      first = false;
+      append_group(out, group);
+    });
+    out += "]}";
+    return;
+  }
+  out += ",\n\"values\":{";
+  bool first_list = true;
+  for (const StatsTopList& list : side.stats.top_lists(0)) {
+    out += first_list ? "\n" : ",\n";
+    first_list = false;
+    append_json_string(out, list.field);
+    out += ":[";
+    for (std::size_t i = 0; i < list.top.size(); ++i) {
+      out += i > 0 ? ",\n" : "\n";
+      append_group(out, list.top[i]);
+    }
+    out += ']';
+  }
+  out += "},\n\"timeline\":[";
+  bool first_bucket = true;
+  for (const auto& [start, count] : side.stats.timeline()) {
+    out += first_bucket ? "" : ",";
+    first_bucket = false;
+    fmt::format_to(std::back_inserter(out), "[{},{}]", start, count);
+  }
+  out += "]}";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+Error malformed(std::string_view what) {
+  return make_error("", fmt::format("not a valid partial result: {}", what));
+}
+
+Result<std::uint64_t> uint_at(element value, std::string_view what) {
+  std::uint64_t number = 0;
+  if (value.get_uint64().get(number) != simdjson::SUCCESS) {
+    return malformed(fmt::format("{} is not a whole number", what));
+  }
+  return number;
+}
+
+Result<std::uint64_t> uint_field(const object& fields, std::string_view name) {
+  element value;
+  if (fields[name].get(value) != simdjson::SUCCESS) return malformed(fmt::format("no '{}'", name));
+  return uint_at(value, fmt::format("'{}'", name));
+}
+
+Result<std::optional<UnixSeconds>> time_at(element value) {
+  if (value.is_null()) return std::optional<UnixSeconds>();
+  std::int64_t time = 0;
+  if (value.get_int64().get(time) != simdjson::SUCCESS) {
+    return malformed("a time is neither a number of seconds nor null");
+  }
+  return std::optional<UnixSeconds>(time);
+}
+
+/// `count,first,last` from `items` starting at `at`.
+Result<Counts> counts_at(const array& items, std::size_t at) {
+  if (items.size() < at + 3) return malformed("counts without count, first and last");
+  Counts counts;
+  Result<std::uint64_t> count = uint_at(items.at(at).value_unsafe(), "a count");
+  if (!count) return count.error();
+  counts.count = *count;
+  Result<std::optional<UnixSeconds>> first = time_at(items.at(at + 1).value_unsafe());
+  if (!first) return first.error();
+  Result<std::optional<UnixSeconds>> last = time_at(items.at(at + 2).value_unsafe());
+  if (!last) return last.error();
+  counts.first = *first;
+  counts.last = *last;
+  return counts;
+}
+
+Result<std::vector<std::string>> strings_at(element value, std::string_view what) {
+  array items;
+  if (value.get_array().get(items) != simdjson::SUCCESS) {
+    return malformed(fmt::format("{} is not a list", what));
+  }
+  std::vector<std::string> strings;
+  for (element item : items) {
+    std::string_view text;
+    if (item.get_string().get(text) != simdjson::SUCCESS) {
+      return malformed(fmt::format("{} holds something other than strings", what));
+    }
+    strings.emplace_back(text);
+  }
+  return strings;
+}
+
+Result<StatsGroup> group_at(element value) {
+  array items;
+  if (value.get_array().get(items) != simdjson::SUCCESS || items.size() < 4 ||
+      items.size() > 5) {
+    return malformed("a group is not [values, count, first, last, buckets?]");
+  }
+  StatsGroup group;
+  Result<std::vector<std::string>> key = strings_at(items.at(0).value_unsafe(), "a group's key");
+  if (!key) return key.error();
+  group.key = std::move(*key);
+  Result<Counts> counts = counts_at(items, 1);
+  if (!counts) return counts.error();
+  group.counts = *counts;
+  if (items.size() == 5) {
+    array buckets;
+    if (items.at(4).get_array().get(buckets) != simdjson::SUCCESS) {
+      return malformed("a group's buckets are not a list");
+    }
+    for (element bucket_value : buckets) {
+      array bucket;
+      if (bucket_value.get_array().get(bucket) != simdjson::SUCCESS || bucket.size() != 4) {
+        return malformed("a bucket is not [start, count, first, last]");
+      }
+      Result<std::optional<UnixSeconds>> start = time_at(bucket.at(0).value_unsafe());
+      if (!start) return start.error();
+      Result<Counts> bucket_counts = counts_at(bucket, 1);
+      if (!bucket_counts) return bucket_counts.error();
+      group.buckets.push_back({*start, *bucket_counts});
+    }
+  }
+  return group;
+}
+
+Status add_groups(EventStats& stats, std::size_t list, element value) {
+  array groups;
+  if (value.get_array().get(groups) != simdjson::SUCCESS) return malformed("groups not a list");
+  for (element item : groups) {
+    Result<StatsGroup> group = group_at(item);
+    if (!group) return group.error();
+    if (Status added = stats.add_group(list, *group); !added) {
+      return malformed(added.error().message);
+    }
+  }
+  return {};
+}
+
+Result<PartialSide> side_at(element value, const StatsSpec& spec) {
+  object fields;
+  if (value.get_object().get(fields) != simdjson::SUCCESS) return malformed("a side is not an object");
+  PartialSide side;
+  side.stats = EventStats(spec);
+  element inputs;
+  if (fields["inputs"].get(inputs) != simdjson::SUCCESS) return malformed("no 'inputs'");
+  Result<std::vector<std::string>> names = strings_at(inputs, "'inputs'");
+  if (!names) return names.error();
+  side.inputs = std::move(*names);
+  for (auto [name, target] : {std::pair{"files", &side.files},
+                              std::pair{"files_failed", &side.files_failed},
+                              std::pair{"left_out_without_time", &side.left_out_without_time}}) {
+    Result<std::uint64_t> number = uint_field(fields, name);
+    if (!number) return number.error();
+    *target = *number;
+  }
+
+  object totals_fields;
+  array events;
+  if (fields["totals"].get_object().get(totals_fields) != simdjson::SUCCESS ||
+      totals_fields["events"].get_array().get(events) != simdjson::SUCCESS) {
+    return malformed("no 'totals' with 'events'");
+  }
+  StatsTotals totals;
+  Result<Counts> event_counts = counts_at(events, 0);
+  if (!event_counts) return event_counts.error();
+  totals.events = *event_counts;
+  for (auto [name, target] : {std::pair{"without_time", &totals.without_time},
+                              std::pair{"read_only", &totals.read_only},
+                              std::pair{"write", &totals.write},
+                              std::pair{"read_only_unknown", &totals.read_only_unknown},
+                              std::pair{"errors", &totals.errors}}) {
+    Result<std::uint64_t> number = uint_field(totals_fields, name);
+    if (!number) return number.error();
+    *target = *number;
+  }
+  side.stats.add_totals(totals);
+
+  if (!spec.by.empty()) {
+    element groups;
+    if (fields["groups"].get(groups) != simdjson::SUCCESS) return malformed("no 'groups'");
+    if (Status added = add_groups(side.stats, 0, groups); !added) return added.error();
+    return side;
+  }
+  object lists;
+  if (fields["values"].get_object().get(lists) != simdjson::SUCCESS) return malformed("no 'values'");
+  const std::vector<std::string_view>& names_in_order = overview_field_names();
+  for (auto [name, groups] : lists) {
+    const auto found = std::find(names_in_order.begin(), names_in_order.end(), name);
+    if (found == names_in_order.end()) {
+      return malformed(fmt::format("'values' has a list of '{}', which stats does not count", name));
+    }
+    const auto list = static_cast<std::size_t>(found - names_in_order.begin());
+    if (Status added = add_groups(side.stats, list, groups); !added) return added.error();
+  }
+  array timeline;
+  if (fields["timeline"].get_array().get(timeline) != simdjson::SUCCESS) {
+    return malformed("no 'timeline'");
+  }
+  for (element bucket_value : timeline) {
+    array bucket;
+    std::int64_t start = 0;
+    std::uint64_t count = 0;
+    if (bucket_value.get_array().get(bucket) != simdjson::SUCCESS || bucket.size() != 2 ||
+        bucket.at(0).get_int64().get(start) != simdjson::SUCCESS ||
+        bucket.at(1).get_uint64().get(count) != simdjson::SUCCESS) {
+      return malformed("a timeline bucket is not [start, count]");
+    }
+    side.stats.add_timeline(start, count);
+  }
+  return side;
+}
+
+}  // namespace
+
+Result<std::string> partial_command(std::string_view text) {
+  simdjson::dom::parser parser;
+  object fields;
+  if (parser.parse(text.data(), text.size()).get_object().get(fields) != simdjson::SUCCESS) {
+    return malformed("not a JSON object");
+  }
+  std::uint64_t version = 0;
+  if (fields[kVersionKey].get_uint64().get(version) != simdjson::SUCCESS) {
+    return malformed("no 'trailsift_partial' version (was it written with -o partial?)");
+  }
+  if (version != kPartialVersion) {
+    return make_error("", fmt::format("a version {} partial result: this trailsift reads "
+                                      "version {} only",
+                                      version, kPartialVersion));
+  }
+  std::string_view command;
+  if (fields["command"].get_string().get(command) != simdjson::SUCCESS) {
+    return malformed("no 'command'");
+  }
+  return std::string(command);
+}
+
+std::string format_stats_partial(const StatsPartial& partial) {
+  std::string out = fmt::format("{{\"{}\":{},\"command\":", kVersionKey, kPartialVersion);
+  append_json_string(out, partial.command);
+  out += ",\"by\":[";
+  for (std::size_t i = 0; i < partial.spec.by.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, partial.spec.by[i].name());
+  }
+  fmt::format_to(std::back_inserter(out), "],\"interval\":{},\"top\":{},\"threshold\":{},",
+                 partial.spec.interval, partial.top, partial.threshold);
+  // The selection is kept as the text the outputs show, so that it comes back byte for byte.
+  out += "\"selection\":";
+  append_json_string(out, partial.selection_json);
+  fmt::format_to(std::back_inserter(out), ",\"matches_everything\":{},\"failed\":{},\n\"sides\":[",
+                 partial.matches_everything, partial.failed);
+  for (std::size_t i = 0; i < partial.sides.size(); ++i) {
+    out += i > 0 ? ",\n" : "\n";
+    append_side(out, partial.sides[i]);
+  }
+  out += "]}\n";
+  return out;
+}
+
+Result<StatsPartial> parse_stats_partial(std::string_view text) {
+  Result<std::string> command = partial_command(text);
+  if (!command) return command.error();
+  if (*command != "stats" && *command != "diff") {
+    return malformed(fmt::format("a partial result of {}, not of stats or diff", *command));
+  }
+  simdjson::dom::parser parser;
+  object fields;
+  if (parser.parse(text.data(), text.size()).get_object().get(fields) != simdjson::SUCCESS) {
+    return malformed("not a JSON object");
+  }
+  StatsPartial partial;
+  partial.command = std::move(*command);
+  element by;
+  if (fields["by"].get(by) != simdjson::SUCCESS) return malformed("no 'by'");
+  Result<std::vector<std::string>> names = strings_at(by, "'by'");
+  if (!names) return names.error();
+  for (const std::string& name : *names) {
+    Result<EventField> field = EventField::parse(name);
+    if (!field) return malformed(fmt::format("'by': {}", field.error().message));
+    partial.spec.by.push_back(std::move(*field));
+  }
+  Result<std::uint64_t> interval = uint_field(fields, "interval");
+  if (!interval) return interval.error();
+  partial.spec.interval = static_cast<std::int64_t>(*interval);
+  Result<std::uint64_t> top = uint_field(fields, "top");
+  if (!top) return top.error();
+  partial.top = *top;
+  std::string_view selection;
+  if (fields["threshold"].get_double().get(partial.threshold) != simdjson::SUCCESS ||
+      fields["selection"].get_string().get(selection) != simdjson::SUCCESS ||
+      fields["matches_everything"].get_bool().get(partial.matches_everything) !=
+          simdjson::SUCCESS ||
+      fields["failed"].get_bool().get(partial.failed) != simdjson::SUCCESS) {
+    return malformed("no 'threshold', 'selection', 'matches_everything' or 'failed'");
+  }
+  partial.selection_json = selection;
+  array sides;
+  if (fields["sides"].get_array().get(sides) != simdjson::SUCCESS ||
+      sides.size() != (partial.command == "diff" ? 2 : 1)) {
+    return malformed("not the number of 'sides' the command has");
+  }
+  if (partial.command == "diff" && partial.spec.by.empty()) {
+    return malformed("a diff partial result without 'by'");
+  }
+  for (element side_value : sides) {
+    Result<PartialSide> side = side_at(side_value, partial.spec);
+    if (!side) return side.error();
+    partial.sides.push_back(std::move(*side));
+  }
+  return partial;
+}
+
+Status merge_stats_partial(StatsPartial& into, StatsPartial&& other) {
+  auto names = [](const StatsSpec& spec) {
+    std::vector<std::string> by;
+    for (const EventField& field : spec.by) by.push_back(field.name());
+    return by;
+  };
+  auto differs = [](std::string_view what, const auto& mine, const auto& theirs) {
+    return make_error("", fmt::format("made with a different {} ({} here, {} before): merging "
+                                      "would not give the result of one run",
+                                      what, theirs, mine));
+  };
+  if (other.command != into.command) return differs("command", into.command, other.command);
+  if (names(other.spec) != names(into.spec)) {
+    return differs("--by", fmt::format("'{}'", fmt::join(names(into.spec), ",")),
+                   fmt::format("'{}'", fmt::join(names(other.spec), ",")));
+  }
+  if (other.spec.interval != into.spec.interval) {
+    return differs("--interval", format_interval(into.spec.interval),
+                   format_interval(other.spec.interval));
+  }
+  if (other.top != into.top) return differs("--top", into.top, other.top);
+  if (other.threshold != into.threshold) {
+    return differs("--threshold", into.threshold, other.threshold);
+  }
+  if (other.selection_json != into.selection_json) {
+    return differs("selection", into.selection_json, other.selection_json);
+  }
+  into.failed = into.failed || other.failed;
+  for (std::size_t i = 0; i < into.sides.size(); ++i) {
+    PartialSide& mine = into.sides[i];
+    PartialSide& theirs = other.sides[i];
+    mine.inputs.insert(mine.inputs.end(), std::make_move_iterator(theirs.inputs.begin()),
+                       std::make_move_iterator(theirs.inputs.end()));
+    mine.files += theirs.files;
+    mine.files_failed += theirs.files_failed;
+    mine.left_out_without_time += theirs.left_out_without_time;
+    mine.stats.merge(std::move(theirs.stats));
+  }
+  return {};
+}
+
+std::string repeated_input(const std::vector<std::string>& inputs) {
+  std::vector<std::string_view> sorted(inputs.begin(), inputs.end());
+  std::erase(sorted, "-");
+  std::sort(sorted.begin(), sorted.end());
+  const auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
+  return repeated == sorted.end() ? std::string() : std::string(*repeated);
+}
+
+}  // namespace trailsift

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// `trailsift merge`: combines the partial results (`-o partial`) of runs over shards of the
+// inputs into the output one run over all of them gives, written by the same code.
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "partial.hpp"
+#include "report.hpp"
+#include "scan.hpp"
+#include "trailsift/input.hpp"
+#include "trailsift/partial_result.hpp"
+
+namespace trailsift::cli {
+namespace {
+
+struct MergeOptions {
+  std::vector<std::string> paths;
+  std::string format_name;  ///< empty: the merged command's default
+  bool chart = false;
+  bool quiet = false;
+};
+
+/// The output forms of each command whose partial results merge, the default first.
+const std::vector<std::string>& formats_of(const std::string& command) {
+  static const std::vector<std::string> kStats = {"table", "json", "csv"};
+  static const std::vector<std::string> kDiff = {"text", "csv", "json"};
+  static const std::vector<std::string> kNone;
+  if (command == "stats") return kStats;
+  if (command == "diff") return kDiff;
+  return kNone;
+}
+
+/// The inputs read by two shards, which a merge would count twice.
+bool report_repeated_inputs(const StatsPartial& merged, Reporter& reporter) {
+  bool repeated = false;
+  for (std::size_t i = 0; i < merged.sides.size(); ++i) {
+    const std::string input = repeated_input(merged.sides[i].inputs);
+    if (input.empty()) continue;
+    const std::string side = merged.sides.size() == 1 ? "" : i == 0 ? "left side: " : "right side: ";
+    reporter.error(fmt::format("{}{}: read by more than one of the partial results: its events "
+                               "would be counted twice",
+                               side, input));
+    repeated = true;
+  }
+  return repeated;
+}
+
+int merge_stats(const MergeOptions& options, const std::vector<std::string>& texts,
+                const std::string& format_name, Reporter& reporter) {
+  std::optional<StatsPartial> merged;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Result<StatsPartial> partial = parse_stats_partial(texts[i]);
+    if (!partial) {
+      reporter.error(make_error(options.paths[i], partial.error().message));
+      return kExitError;
+    }
+    if (!merged) {
+      merged = std::move(*partial);
+    } else if (Status added = merge_stats_partial(*merged, std::move(*partial)); !added) {
+      reporter.error(make_error(options.paths[i], added.error().message));
+      return kExitError;
+    }
+  }
+  if (report_repeated_inputs(*merged, reporter)) return kExitError;
+  if (merged->command == "diff") {
+    for (const PartialSide& side : merged->sides) {
+      if (!options.quiet) note_left_out_without_time(reporter, side.left_out_without_time);
+    }
+    const int status = write_group_diff_result(merged->spec.by, merged->threshold,
+                                               merged->sides[0].stats, merged->sides[1].stats,
+                                               merged->matches_everything, format_name, reporter);
+    return merged->failed ? kExitError : status;
+  }
+  if (format_name == "csv" && merged->spec.by.empty()) {
+    reporter.error("-o csv needs --by: the overview is several tables (use -o json)");
+    return kExitError;
+  }
+  const PartialSide& side = merged->sides.front();
+  if (!options.quiet) note_left_out_without_time(reporter, side.left_out_without_time);
+  StatsContext context;
+  context.selection_json = merged->selection_json;
+  context.top = merged->top;
+  context.files = side.files;
+  context.files_failed = side.files_failed;
+  context.left_out_without_time = side.left_out_without_time;
+  write_stats_result(side.stats, context, format_name, options.chart);
+  return merged->failed ? kExitError : kExitOk;
+}
+
+int run_merge(const MergeOptions& options) {
+  Reporter reporter("merge", false);
+  std::vector<std::string> texts;
+  std::string command;
+  ByteBuffer compressed;
+  ByteBuffer text;
+  for (const std::string& path : options.paths) {
+    if (Status read = read_input(path, ReadLimits{}, compressed, text); !read) {
+      reporter.error(read.error());
+      return kExitError;
+    }
+    texts.emplace_back(text.view());
+    Result<std::string> made_by = partial_command(texts.back());
+    if (!made_by) {
+      reporter.error(make_error(path, made_by.error().message));
+      return kExitError;
+    }
+    if (formats_of(*made_by).empty()) {
+      reporter.error(make_error(path, fmt::format("a partial result of {}, which merge does not "
+                                                  "combine",
+                                                  *made_by)));
+      return kExitError;
+    }
+    if (!command.empty() && *made_by != command) {
+      reporter.error(make_error(path, fmt::format("a partial result of {}, not of {} as the first "
+                                                  "one: they do not merge",
+                                                  *made_by, command)));
+      return kExitError;
+    }
+    command = *made_by;
+  }
+  const std::vector<std::string>& formats = formats_of(command);
+  const std::string format_name = options.format_name.empty() ? formats.front() : options.format_name;
+  if (std::find(formats.begin(), formats.end(), format_name) == formats.end()) {
+    reporter.error(fmt::format("-o {}: {} writes {}", format_name, command,
+                               fmt::join(formats, ", ")));
+    return kExitError;
+  }
+  return merge_stats(options, texts, format_name, reporter);
+}
+
+}  // namespace
+
+void add_merge_command(CLI::App& app, RunFn& run) {
+  auto options = std::make_shared<MergeOptions>();
+  CLI::App* command = app.add_subcommand(
+      "merge", "Combine partial results (-o partial) of runs over shards into one result");
+  command->footer(
+      "'trailsift stats -o partial SHARD > part' on each shard, then 'trailsift merge part...'\n"
+      "writes what one 'trailsift stats' over every shard writes; so does diff --by. Exit\n"
+      "status: the single run's (2 also when the partial results do not fit together). See\n"
+      "trailsift-merge(1).");
+  command->add_option("PARTIAL", options->paths, "Partial results, any number ('-': standard input)")
+      ->required();
+  command
+      ->add_option("-o,--output", options->format_name,
+                   "The merged command's output form: stats table (default), json or csv; diff "
+                   "text (default), csv or json")
+      ->type_name("FORMAT");
+  command->add_flag("--chart", options->chart,
+                    "stats: draw the overview's timeline even when standard output is not a "
+                    "terminal");
+  command->add_flag("-q,--quiet", options->quiet, "No notes");
+  command->callback([options, &run] { run = [options] { return run_merge(*options); }; });
+}
+
+}  // namespace trailsift::cli
