@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "report.hpp"
 #include "trailsift/suggest.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/version.hpp"
 
 namespace trailsift::cli {
@@ -82,7 +83,8 @@ std::string unknown_option_message(const CLI::App& command) {
       const std::vector<std::string> names = long_option_names(command);
       suggestion = did_you_mean(closest_names(argument, views(names)));
     }
-    return fmt::format("unknown option '{}'{}", argument, suggestion.empty() ? "" : "; " + suggestion);
+    return fmt::format("unknown option '{}'{}", escape_text(argument),
+                       suggestion.empty() ? "" : "; " + suggestion);
   }
   return {};
 }
@@ -122,8 +124,9 @@ int run_cli(int argc, char** argv) {
   if (position < arguments.size() && !is_command(app, arguments[position])) {
     const std::vector<std::string> names = command_names(app);
     const std::string suggestion = did_you_mean(closest_names(arguments[position], views(names)));
-    return usage_error("trailsift", fmt::format("unknown command '{}'{}", arguments[position],
-                                                suggestion.empty() ? "" : "; " + suggestion));
+    return usage_error("trailsift",
+                       fmt::format("unknown command '{}'{}", escape_text(arguments[position]),
+                                   suggestion.empty() ? "" : "; " + suggestion));
   }
 
   try {

@@ -24,6 +24,10 @@ status=0
 "$trailsift" help filtr 2> /dev/null || status=$?
 expect "help of an unknown command is a usage error" "$status" 2
 
+# What the user typed is escaped in the message, as every text output is.
+expect "an unknown command is escaped" "$("$trailsift" $'filt\033er' 2>&1 | head -n 1 || true)" \
+  "trailsift: unknown command 'filt\\033er'; did you mean 'filter'?"
+
 versions=$("$trailsift" --version)
 expect "--version first line" "$(head -n 1 <<< "$versions")" "trailsift $version"
 # Each library once, with a version: digits, or `unknown` when its build does not say.
