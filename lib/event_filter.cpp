@@ -201,17 +201,17 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
 
   if (!spec.start_time.empty()) {
     Result<UnixSeconds> start = parse_time_argument(spec.start_time, RangeEnd::kStart);
-    if (!start) return option_error("--start-time", start.error().message);
+    if (!start) return option_error(spec.start_option, start.error().message);
     filter.time_range_.start = *start;
   }
   if (!spec.end_time.empty()) {
     Result<UnixSeconds> end = parse_time_argument(spec.end_time, RangeEnd::kEnd);
-    if (!end) return option_error("--end-time", end.error().message);
+    if (!end) return option_error(spec.end_option, end.error().message);
     filter.time_range_.end = *end;
   }
   if (filter.time_range_.start && filter.time_range_.end &&
       *filter.time_range_.start > *filter.time_range_.end) {
-    return option_error("--start-time", "the start time is after the end time");
+    return option_error(spec.start_option, "the start time is after the end time");
   }
 
   // These parse part of the record again, so they come last.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -34,7 +35,20 @@ bool is_object_line(std::string_view line) {
 
 /// What a first line that is not JSON looks like, for "holds no CloudTrail events: it ...".
 std::string describe_not_json(std::string_view start) {
+  // Gzip was inflated already; other compressors are named, so that the user knows what to run.
+  static constexpr std::pair<std::string_view, std::string_view> kArchives[] = {
+      {"PK\x03\x04", "a zip archive, not JSON or gzip (unzip it first)"},
+      {"BZh", "bzip2 data, not JSON or gzip (bunzip2 it first)"},
+      {"\xFD" "7zXZ", "xz data, not JSON or gzip (unxz it first)"},
+      {"\x28\xB5\x2F\xFD", "zstd data, not JSON or gzip (unzstd it first)"},
+  };
+  for (const auto& [magic, description] : kArchives) {
+    if (start.starts_with(magic)) return std::string(description);
+  }
   const std::string_view line = start.substr(0, std::min(start.find('\n'), std::size_t{4096}));
+  if (line.starts_with('<')) {
+    return "what looks like XML or HTML, not JSON (an S3 error page saved as an object?)";
+  }
   const auto controls = std::count_if(line.begin(), line.end(), [](char c) {
     return (static_cast<unsigned char>(c) < 0x20 && !is_space(c));
   });
@@ -50,6 +64,13 @@ std::string describe_not_json(std::string_view start) {
     return "what looks like CSV, not JSON (for the console's download, choose JSON)";
   }
   return "what looks like text, not JSON";
+}
+
+/// Whether `next`, the first character after an opening bracket, can follow it in JSON.
+bool opens_json_value(char bracket, char next) {
+  if (bracket == '{') return next == '"' || next == '}';
+  return next == ']' || next == '{' || next == '[' || next == '"' || next == '-' ||
+         is_digit(next) || next == 't' || next == 'f' || next == 'n';
 }
 
 /// Where the first key of an object starting at text[0] == '{' names a wrapper and its value opens
@@ -197,6 +218,17 @@ bool JsonFramer::decide_mode(std::string_view bytes, bool end_of_input) {
     return false;
   }
   const char c = bytes[first];
+  if (c == '[' || c == '{') {
+    // `[INFO] started`, `{'key': 1}`: a bracket that opens no JSON value starts text, not JSON.
+    const std::size_t next = bytes.find_first_not_of(kWhitespace, first + 1);
+    if (next == std::string_view::npos) {
+      if (!end_of_input && !too_far(bytes.size())) return false;
+    } else if (!opens_json_value(c, bytes[next])) {
+      not_json_ = describe_not_json(bytes.substr(first));
+      state_ = State::kStopped;
+      return decide(Mode::kDocument);
+    }
+  }
   if (c == '[') return decide(Mode::kDocument);
   if (is_digit(c)) {
     bool complete = false;

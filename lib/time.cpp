@@ -58,25 +58,51 @@ std::optional<std::int64_t> parse_date(std::string_view text, std::size_t& pos) 
   return days_from_civil(year, month, day);
 }
 
-}  // namespace
+/// The forms a date-time may take beyond CloudTrail's own `2024-03-01T12:00:00Z`.
+struct DateTimeForms {
+  bool basic = false;          ///< the date or time without separators: 20240301T120000Z
+  bool zone_optional = false;  ///< no zone: UTC
+};
 
-std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
+/// YYYYMMDD at `pos`, as days since the epoch.
+std::optional<std::int64_t> parse_basic_date(std::string_view text, std::size_t& pos) {
+  unsigned year = 0, month = 0, day = 0;
+  if (!read_digits(text, pos, 4, year) || !read_digits(text, pos, 2, month) ||
+      !read_digits(text, pos, 2, day)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+  return days_from_civil(year, month, day);
+}
+
+bool next_is_digit(std::string_view text, std::size_t pos) {
+  return pos < text.size() && text[pos] >= '0' && text[pos] <= '9';
+}
+
+std::optional<UnixSeconds> parse_date_time(std::string_view text, DateTimeForms forms) {
   std::size_t pos = 0;
-  const std::optional<std::int64_t> days = parse_date(text, pos);
+  std::optional<std::int64_t> days = parse_date(text, pos);
+  if (!days && forms.basic) {
+    pos = 0;
+    days = parse_basic_date(text, pos);
+  }
   if (!days || pos >= text.size() || (text[pos] != 'T' && text[pos] != ' ')) return std::nullopt;
   ++pos;
   unsigned hour = 0, minute = 0, second = 0;
-  if (!read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
-      !read_digits(text, pos, 2, minute)) {
-    return std::nullopt;
-  }
-  if (pos < text.size() && text[pos] == ':' && !(++pos, read_digits(text, pos, 2, second))) {
-    return std::nullopt;
+  if (!read_digits(text, pos, 2, hour)) return std::nullopt;
+  if (forms.basic && next_is_digit(text, pos)) {  // hhmm[ss]
+    if (!read_digits(text, pos, 2, minute)) return std::nullopt;
+    if (next_is_digit(text, pos) && !read_digits(text, pos, 2, second)) return std::nullopt;
+  } else {  // hh:mm[:ss]
+    if (!expect(text, pos, ':') || !read_digits(text, pos, 2, minute)) return std::nullopt;
+    if (pos < text.size() && text[pos] == ':' && !(++pos, read_digits(text, pos, 2, second))) {
+      return std::nullopt;
+    }
   }
   if (pos < text.size() && text[pos] == '.') {  // fractions of a second do not count
     ++pos;
     const std::size_t digits_start = pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    while (next_is_digit(text, pos)) ++pos;
     if (pos == digits_start) return std::nullopt;
   }
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
@@ -93,11 +119,17 @@ std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
       return std::nullopt;
     }
     offset = sign * static_cast<std::int64_t>(offset_hours * 3600 + offset_minutes * 60);
-  } else {
-    return std::nullopt;  // a time without a zone would depend on the machine's time zone
+  } else if (!forms.zone_optional) {
+    return std::nullopt;  // eventTime: a time without a zone is not CloudTrail's
   }
   if (pos != text.size()) return std::nullopt;
   return *days * 86400 + hour * 3600 + minute * 60 + second - offset;
+}
+
+}  // namespace
+
+std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
+  return parse_date_time(text, DateTimeForms{});
 }
 
 Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end) {
@@ -105,13 +137,19 @@ Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end) {
   if (const std::optional<std::int64_t> days = parse_date(text, pos); days && pos == text.size()) {
     return end == RangeEnd::kStart ? *days * 86400 : *days * 86400 + 86399;
   }
-  if (const std::optional<UnixSeconds> time = parse_iso8601(text)) return *time;
+  // As the AWS CLI reads --start-time: also the basic form, and no zone is UTC (never the
+  // machine's zone, so that a command means the same everywhere).
+  if (const std::optional<UnixSeconds> time =
+          parse_date_time(text, DateTimeForms{.basic = true, .zone_optional = true})) {
+    return *time;
+  }
   UnixSeconds epoch = 0;
   const auto [next, error] = std::from_chars(text.data(), text.data() + text.size(), epoch);
   if (!text.empty() && error == std::errc() && next == text.data() + text.size()) return epoch;
-  return make_error("", fmt::format("invalid time '{}': expected ISO 8601 with Z or an offset "
-                                    "(2024-03-01T12:00:00Z, 2024-03-01T13:00:00+01:00), a date "
-                                    "(2024-03-01) or epoch seconds (1709294400)",
+  return make_error("", fmt::format("invalid time '{}': expected ISO 8601 (2024-03-01T12:00:00Z, "
+                                    "2024-03-01T13:00:00+01:00, 20240301T120000Z, "
+                                    "2024-03-01 12:00 in UTC), a date (2024-03-01) or epoch "
+                                    "seconds (1709294400)",
                                     text));
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -70,15 +71,12 @@ void add_selection_options(CLI::App& command, FilterSpec& spec) {
   repeatable("--lookup-attributes", spec.lookup_attributes,
              "The AWS CLI form: AttributeKey=EventName,AttributeValue=ConsoleLogin", "KEY=VALUE");
   const std::string group = "Selection (values of one option are ORed, options are ANDed)";
-  command.add_option("--start-time,--since", spec.start_time,
-                     "Events at or after this time: 2024-03-01T12:00:00Z, an offset, a date or "
-                     "epoch seconds")
-      ->type_name("TIME")
-      ->group(group);
-  command.add_option("--end-time,--until", spec.end_time,
-                     "Events at or before this time (a date means the whole day)")
-      ->type_name("TIME")
-      ->group(group);
+  add_time_options(command,
+                   {.group = group,
+                    .start = "Events at or after this time: 2024-03-01T12:00:00Z, 2024-03-01 12:00 "
+                             "(UTC), a date or epoch seconds",
+                    .end = "Events at or before this time (a date means the whole day)"},
+                   {&spec.start_time, &spec.start_option}, {&spec.end_time, &spec.end_option});
   repeatable("--region", spec.regions, "awsRegion");
   repeatable("--account", spec.accounts, "recipientAccountId or userIdentity.accountId");
   repeatable("--source-ip", spec.source_ips, "sourceIPAddress: an address, a CIDR block or a name",
@@ -92,6 +90,30 @@ void add_selection_options(CLI::App& command, FilterSpec& spec) {
   command.add_flag("-i,--ignore-case", spec.ignore_case,
                    "Compare values without regard to ASCII case (default: exact, as the console)")
       ->group(group);
+}
+
+void add_time_options(CLI::App& command, const TimeOptionsHelp& help, TypedOption start,
+                      TypedOption end) {
+  // Each name is an option of its own, so that an error can name the one typed.
+  const auto add = [&](const std::string& name, TypedOption target, const std::string& text) {
+    return command
+        .add_option_function<std::string>(
+            name,
+            [target, name](const std::string& value) {
+              if (!target.value->empty()) {
+                throw CLI::ValidationError(name, "given already as " + *target.typed_as);
+              }
+              *target.value = value;
+              *target.typed_as = name;
+            },
+            text)
+        ->type_name("TIME")
+        ->group(help.group);
+  };
+  add("--start-time", start, help.start);
+  add("--since", start, "Same as --start-time");
+  add("--end-time", end, help.end);
+  add("--until", end, "Same as --end-time");
 }
 
 Result<std::uint64_t> parse_size(std::string_view text) {
@@ -184,6 +206,12 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
   scan.inputs_ = expand_inputs(paths, walk);
   for (const Error& error : scan.inputs_.errors) reporter.error(error);
   scan.failed_inputs_ = scan.inputs_.errors.size();
+  const bool reads_stdin = std::any_of(scan.inputs_.files.begin(), scan.inputs_.files.end(),
+                                       [](const InputFile& input) { return input.path == kStdinPath; });
+  if (reads_stdin && ::isatty(STDIN_FILENO) && !options.quiet) {
+    // Not a hang: the user forgot the path, or is pasting events.
+    reporter.note("reading events from standard input; Ctrl-D to end");
+  }
   if (!options.quiet) {
     for (const SkippedInput& skipped : scan.inputs_.skipped) {
       reporter.note(fmt::format("{}: skipped: {}", skipped.path, skipped.reason));

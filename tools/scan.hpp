@@ -37,6 +37,23 @@ void add_input_options(CLI::App& command, InputOptions& options);
 /// another way.
 void add_reading_options(CLI::App& command, InputOptions& options);
 
+/// Where a parsed option's value goes, and the name it was typed with.
+struct TypedOption {
+  std::string* value;
+  std::string* typed_as;
+};
+
+/// The help group and texts of the time options.
+struct TimeOptionsHelp {
+  std::string group;
+  std::string start;
+  std::string end;
+};
+
+/// Adds --start-time and its alias --since, --end-time and its alias --until.
+void add_time_options(CLI::App& command, const TimeOptionsHelp& help, TypedOption start,
+                      TypedOption end);
+
 /// Adds the lookup attributes, the time range and the other selection options.
 void add_selection_options(CLI::App& command, FilterSpec& spec);
 

@@ -38,6 +38,8 @@ struct ValidateOptions {
   std::string trail;
   std::string start_time;
   std::string end_time;
+  std::string start_option;  ///< as typed: --start-time or --since
+  std::string end_option;
   std::vector<std::string> exclude;
   std::string output = "text";
   bool verbose = false;
@@ -82,11 +84,11 @@ Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
     if (spec.accounts.empty()) spec.accounts = {match[2]};
   }
   for (auto [name, text, end, bound] :
-       {std::tuple{"--start-time", &options.start_time, RangeEnd::kStart, &spec.range.start},
-        std::tuple{"--end-time", &options.end_time, RangeEnd::kEnd, &spec.range.end}}) {
+       {std::tuple{&options.start_option, &options.start_time, RangeEnd::kStart, &spec.range.start},
+        std::tuple{&options.end_option, &options.end_time, RangeEnd::kEnd, &spec.range.end}}) {
     if (text->empty()) continue;
     Result<UnixSeconds> time = parse_time_argument(*text, end);
-    if (!time) return make_error("", fmt::format("{}: {}", name, time.error().message));
+    if (!time) return make_error("", fmt::format("{}: {}", *name, time.error().message));
     *bound = *time;
   }
   if (spec.range.start && spec.range.end && *spec.range.start > *spec.range.end) {
@@ -361,14 +363,13 @@ void add_validate_command(CLI::App& app, RunFn& run) {
   command->add_option("--trail", options->trail, "Only the trail with this name")
       ->type_name("NAME")
       ->excludes(arn);
-  command
-      ->add_option("--start-time,--since", options->start_time,
-                   "Log files delivered at or after this time (ISO 8601, a date or epoch seconds)")
-      ->type_name("TIME");
-  command
-      ->add_option("--end-time,--until", options->end_time,
-                   "Log files delivered at or before this time")
-      ->type_name("TIME");
+  add_time_options(*command,
+                   {.group = "Options",
+                    .start = "Log files delivered at or after this time (ISO 8601, a date or "
+                             "epoch seconds)",
+                    .end = "Log files delivered at or before this time"},
+                   {&options->start_time, &options->start_option},
+                   {&options->end_time, &options->end_option});
   command
       ->add_option("--exclude", options->exclude,
                    "Do not report the files no digest lists whose key (a GLOB with '/') or name "

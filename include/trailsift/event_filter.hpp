@@ -30,6 +30,9 @@ struct FilterSpec {
   // Time range, inclusive at both ends (see parse_time_argument).
   std::string start_time;
   std::string end_time;
+  /// The options the times were typed with, for errors (`--since` is `--start-time`).
+  std::string start_option = "--start-time";
+  std::string end_option = "--end-time";
   // Beyond the console.
   std::vector<std::string> regions;
   std::vector<std::string> accounts;    ///< recipientAccountId or userIdentity.accountId

@@ -22,8 +22,9 @@ std::optional<UnixSeconds> parse_iso8601(std::string_view text);
 /// whole of that day.
 enum class RangeEnd { kStart, kEnd };
 
-/// Parses a user's time argument: ISO 8601 with `Z` or an offset, a bare date `YYYY-MM-DD`, or
-/// epoch seconds. The error names the forms accepted.
+/// Parses a user's time argument as the AWS CLI reads one: ISO 8601 with `Z`, an offset or no
+/// zone (UTC), in the extended or basic form (`2024-03-01 12:00`, `20240301T120000Z`,
+/// `20240301T12:00:00Z`); a bare date `YYYY-MM-DD`; or epoch seconds. The error names the forms.
 Result<UnixSeconds> parse_time_argument(std::string_view text, RangeEnd end);
 
 /// `2024-03-01T12:00:00Z`.

@@ -2,6 +2,7 @@
 // Fuzz target: parse_iso8601 (eventTime) and parse_time_argument (--since, --until), against a
 // reference made of a regular expression and std::chrono's calendar; and format_iso8601 on
 // any time, whose output must parse back to the same time.
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -48,7 +49,40 @@ std::optional<UnixSeconds> reference_iso8601(const std::string& text) {
   return time.time_since_epoch().count();
 }
 
-/// What parse_time_argument accepts: a bare date (the whole day), ISO 8601, epoch seconds.
+/// What parse_time_argument accepts beyond parse_iso8601: the date and the time each in the
+/// extended or the basic form, and no zone (UTC).
+std::optional<UnixSeconds> reference_argument_date_time(const std::string& text) {
+  static const std::array<std::regex, 4> kForms = [] {
+    const std::string dates[] = {R"((\d{4})-(\d{2})-(\d{2}))", R"((\d{4})(\d{2})(\d{2}))"};
+    const std::string times[] = {R"((\d{2}):(\d{2})(?::(\d{2}))?)", R"((\d{2})(\d{2})(\d{2})?)"};
+    const std::string rest = R"((?:\.\d+)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))?)";
+    return std::array<std::regex, 4>{std::regex(dates[0] + "[T ]" + times[0] + rest),
+                                     std::regex(dates[0] + "[T ]" + times[1] + rest),
+                                     std::regex(dates[1] + "[T ]" + times[0] + rest),
+                                     std::regex(dates[1] + "[T ]" + times[1] + rest)};
+  }();
+  for (const std::regex& form : kForms) {
+    std::smatch match;
+    if (!std::regex_match(text, match, form)) continue;
+    const std::optional<std::chrono::sys_days> date = reference_date(match, 1);
+    const int hour = number(match[4]), minute = number(match[5]), second = number(match[6]);
+    const int offset_hours = number(match[8]), offset_minutes = number(match[9]);
+    if (!date || hour > 23 || minute > 59 || second > 60 || offset_hours > 23 ||
+        offset_minutes > 59) {
+      return std::nullopt;
+    }
+    const std::chrono::seconds offset =
+        std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
+    const std::chrono::sys_seconds time =
+        *date + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+        std::chrono::seconds(second) - (match[7] == "-" ? -offset : offset);
+    return time.time_since_epoch().count();
+  }
+  return std::nullopt;
+}
+
+/// What parse_time_argument accepts: a bare date (the whole day), ISO 8601 in more forms than
+/// eventTime's, epoch seconds.
 std::optional<UnixSeconds> reference_argument(const std::string& text, trailsift::RangeEnd end) {
   static const std::regex kDate(R"((\d{4})-(\d{2})-(\d{2}))");
   static const std::regex kEpoch(R"(-?\d+)");
@@ -59,7 +93,7 @@ std::optional<UnixSeconds> reference_argument(const std::string& text, trailsift
     const UnixSeconds start = std::chrono::sys_seconds(*date).time_since_epoch().count();
     return end == trailsift::RangeEnd::kStart ? start : start + 86399;
   }
-  if (std::optional<UnixSeconds> time = reference_iso8601(text)) return time;
+  if (std::optional<UnixSeconds> time = reference_argument_date_time(text)) return time;
   if (!std::regex_match(text, kEpoch)) return std::nullopt;
   errno = 0;
   const long long epoch = std::strtoll(text.c_str(), nullptr, 10);

@@ -159,6 +159,26 @@ TEST_CASE("Inputs without events say what they are", "[event_reader]") {
   CHECK(read_all(R"([{"Key":"a"},{"Key":"b"}])").report.not_events ==
         "JSON without CloudTrail events (no Records, Events or record fields)");
   CHECK(read_all("42").report.not_events == "JSON that is neither an object nor an array");
+  CHECK(read_all("eventTime,eventName,userName\n2024-03-01,ConsoleLogin,bob\n").report.not_events ==
+        "what looks like CSV, not JSON (for the console's download, choose JSON)");
+  CHECK(read_all("Mar  1 10:00:00 host sshd: accepted\n").report.not_events ==
+        "what looks like text, not JSON");
+  // Brackets that open no JSON value: a log line, a Python dict.
+  CHECK(read_all("[INFO] started\n[WARN] slow\n").report.not_events == "what looks like text, not JSON");
+  CHECK(read_all("{'eventName': 'ConsoleLogin'}\n").report.not_events ==
+        "what looks like text, not JSON");
+  CHECK(read_all("<?xml version=\"1.0\"?>\n<Error><Code>AccessDenied</Code></Error>\n")
+            .report.not_events ==
+        "what looks like XML or HTML, not JSON (an S3 error page saved as an object?)");
+  CHECK(read_all(std::string("PK\x03\x04\x14\0\0\0", 8)).report.not_events ==
+        "a zip archive, not JSON or gzip (unzip it first)");
+  CHECK(read_all("BZh91AY&SY").report.not_events == "bzip2 data, not JSON or gzip (bunzip2 it first)");
+  CHECK(read_all(std::string("\xFD" "7zXZ\0\0", 7)).report.not_events ==
+        "xz data, not JSON or gzip (unxz it first)");
+  CHECK(read_all("\x28\xB5\x2F\xFD\x24").report.not_events ==
+        "zstd data, not JSON or gzip (unzstd it first)");
+  CHECK(read_all(std::string("\x7F" "ELF\x02\x01", 6)).report.not_events ==
+        "binary data, not JSON or gzip");
   for (std::string_view empty : {"", "  \n", R"({"Records":[]})", "[]"}) {
     const auto got = read_all(empty);
     CHECK(got.report.ok());

@@ -41,9 +41,38 @@ TEST_CASE("Time arguments: dates bound whole days; epoch seconds; clear errors",
   const auto bad = parse_time_argument("last tuesday", RangeEnd::kStart);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message ==
-        "invalid time 'last tuesday': expected ISO 8601 with Z or an offset "
-        "(2024-03-01T12:00:00Z, 2024-03-01T13:00:00+01:00), a date (2024-03-01) or epoch "
-        "seconds (1709294400)");
+        "invalid time 'last tuesday': expected ISO 8601 (2024-03-01T12:00:00Z, "
+        "2024-03-01T13:00:00+01:00, 20240301T120000Z, 2024-03-01 12:00 in UTC), a date "
+        "(2024-03-01) or epoch seconds (1709294400)");
+}
+
+TEST_CASE("Time arguments: the forms the AWS CLI accepts; no zone is UTC", "[time]") {
+  // Expected values from `date -u -d 2016-01-29T19:00:00Z +%s` and `date -u -d '2024-03-01 10:00Z' +%s`.
+  for (const char* text : {"20160129T19:00:00Z", "20160129T190000Z", "2016-01-29T190000Z",
+                           "20160129T1900Z", "20160129 19:00", "2016-01-29T19:00:00",
+                           "2016-01-29T20:00:00+01:00", "20160129T200000+0100"}) {
+    INFO(text);
+    const auto time = parse_time_argument(text, RangeEnd::kStart);
+    REQUIRE(time);
+    CHECK(*time == 1454094000);
+  }
+  CHECK(*parse_time_argument("2024-03-01 10:00", RangeEnd::kEnd) == 1709287200);
+  CHECK(*parse_time_argument("2024-03-01T10:00:30.5", RangeEnd::kEnd) == 1709287230);
+  // Not dates: half-basic forms, a basic date alone (that is epoch seconds), a cut time.
+  CHECK(*parse_time_argument("20240301", RangeEnd::kStart) == 20240301);
+  for (const char* text : {"2024-0301T10:00Z", "20240301T10:0000Z", "20240301T100Z",
+                           "20240301T10", "20240301T1000:00", "20241301T100000Z",
+                           "2024-03-01T10:00:00 UTC"}) {
+    INFO(text);
+    CHECK_FALSE(parse_time_argument(text, RangeEnd::kStart));
+  }
+}
+
+TEST_CASE("eventTime keeps CloudTrail's form: no basic form, a zone required", "[time]") {
+  for (const char* text : {"20160129T19:00:00Z", "2016-01-29T190000Z", "2016-01-29T19:00:00"}) {
+    INFO(text);
+    CHECK_FALSE(parse_iso8601(text));
+  }
 }
 
 TEST_CASE("format_iso8601 inverts parse_iso8601", "[time]") {
