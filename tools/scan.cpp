@@ -285,6 +285,8 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
   };
 
   std::atomic<std::uint64_t> without_time{0};
+  std::atomic<std::uint64_t> near_misses{0};
+  std::atomic<bool> matched{false};
   const auto work = [&](std::size_t slot, unsigned worker) {
     Task& task = tasks[slot];
     if (task.open_error) {
@@ -292,10 +294,12 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       return;
     }
     std::uint64_t no_time = 0;
+    std::uint64_t near = 0;
     const EventVisitor visitor = [&](const Event& event) {
       Error problem;
       switch (filter.test(event, &problem)) {
         case FilterResult::kMatch:
+          if (near_) matched.store(true, std::memory_order_relaxed);
           return visit(event, task.slot);
         case FilterResult::kNoTime:
           ++no_time;
@@ -305,6 +309,10 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
           task.slot.errors.push_back(event_error(event, std::move(problem.message)));
           return Visit::kContinue;
         case FilterResult::kNoMatch:
+          if (near_ && !matched.load(std::memory_order_relaxed) &&
+              near_->test(event) == FilterResult::kMatch) {
+            ++near;
+          }
           return Visit::kContinue;
       }
       return Visit::kContinue;
@@ -315,6 +323,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       task.report = readers[worker].read_file(files[task.input].path, visitor);
     }
     without_time += no_time;
+    near_misses += near;
   };
 
   // Deliverer state: what the input being delivered gave so far. Its errors are held while it
@@ -391,6 +400,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
     return ran;
   }
   events_without_time_ = without_time.load();
+  near_misses_ = near_misses.load();
   if (events_without_time_ > 0 && !quiet_) {
     reporter_->note(fmt::format("{} event{} no eventTime and {} left out of the time range",
                                 events_without_time_, events_without_time_ == 1 ? " has" : "s have",
