@@ -61,11 +61,17 @@ std::string io_message(const std::string& folder, std::string_view what) {
   return fmt::format("{} a temporary file in {}: {}", what, folder, std::strerror(errno));
 }
 
+/// A file without a name, so that nothing is left to clean up however the process ends:
+/// O_TMPFILE where the file system has it; else a named file unlinked at once (a signal in
+/// between is the only way to leave it behind).
 Result<Run> make_run_file(const std::string& folder) {
-  std::string name = folder + "/trailsift-sort-XXXXXX";
-  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    std::string name = folder + "/trailsift-sort-XXXXXX";
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(name.c_str());
+  }
   if (fd < 0) return make_error("", io_message(folder, "--temp-dir: cannot make"));
-  ::unlink(name.c_str());  // gone from the folder already: nothing to clean up on any exit
   return Run{fd, 0, 0};
 }
 

@@ -39,8 +39,8 @@ SortTime sort_time(std::string_view event_time);
 struct SortLimits {
   /// Bytes of pieces plus their index held in memory before a run is spilled.
   std::uint64_t memory_bytes = std::uint64_t{256} << 20;
-  /// Folder for the spilled runs. The files are unlinked as soon as they are made, so nothing is
-  /// left behind however the process ends.
+  /// Folder for the spilled runs. The files have no name (O_TMPFILE, else unlinked as soon as
+  /// made), so nothing is left behind however the process ends.
   std::string temp_dir = "/tmp";
 };
 
