@@ -270,11 +270,21 @@ EventSorter::~EventSorter() = default;
 
 Status EventSorter::add(SortTime time, std::string_view piece) {
   State& s = *state_;
+  if (!s.entries.empty() &&
+      s.memory() + piece.size() + sizeof(State::Entry) > s.limits.memory_bytes) {
+    if (Status spilled = s.spill(); !spilled) return spilled;
+  }
+  // Growing by doubling could take twice the budget; pages reserved but not written cost no
+  // memory. A budget beyond kReservedMost grows as it goes, so that no huge reservation fails.
+  constexpr std::uint64_t kReservedMost = std::uint64_t{1} << 30;
+  if (s.text.capacity() < s.limits.memory_bytes && s.limits.memory_bytes <= kReservedMost) {
+    s.text.reserve(s.limits.memory_bytes);
+  }
   PieceHeader header{time.seconds, s.added++, piece.size(), time.nanoseconds, time.known ? 1u : 0u};
   if (!s.entries.empty() && header < s.entries.back().header) s.entries_sorted = false;
   s.entries.push_back({header, s.text.size()});
   s.text.append(piece);
-  return s.memory() > s.limits.memory_bytes ? s.spill() : Status{};
+  return {};
 }
 
 Status EventSorter::for_each(const std::function<bool(std::string_view piece)>& visit) {
