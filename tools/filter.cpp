@@ -30,7 +30,7 @@ struct FilterOptions {
   std::string sort_key;  ///< time or input; empty: time for -o table, input otherwise
   std::string sort_memory = "256M";
   std::string temp_dir;  ///< empty: $TMPDIR, else /tmp
-  std::string fields;    ///< --fields, for table, csv and tsv
+  std::optional<std::string> fields;  ///< --fields, for table, csv and tsv
   std::optional<std::uint64_t> max_count;
 };
 
@@ -53,6 +53,7 @@ struct Plan {
   /// The output goes through an EventSorter: a timeline, or a table (widths need every row).
   bool sorted() const { return by_time || format == OutputFormat::kTable; }
   Delimited delimited() const { return format == OutputFormat::kTsv ? Delimited::kTsv : Delimited::kCsv; }
+  char separator() const { return format == OutputFormat::kTsv ? '\t' : ','; }
 };
 
 Result<Plan> make_plan(const FilterOptions& options) {
@@ -62,13 +63,13 @@ Result<Plan> make_plan(const FilterOptions& options) {
       options.sort_key.empty() ? (plan.format == OutputFormat::kTable ? "time" : "input")
                                : options.sort_key;
   plan.by_time = sort_key == "time";
-  if (!options.fields.empty()) {
+  if (options.fields) {
     if (plan.format != OutputFormat::kTable && plan.format != OutputFormat::kCsv &&
         plan.format != OutputFormat::kTsv) {
       return make_error("", "--fields applies to -o table, csv and tsv; ndjson and json print "
                             "whole records (select fields with jq)");
     }
-    Result<std::vector<EventField>> fields = parse_fields(options.fields);
+    Result<std::vector<EventField>> fields = parse_fields(*options.fields);
     if (!fields) return make_error("", "--fields: " + fields.error().message);
     plan.fields = std::move(*fields);
   }
@@ -168,7 +169,7 @@ void append_piece(const Plan& plan, const Event& event, std::string& out, ScanSl
       } else {
         const std::vector<std::string> row = field_values(plan.fields, event, slot);
         for (std::size_t i = 0; i < row.size(); ++i) {
-          if (i > 0) out += plan.format == OutputFormat::kCsv ? ',' : '\t';
+          if (i > 0) out += plan.separator();
           append_delimited_field(out, plan.delimited(), row[i]);
         }
         out += '\n';
@@ -209,7 +210,7 @@ std::string delimited_header(const Plan& plan) {
     return header;
   }
   for (std::size_t i = 0; i < plan.fields.size(); ++i) {
-    if (i > 0) header += plan.format == OutputFormat::kCsv ? ',' : '\t';
+    if (i > 0) header += plan.separator();
     append_delimited_field(header, plan.delimited(), plan.fields[i].name());
   }
   return header + '\n';
