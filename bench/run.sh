@@ -14,7 +14,7 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_EVENTS   event names to look for (default "DeleteBucket GetObject": rare and common)
 #   BENCH_RUNS     runs per fast case, best one kept (default 3); jq always runs once
-#   BENCH_ONLY     "filter", "stats", "diff", "validate", "validate-state", "hunt" or "insights"
+#   BENCH_ONLY     "filter", "sort", "stats", "diff", "validate", "validate-state", "hunt" or "insights"
 #                  to run one section (default: all)
 #   BENCH_SIGMA    Sigma rules for the hunt rows (default: ../shared/sigma beside the repository,
 #                  SigmaHQ's CloudTrail rules); without them the hunt section is skipped
@@ -54,8 +54,8 @@ log="$bench_dir/last-command.log"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
-[[ -z "$only" || "$only" =~ ^(filter|stats|diff|validate|validate-state|hunt|insights)$ ]] \
-  || die "BENCH_ONLY must be filter, stats, diff, validate, validate-state, hunt or insights"
+[[ -z "$only" || "$only" =~ ^(filter|sort|stats|diff|validate|validate-state|hunt|insights)$ ]] \
+  || die "BENCH_ONLY must be filter, sort, stats, diff, validate, validate-state, hunt or insights"
 # section NAME: whether BENCH_ONLY lets that section run.
 section() { [[ -z "$only" || "$only" == "$1" ]]; }
 
@@ -545,6 +545,36 @@ if section validate-state && ((have_trailsift)); then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# sort: filter --sort time over the whole corpus, in memory and spilled, beside GNU sort of the
+# records keyed by jq-extracted times; trailsift's order is checked against sort(1)'s.
+# ---------------------------------------------------------------------------------------------
+if section sort && ((have_trailsift)); then
+  sort_temp="$bench_dir/sort-temp"
+  mkdir -p "$sort_temp"
+  q_sort_temp=$(printf '%q' "$sort_temp")
+  # Each record keyed by its time, sorted stably on the key alone, the key cut off: the same work.
+  printf '%s\n' '.Records[] | .eventTime + "\t" + tojson' > "$bench_dir/keyed.jq"
+  keyed="$find_sorted | xargs zcat | jq -r -f $(printf '%q' "$bench_dir/keyed.jq")"
+  times="$find_sorted | xargs zcat | jq -r '.Records[].eventTime'"
+  gnu_sort="LC_ALL=C sort -S 1G -T $q_sort_temp"
+  bench_case sort-count "$runs" "$q_trailsift filter --count $q_corpus > /dev/null"
+  bench_case sort-memory "$runs" "$q_trailsift filter --sort time --sort-memory 8G $q_corpus > /dev/null"
+  bench_case sort-spill "$runs" "$q_trailsift filter --sort time --temp-dir $q_sort_temp $q_corpus > /dev/null"
+  bench_case sort-spill-small "$runs" "$q_trailsift filter --sort time --sort-memory 64M --temp-dir $q_sort_temp $q_corpus > /dev/null"
+  bench_case sort-jq 1 "$keyed | $gnu_sort -s -t \$'\\t' -k1,1 | cut -f2- > /dev/null"
+  bench_case sort-jq-times 1 "$times | $gnu_sort > /dev/null"
+  say "checking trailsift's order against sort(1)'s"
+  sort_expected=$(bash -o pipefail -c "$times | $gnu_sort | md5sum")
+  for memory in 8G 64M; do
+    sort_actual=$("$trailsift" filter -q --sort time --sort-memory "$memory" --temp-dir "$sort_temp" \
+        -o tsv --fields event-time "$corpus" | tail -n +2 | md5sum)
+    [[ "$sort_actual" == "$sort_expected" ]] \
+      || die "filter --sort time --sort-memory $memory: the eventTime order differs from sort(1)'s"
+  done
+  [[ -z "$(ls -A "$sort_temp")" ]] || die "filter --sort time left files in $sort_temp"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -580,6 +610,29 @@ EOF
   row "libdeflate-gunzip (floor, 1 core)" "find DIR -name '*.json.gz' | sort | xargs libdeflate-gunzip -c > /dev/null" floor "ts-$name"
   row "zcat (reference)" "find DIR -name '*.json.gz' | sort | xargs zcat > /dev/null" zcat "ts-$name"
 done
+
+if section sort && ((have_trailsift)); then
+  cat << EOF
+
+### \`trailsift filter --sort time\`: a timeline of every event
+
+Every record of the corpus in eventTime order, ties in input order. The reference keys each
+record with its jq-extracted time and sorts the lines stably on the key with GNU sort (\`-S 1G\`,
+temporary files in the same folder). trailsift's order was checked against \`sort(1)\`'s, in
+memory and spilled. "x trailsift" divides by the in-memory sort. Peak RSS shows the budget at
+work: \`--sort-memory 8G\` holds every record; the default (256M) and 64M spill sorted runs and
+merge them.
+
+| tool | command | wall (s) | MB/s | x trailsift | peak RSS (MB) |
+|---|---|---:|---:|---:|---:|
+EOF
+  row "trailsift filter --count (reading only)" "trailsift filter --count DIR" sort-count sort-memory
+  row "trailsift --sort time, in memory" "trailsift filter --sort time --sort-memory 8G DIR > /dev/null" sort-memory sort-memory
+  row "trailsift --sort time, default 256M" "trailsift filter --sort time DIR > /dev/null" sort-spill sort-memory
+  row "trailsift --sort time, 64M" "trailsift filter --sort time --sort-memory 64M DIR > /dev/null" sort-spill-small sort-memory
+  row "zcat + jq + sort -s -k1,1 (records)" "find DIR -name '*.json.gz' | sort | xargs zcat | jq -r '.Records[] | .eventTime + \"\\t\" + tojson' | LC_ALL=C sort -S 1G -s -t \$'\\t' -k1,1 | cut -f2- > /dev/null" sort-jq sort-memory
+  row "zcat + jq + sort (times only)" "find DIR -name '*.json.gz' | sort | xargs zcat | jq -r '.Records[].eventTime' | LC_ALL=C sort -S 1G > /dev/null" sort-jq-times sort-memory
+fi
 
 if section stats; then
   cat << EOF

@@ -12,7 +12,8 @@
 namespace trailsift {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 7> kMemberFields{{
+constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 8> kMemberFields{{
+    {"event-time", &Event::event_time},
     {"event-name", &Event::event_name},
     {"event-source", &Event::event_source},
     {"event-id", &Event::event_id},
@@ -23,14 +24,14 @@ constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 7> 
 }};
 
 constexpr std::string_view kAcceptedNames =
-    "event-name, event-source, username, resource-name, resource-type, read-only, "
+    "event-time, event-name, event-source, username, resource-name, resource-type, read-only, "
     "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
     "principal-arn, insight, a top-level record field such as eventCategory, or a dotted record path such "
     "as userIdentity.type";
 
 /// The named fields, for suggestions.
 const std::vector<std::string_view> kNamedFields = {
-    "event-name", "event-source", "username",   "resource-name", "resource-type",
+    "event-time", "event-name", "event-source", "username",   "resource-name", "resource-type",
     "read-only",  "access-key-id", "event-id",  "region",        "account",
     "source-ip",  "error-code",    "event-type", "user-agent",   "principal-arn",
     "insight"};

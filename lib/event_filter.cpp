@@ -101,11 +101,11 @@ Status add_lookup_attribute(const std::string& text, FilterSpec& spec) {
                                   text));
 }
 
-/// The values of one condition, when each is exact, case-sensitive and written in JSON as it is
+/// The values of one condition, when each is exact (in either case with -i) and written in JSON as it is
 /// (no quote, backslash, slash (which may be written \/) or control character; text past ASCII
 /// may be written as \u escapes, which the reader checks for).
-std::optional<std::vector<std::string>> literal_values(const std::vector<std::string>& values, bool fold) {
-  if (values.empty() || fold) return std::nullopt;
+std::optional<std::vector<std::string>> literal_values(const std::vector<std::string>& values) {
+  if (values.empty()) return std::nullopt;
   for (const std::string& value : values) {
     if (value.empty() || TextPattern(value, false).is_glob()) return std::nullopt;
     for (const char c : value) {
@@ -262,12 +262,17 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
     });
   }
   // The most selective condition whose values appear in every matching record as written.
-  // "root" is a user name the console derives from the identity type, not a value in the record.
-  const bool root_asked = std::find(spec.usernames.begin(), spec.usernames.end(), "root") != spec.usernames.end();
+  // "root" is a user name the console derives from the identity type, not a value in the record
+  // (in any case: with -i, ROOT is root).
+  const bool root_asked = std::any_of(spec.usernames.begin(), spec.usernames.end(), [](const std::string& name) {
+    return name.size() == 4 && std::equal(name.begin(), name.end(), "root", [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+           });
+  });
   for (const std::vector<std::string>* values : {&spec.event_ids, &spec.access_key_ids, &spec.usernames,
                                                 &spec.event_names, &spec.event_sources}) {
     if (values == &spec.usernames && root_asked) continue;
-    if (std::optional<std::vector<std::string>> literals = literal_values(*values, fold)) {
+    if (std::optional<std::vector<std::string>> literals = literal_values(*values)) {
       filter.required_literals_ = std::move(*literals);
       break;
     }

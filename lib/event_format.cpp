@@ -77,16 +77,26 @@ const std::vector<std::string_view>& console_csv_columns() {
   return kColumns;
 }
 
-void append_console_csv_header(std::string& out) {
+void append_tsv_field(std::string& out, std::string_view text) { append_escaped_text(out, text); }
+
+void append_delimited_field(std::string& out, Delimited format, std::string_view text) {
+  if (format == Delimited::kCsv) {
+    append_csv_field(out, text);
+  } else {
+    append_tsv_field(out, text);
+  }
+}
+
+void append_console_csv_header(std::string& out, Delimited format) {
   const auto& columns = console_csv_columns();
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) out += format == Delimited::kCsv ? ',' : '\t';
     out.append(columns[i]);
   }
   out += '\n';
 }
 
-Status append_console_csv_row(std::string& out, const Event& event) {
+Status append_console_csv_row(std::string& out, const Event& event, Delimited format) {
   std::string resources;
   const Status read = for_each_resource(event, [&](std::string_view name, std::string_view type) {
     resources += resources.empty() ? "[" : ",";
@@ -110,8 +120,8 @@ Status append_console_csv_row(std::string& out, const Event& event) {
       event.read_only,          event.event_type,                  event.recipient_account_id,
       event.event_category};
   for (std::size_t i = 0; i < std::size(fields); ++i) {
-    if (i > 0) out += ',';
-    append_csv_field(out, fields[i]);
+    if (i > 0) out += format == Delimited::kCsv ? ',' : '\t';
+    append_delimited_field(out, format, fields[i]);
   }
   out += '\n';
   if (!read) return make_error("", "the Resources column: " + read.error().message);
@@ -120,24 +130,32 @@ Status append_console_csv_row(std::string& out, const Event& event) {
 
 std::string format_table(std::vector<std::vector<std::string>> rows) {
   // Cells come from the logs: control characters could move a terminal's cursor or forge rows.
+  TableLayout layout;
   for (auto& row : rows) {
     for (std::string& cell : row) cell = escape_text(cell);
-  }
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (row.size() > widths.size()) widths.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    layout.fit(row);
   }
   std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out.append(widths[i] - display_width(row[i]) + 2, ' ');
-    }
-    out.erase(out.find_last_not_of(' ') + 1);  // empty last cells leave no trailing blanks
-    out += '\n';
-  }
+  for (const auto& row : rows) layout.append_row(out, row);
   return out;
+}
+
+void TableLayout::fit(const std::vector<std::string>& row) {
+  if (row.size() > widths_.size()) widths_.resize(row.size(), 0);
+  for (std::size_t i = 0; i < row.size(); ++i) widths_[i] = std::max(widths_[i], display_width(row[i]));
+}
+
+void TableLayout::append_row(std::string& out, const std::vector<std::string>& row) const {
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    out += row[i];
+    if (i + 1 < row.size()) {
+      const std::size_t width = i < widths_.size() ? widths_[i] : 0;
+      out.append(std::max(width, display_width(row[i])) - display_width(row[i]) + 2, ' ');
+    }
+  }
+  // Empty last cells leave no trailing blanks.
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out += '\n';
 }
 
 }  // namespace trailsift

@@ -789,7 +789,7 @@ bool EventReader::Impl::cannot_match(std::string_view bytes) const {
   start = trim(start);
   if (!start.starts_with("{\"Records\":[") && !start.starts_with("{\"Records\" : [")) return false;
   for (const std::string& literal : required_literals) {
-    if (detail::find_literal(bytes, literal) != std::string_view::npos) return false;
+    if (detail::find_literal_ignoring_case(bytes, literal) != std::string_view::npos) return false;
   }
   // A literal may still be there, written with \u escapes (CloudTrail writes some characters,
   // such as '=', that way): not when no escape writes one of its characters.
@@ -1061,7 +1061,10 @@ void EventReader::set_required_literals(std::vector<std::string> literals) {
   impl_->literal_characters.reset();
   for (const std::string& literal : literals) {
     for (const char c : literal) {
-      if (static_cast<unsigned char>(c) < 128) impl_->literal_characters.set(static_cast<unsigned char>(c));
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte >= 128) continue;
+      impl_->literal_characters.set(byte);
+      if ((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z') impl_->literal_characters.set(byte ^ 0x20);  // the other case
     }
   }
   impl_->required_literals = std::move(literals);

@@ -14,4 +14,8 @@ namespace trailsift::detail {
 /// is found at `from`.
 std::size_t find_literal(std::string_view text, std::string_view needle, std::size_t from = 0);
 
+/// The same, ASCII letters matching without regard to case.
+std::size_t find_literal_ignoring_case(std::string_view text, std::string_view needle,
+                                       std::size_t from = 0);
+
 }  // namespace trailsift::detail

@@ -320,6 +320,8 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
   };
 
   std::atomic<std::uint64_t> without_time{0};
+  std::atomic<std::uint64_t> near_misses{0};
+  std::atomic<bool> matched{false};
   const auto work = [&](std::size_t slot, unsigned worker) {
     Task& task = tasks[slot];
     if (task.open_error) {
@@ -327,10 +329,12 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       return;
     }
     std::uint64_t no_time = 0;
+    std::uint64_t near = 0;
     const EventVisitor visitor = [&](const Event& event) {
       Error problem;
       switch (filter.test(event, &problem)) {
         case FilterResult::kMatch:
+          if (near_) matched.store(true, std::memory_order_relaxed);
           return visit(event, task.slot);
         case FilterResult::kNoTime:
           ++no_time;
@@ -340,6 +344,10 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
           task.slot.errors.push_back(event_error(event, std::move(problem.message)));
           return Visit::kContinue;
         case FilterResult::kNoMatch:
+          if (near_ && !matched.load(std::memory_order_relaxed) &&
+              near_->test(event) == FilterResult::kMatch) {
+            ++near;
+          }
           return Visit::kContinue;
       }
       return Visit::kContinue;
@@ -350,6 +358,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       task.report = readers[worker].read_file(files[task.input].path, visitor);
     }
     without_time += no_time;
+    near_misses += near;
   };
 
   // Deliverer state: what the input being delivered gave so far. Its errors are held while it
@@ -435,6 +444,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
                                 unparsed_inputs == 1 ? "it" : "them"));
   }
   events_without_time_ = without_time.load();
+  near_misses_ = near_misses.load();
   if (!quiet_) note_left_out_without_time(*reporter_, events_without_time_);
   return {};
 }

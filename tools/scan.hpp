@@ -100,6 +100,13 @@ class Scan {
   /// Events left out of the time range because they have no eventTime.
   std::uint64_t events_without_time() const { return events_without_time_; }
 
+  /// While no event has passed the run's filter, also count the events that fail it but pass
+  /// `near` (the same selection ignoring case): for a hint when nothing matches. Once an event
+  /// matches, the count stops, so it costs a second test per event only while there is none.
+  void count_near_misses(const EventFilter* near) { near_ = near; }
+  /// What count_near_misses counted; exact when nothing matched.
+  std::uint64_t near_misses() const { return near_misses_; }
+
   /// Reads every input, on all threads, one large input in batches across them, and delivers the
   /// pieces in input order. Events that do not pass `filter` are not visited. Read errors are
   /// reported with their path and position; inputs without events are noted (walked) or errors
@@ -115,6 +122,8 @@ class Scan {
   std::size_t slot_count_ = 1;
   std::size_t failed_inputs_ = 0;
   std::uint64_t events_without_time_ = 0;
+  const EventFilter* near_ = nullptr;
+  std::uint64_t near_misses_ = 0;
   bool quiet_ = false;
   bool parse_all_ = false;
   bool keep_copies_ = false;

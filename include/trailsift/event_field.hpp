@@ -16,7 +16,8 @@ namespace trailsift {
 class EventField {
  public:
   /// Accepts the lookup attributes (`event-name`, `event-source`, `username`, `resource-name`,
-  /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `region`, `account`,
+  /// `resource-type`, `read-only`, `access-key-id`, `event-id`), `event-time` (as written),
+  /// `region`, `account`,
   /// `source-ip`, `error-code` (Event::failure()), `event-type`, `user-agent`, `principal-arn`,
   /// `insight` (what an Insights event is about: `ApiCallRateInsight ssm.amazonaws.com
   /// UpdateInstanceInformation`, with the error code of an error-rate one; empty for other

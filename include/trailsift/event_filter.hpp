@@ -66,10 +66,11 @@ class EventFilter {
     return cheap_.empty() && costly_.empty() && !time_range_.bounded();
   }
   const TimeRange& time_range() const { return time_range_; }
-  /// Byte strings of which every matching record holds at least one, as written in its JSON
-  /// (unless the input writes characters as \u escapes): the values of one exact, case-sensitive
-  /// condition on an event ID, access key, user name, event name or event source, made only of
-  /// characters JSON never escapes otherwise. Empty when no condition gives such a guarantee.
+  /// Byte strings of which every matching record holds at least one, as written in its JSON,
+  /// ASCII letters in either case (unless the input writes characters as \u escapes): the values
+  /// of one exact condition on an event ID, access key, user name, event name or event source,
+  /// made only of characters JSON never escapes otherwise. Empty when no condition gives such a
+  /// guarantee.
   /// An input without any of them holds no match (EventReader::set_required_literals).
   const std::vector<std::string>& required_literals() const { return required_literals_; }
 

@@ -22,19 +22,43 @@ void append_compact_json(std::string& out, std::string_view json);
 /// Appends one CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 void append_csv_field(std::string& out, std::string_view text);
 
+/// Appends one TSV field: escape_text's escapes, so that a tab, line break or backslash in the
+/// value can never split a field or a line (`\t`, `\n`, `\r`, `\\`, other controls `\ooo`).
+void append_tsv_field(std::string& out, std::string_view text);
+
+/// Comma- or tab-separated lines.
+enum class Delimited { kCsv, kTsv };
+
 /// The columns of the console's "Download events > CSV".
 const std::vector<std::string_view>& console_csv_columns();
 
 /// Appends the header line of console_csv_columns().
-void append_console_csv_header(std::string& out);
+void append_console_csv_header(std::string& out, Delimited format = Delimited::kCsv);
 
-/// Appends one CSV line with the console's columns for `event`. Resources is a JSON array of
-/// {"resourceType","resourceName"} as the console writes it (see for_each_resource); the line is
-/// written even when they cannot all be read, and the error says so.
-Status append_console_csv_row(std::string& out, const Event& event);
+/// Appends one CSV (or TSV) line with the console's columns for `event`. Resources is a JSON
+/// array of {"resourceType","resourceName"} as the console writes it (see for_each_resource); the
+/// line is written even when they cannot all be read, and the error says so.
+Status append_console_csv_row(std::string& out, const Event& event,
+                              Delimited format = Delimited::kCsv);
+
+/// Appends `text` as one field of `format`: append_csv_field or append_tsv_field.
+void append_delimited_field(std::string& out, Delimited format, std::string_view text);
 
 /// Lays out rows as aligned columns separated by two spaces; the last column is not padded.
-/// Widths count UTF-8 code points; control characters in cells are shown as '?'.
+/// Widths count UTF-8 code points; control characters in cells are escaped (escape_text).
 std::string format_table(std::vector<std::vector<std::string>> rows);
+
+/// format_table for rows that are not all in memory at once: fit() every row, then
+/// append_row() each. Cells must already be escaped (escape_text).
+class TableLayout {
+ public:
+  /// Widens the columns to hold `row`.
+  void fit(const std::vector<std::string>& row);
+  /// Appends `row` and a newline, aligned to the widths fitted so far.
+  void append_row(std::string& out, const std::vector<std::string>& row) const;
+
+ private:
+  std::vector<std::size_t> widths_;
+};
 
 }  // namespace trailsift

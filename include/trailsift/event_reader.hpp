@@ -121,7 +121,8 @@ class EventReader {
   ReadReport read_batch(const RecordBatch& batch, const EventVisitor& visit);
 
   /// From now on, a CloudTrail log file (`{"Records":[`, read whole) that holds none of
-  /// `literals`, nor a \u escape of one of their characters, is not parsed (ReadReport::unparsed), as grep skips text
+  /// `literals` (ASCII letters in either case: -i, and the near misses filter counts), nor a
+  /// \u escape of one of their characters, is not parsed (ReadReport::unparsed), as grep skips text
   /// without its pattern: EventFilter::required_literals() says that it holds no match. The
   /// price: such a file's syntax errors go unreported. Empty (the default): parse everything.
   void set_required_literals(std::vector<std::string> literals);

@@ -4,8 +4,9 @@
 # A selective query leaves unparsed the log files that hold none of its values
 # (EventFilter::required_literals); that must never change an answer. For many values of each
 # condition that gives literals, taken from the data itself (so that most match somewhere),
-# plus values that match nothing, `filter` and `stats` must print exactly what they print with
-# --parse-all, and the skipping must have happened (the note counts the files).
+# plus values that match nothing, `filter` (also with -i and the value in lower case) and `stats`
+# must print exactly what they print with --parse-all, and the skipping must have happened (the
+# note counts the files).
 set -euo pipefail
 trailsift=$1
 examples=$2
@@ -34,15 +35,17 @@ for input in "${inputs[@]}"; do
     mapfile -t values < <(jq -r ".$field // empty" "$work/all.ndjson" | LC_ALL=C sort -u | awk 'NR % 5 == 1' | head -8)
     values+=("NoSuchValue0123")
     for value in "${values[@]}"; do
-      for command in "filter" "stats -o json"; do
+      for command in "filter" "stats -o json" "filter -i"; do
+        asked=$value
+        [[ $command == *-i ]] && asked=${value,,}  # -i: the value in lower case must still match
         # shellcheck disable=SC2086
-        "$trailsift" $command "$option" "$value" "$input" > "$work/skipping" 2> "$work/skipping.err" || true
+        "$trailsift" $command "$option" "$asked" "$input" > "$work/skipping" 2> "$work/skipping.err" || true
         # shellcheck disable=SC2086
-        "$trailsift" $command --parse-all -q "$option" "$value" "$input" > "$work/full" 2> /dev/null || true
+        "$trailsift" $command --parse-all -q "$option" "$asked" "$input" > "$work/full" 2> /dev/null || true
         checked=$((checked + 1))
         grep -q 'not parsed' "$work/skipping.err" && skipped_somewhere=1
         if ! cmp -s "$work/skipping" "$work/full"; then
-          echo "FAIL $input: '$command $option $value' differs from --parse-all"
+          echo "FAIL $input: '$command $option $asked' differs from --parse-all"
           diff "$work/full" "$work/skipping" | head -10 | sed 's/^/     /'
           failed=1
         fi

@@ -169,7 +169,7 @@ TEST_CASE("Account; errors; event type; user agent; --match", "[event_filter]") 
   CHECK(compile_error(read_only) == "--read-only: expected true or false, got 'yes'");
 }
 
-TEST_CASE("required_literals: the values of one exact, case-sensitive condition written as is") {
+TEST_CASE("required_literals: the values of one exact condition written as is") {
   using Literals = std::vector<std::string>;
   const auto literals = [](const FilterSpec& spec) {
     return trailsift::EventFilter::compile(spec)->required_literals();
@@ -184,14 +184,18 @@ TEST_CASE("required_literals: the values of one exact, case-sensitive condition 
   glob.event_names = {"Delete*"};
   CHECK(literals(glob).empty());
   FilterSpec folded = names;
-  folded.ignore_case = true;
-  CHECK(literals(folded).empty());
+  folded.ignore_case = true;  // the reader looks for literals in either case anyway
+  CHECK(literals(folded) == Literals{"ConsoleLogin", "GetObject"});
+
   FilterSpec one_glob = names;
   one_glob.event_names.push_back("Get?bject");  // ORed: one value without a literal spoils all
   CHECK(literals(one_glob).empty());
   FilterSpec root;
   root.usernames = {"root"};  // derived from the identity type, not written in the record
   root.event_sources = {"signin.amazonaws.com"};
+  CHECK(literals(root) == Literals{"signin.amazonaws.com"});
+  root.usernames = {"ROOT"};
+  root.ignore_case = true;  // with -i, ROOT is root
   CHECK(literals(root) == Literals{"signin.amazonaws.com"});
   FilterSpec escaped;
   escaped.usernames = {"a/b", "quote\"d"};  // JSON may write '/' as "\/"

@@ -31,3 +31,25 @@ TEST_CASE("find_literal: a needle at the very end, across blocks, and absent") {
   CHECK(find_literal("", "a") == std::string_view::npos);
   CHECK(find_literal(text, "x", 200) == std::string_view::npos);
 }
+
+TEST_CASE("find_literal_ignoring_case folds ASCII letters only") {
+  std::mt19937 random(11);
+  const std::string alphabet = "aAbB@`[{";  // letters, and the bytes the 0x20 bit confuses
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  const auto fold = [](std::string text) {
+    for (char& c : text) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return text;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(random() % 200, ' ');
+    for (char& c : text) c = alphabet[pick(random)];
+    std::string needle(1 + random() % 5, ' ');
+    for (char& c : needle) c = alphabet[pick(random)];
+    INFO("text '" << text << "', needle '" << needle << "'");
+    REQUIRE(trailsift::detail::find_literal_ignoring_case(text, needle) ==
+            std::string_view(fold(text)).find(fold(needle)));
+  }
+  CHECK(trailsift::detail::find_literal_ignoring_case(std::string(40, '-') + "CONSOLElogin", "consoleLogin") == 40);
+}
