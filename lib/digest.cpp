@@ -17,6 +17,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "trailsift/ascii.hpp"
+
 namespace trailsift {
 namespace {
 
@@ -41,11 +43,7 @@ bool all_digits(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
+
 
 bool is_region(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -174,7 +172,7 @@ std::optional<UnixSeconds> key_time(const object& fields, std::string_view name)
 
 /// Lowercase metadata name without `x-amz-meta-`.
 std::string metadata_name(std::string_view name) {
-  std::string lower = lowercase(name);
+  std::string lower = ascii_lowercase(name);
   constexpr std::string_view kMeta = "x-amz-meta-";
   if (lower.compare(0, kMeta.size(), kMeta) == 0) lower.erase(0, kMeta.size());
   return lower;
@@ -207,7 +205,7 @@ Result<SavedSignature> signature_entry(std::string_view key, element value) {
 
 Status add_signature(SignatureMap& map, std::string key, SavedSignature saved) {
   auto [it, inserted] = map.try_emplace(key, saved);
-  if (!inserted && lowercase(it->second.signature) != lowercase(saved.signature)) {
+  if (!inserted && ascii_lowercase(it->second.signature) != ascii_lowercase(saved.signature)) {
     return make_error("", fmt::format("{}: two different signatures", key));
   }
   return {};
@@ -526,7 +524,7 @@ Status Keyring::add_document(std::string_view json) {
           "", fmt::format("key {}: expected an object with Fingerprint and Value strings", index));
     }
     PublicKeyEntry entry;
-    entry.fingerprint = lowercase(fingerprint);
+    entry.fingerprint = ascii_lowercase(fingerprint);
     entry.valid_from = key_time(fields, "ValidityStartTime");
     entry.valid_until = key_time(fields, "ValidityEndTime");
     const std::optional<std::string> der = base64_decode(value);
@@ -556,7 +554,7 @@ Status Keyring::add_document(std::string_view json) {
 }
 
 const PublicKeyEntry* Keyring::find(std::string_view fingerprint) const {
-  auto found = entries_.find(lowercase(fingerprint));
+  auto found = entries_.find(ascii_lowercase(fingerprint));
   return found == entries_.end() ? nullptr : &found->second;
 }
 

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "trailsift/ascii.hpp"
+
 namespace trailsift {
 namespace {
 
@@ -39,19 +41,10 @@ dom::object object_of(dom::element element) {
   return object;
 }
 
-bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  const std::string_view tail = text.substr(text.size() - suffix.size());
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(tail[i])) != suffix[i]) return false;
-  }
-  return true;
-}
-
 /// requestParameters keys whose values name a resource.
 bool is_identifier_key(std::string_view key) {
   for (std::string_view suffix : {"name", "id", "ids", "arn", "arns", "identifier"}) {
-    if (ends_with_ignoring_case(key, suffix)) return true;
+    if (ascii_ends_with_ignoring_case(key, suffix)) return true;
   }
   return false;
 }

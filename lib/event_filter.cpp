@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "trailsift/ascii.hpp"
 #include "trailsift/ip_address.hpp"
 #include "trailsift/text_pattern.hpp"
 
@@ -265,9 +266,7 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   // "root" is a user name the console derives from the identity type, not a value in the record
   // (in any case: with -i, ROOT is root).
   const bool root_asked = std::any_of(spec.usernames.begin(), spec.usernames.end(), [](const std::string& name) {
-    return name.size() == 4 && std::equal(name.begin(), name.end(), "root", [](char a, char b) {
-             return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
-           });
+    return ascii_equal_ignoring_case(name, "root");
   });
   for (const std::vector<std::string>* values : {&spec.event_ids, &spec.access_key_ids, &spec.usernames,
                                                 &spec.event_names, &spec.event_sources}) {

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 /// Bucket of the events without a time: after every real one.
-constexpr UnixSeconds kNoTime = std::numeric_limits<UnixSeconds>::max();
+/// The bucket of the events without a time: after every other.
+constexpr UnixSeconds kTimelessBucket = std::numeric_limits<UnixSeconds>::max();
 
 struct Group {
   Counts counts;
@@ -87,7 +88,7 @@ StatsGroup make_group(const Entry& entry, std::size_t fields) {
   }
   group.counts = entry.second.counts;
   for (const auto& [start, counts] : entry.second.buckets) {
-    group.buckets.push_back({start == kNoTime ? std::nullopt : std::optional(start), counts});
+    group.buckets.push_back({start == kTimelessBucket ? std::nullopt : std::optional(start), counts});
   }
   return group;
 }
@@ -165,7 +166,7 @@ struct EventStats::Impl {
   std::vector<std::size_t> position;
   std::string key;
   // Neighbouring events mostly share a bucket: skip the timeline lookup for them.
-  UnixSeconds last_bucket = kNoTime;
+  UnixSeconds last_bucket = kTimelessBucket;
   std::uint64_t* last_bucket_count = nullptr;
 
   void add_overview(const Event& event, std::optional<UnixSeconds> time);
@@ -286,7 +287,7 @@ void EventStats::Impl::add_groups(std::optional<UnixSeconds> time) {
     Group& group = group_for(tallies[0], group_key);
     group.counts.add(time);
     if (spec.interval > 0) {
-      group.buckets[time ? bucket_start(*time, spec.interval) : kNoTime].add(time);
+      group.buckets[time ? bucket_start(*time, spec.interval) : kTimelessBucket].add(time);
     }
     std::size_t f = count;
     while (f > 0 && ++position[f - 1] == values[f - 1].size()) position[--f] = 0;
@@ -319,7 +320,7 @@ void EventStats::merge(EventStats&& other) {
   }
   for (const auto& [start, count] : o.timeline) s.timeline[start] += count;
   o.timeline.clear();
-  o.last_bucket = kNoTime;
+  o.last_bucket = kTimelessBucket;
   o.totals = {};
 }
 
@@ -349,7 +350,7 @@ Status EventStats::add_group(std::size_t list, const StatsGroup& group) {
   Group& mine = group_for(s.tallies[list], key);
   mine.counts.merge(group.counts);
   for (const StatsBucket& bucket : group.buckets) {
-    mine.buckets[bucket.start.value_or(kNoTime)].merge(bucket.counts);
+    mine.buckets[bucket.start.value_or(kTimelessBucket)].merge(bucket.counts);
   }
   return {};
 }

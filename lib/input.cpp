@@ -17,6 +17,7 @@
 #include "trailsift/input.hpp"
 
 #include "inflate.hpp"
+#include "trailsift/ascii.hpp"
 #include "trailsift/digest.hpp"
 #include "trailsift/text_pattern.hpp"
 
@@ -410,14 +411,6 @@ namespace {
 
 namespace {
 
-bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  const std::string_view tail = text.substr(text.size() - suffix.size());
-  return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) {
-    return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-  });
-}
-
 bool all_digits(std::string_view text, std::size_t length) {
   return text.size() == length &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -568,9 +561,9 @@ class Walker {
 
 bool is_event_file_name(std::string_view name) {
   if (name.find("_CloudTrail-Digest_") != std::string_view::npos) return false;
-  if (ends_with_ignoring_case(name, ".gz")) name.remove_suffix(3);
-  return ends_with_ignoring_case(name, ".json") || ends_with_ignoring_case(name, ".jsonl") ||
-         ends_with_ignoring_case(name, ".ndjson");
+  if (ascii_ends_with_ignoring_case(name, ".gz")) name.remove_suffix(3);
+  return ascii_ends_with_ignoring_case(name, ".json") || ascii_ends_with_ignoring_case(name, ".jsonl") ||
+         ascii_ends_with_ignoring_case(name, ".ndjson");
 }
 
 InputList expand_inputs(const std::vector<std::string>& paths, const WalkOptions& options) {

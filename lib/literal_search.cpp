@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "trailsift/ascii.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -11,11 +13,9 @@ namespace trailsift::detail {
 
 namespace {
 
-char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
 bool equal_ignoring_case(const char* a, const char* b, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) {
-    if (fold(a[i]) != fold(b[i])) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }
@@ -50,7 +50,7 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
   }
 #endif
   for (; at + length <= text.size(); ++at) {
-    if ((kFold ? fold(text[at]) == fold(needle.front()) : text[at] == needle.front()) && verify(at)) return at;
+    if ((kFold ? ascii_lower(text[at]) == ascii_lower(needle.front()) : text[at] == needle.front()) && verify(at)) return at;
   }
   return std::string_view::npos;
 }

@@ -8,6 +8,8 @@
 
 #include "sigma_internal.hpp"
 
+#include "trailsift/ascii.hpp"
+
 namespace trailsift::sigma {
 namespace {
 
@@ -15,10 +17,7 @@ namespace {
 constexpr int kMaxDepth = 64;
 
 bool same_word(std::string_view word, std::string_view keyword) {
-  return word.size() == keyword.size() &&
-         std::equal(word.begin(), word.end(), keyword.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
+  return ascii_equal_ignoring_case(word, keyword);
 }
 
 std::vector<std::string_view> tokenize(std::string_view text) {

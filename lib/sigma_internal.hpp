@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "trailsift/ascii.hpp"
 #include "trailsift/event.hpp"
 #include "trailsift/ip_address.hpp"
 #include "trailsift/result.hpp"
@@ -53,8 +54,10 @@ class FunctionRef<Return(Args...)> {
   Return (*call_)(void*, Args...);
 };
 
-/// ASCII letters in lower case; other bytes as they are (Sigma's "any case" here).
-inline unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; }
+/// ASCII letters in lower case; other bytes as they are (Sigma's "any case" here), as bytes.
+inline unsigned char fold(unsigned char c) {
+  return static_cast<unsigned char>(ascii_lower(static_cast<char>(c)));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Values (lib/sigma_values.cpp)

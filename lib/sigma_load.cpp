@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "sigma_internal.hpp"
+#include "trailsift/ascii.hpp"
 #include "trailsift/input.hpp"
 #include "trailsift/text_pattern.hpp"
 
@@ -33,12 +34,6 @@ constexpr std::pair<std::string_view, SigmaLevel> kLevels[] = {
 
 /// Rule files are small; the limit only guards against naming a huge file by mistake.
 constexpr ReadLimits kRuleFileLimits{std::uint64_t{64} << 20};
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is_rule_file_name(std::string_view name) {
   return name.ends_with(".yml") || name.ends_with(".yaml");
@@ -189,8 +184,8 @@ Status read_metadata(Document& document) {
 }
 
 bool is_cloudtrail(const YAML::Node& logsource) {
-  return lower(scalar_or_empty(member(logsource, "product"))) == "aws" &&
-         lower(scalar_or_empty(member(logsource, "service"))) == "cloudtrail";
+  return ascii_lowercase(scalar_or_empty(member(logsource, "product"))) == "aws" &&
+         ascii_lowercase(scalar_or_empty(member(logsource, "service"))) == "cloudtrail";
 }
 
 /// An error about `node`, at its line.
@@ -344,7 +339,7 @@ Status read_correlation(Document& document) {
       }
     }
   }
-  spec.generate = lower(scalar_or_empty(member(section, "generate"))) == "true";
+  spec.generate = ascii_lowercase(scalar_or_empty(member(section, "generate"))) == "true";
   constexpr std::pair<std::string_view, Comparison> kComparisons[] = {
       {"gt", Comparison::kGreater},
       {"gte", Comparison::kGreaterOrEqual},
@@ -394,7 +389,7 @@ bool any_matches(const std::vector<std::string>& globs, const std::vector<std::s
 bool is_selected(const SigmaRuleInfo& info, const SigmaOptions& options) {
   if (!options.statuses.empty() && std::none_of(options.statuses.begin(), options.statuses.end(),
                                                 [&](const std::string& status) {
-                                                  return lower(status) == lower(info.status);
+                                                  return ascii_lowercase(status) == ascii_lowercase(info.status);
                                                 })) {
     return false;
   }
@@ -689,7 +684,7 @@ class Builder {
 }  // namespace
 
 std::optional<SigmaLevel> parse_sigma_level(std::string_view text) {
-  const std::string name = lower(text);
+  const std::string name = ascii_lowercase(text);
   for (const auto& [level_name, level] : kLevels) {
     if (name == level_name) return level;
   }
@@ -876,9 +871,7 @@ std::size_t RuleIndex::FoldedHash::operator()(std::string_view text) const {
 }
 
 bool RuleIndex::FoldedEqual::operator()(std::string_view a, std::string_view b) const {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return fold(static_cast<unsigned char>(x)) == fold(static_cast<unsigned char>(y));
-         });
+  return ascii_equal_ignoring_case(a, b);
 }
 
 }  // namespace trailsift::sigma

@@ -23,11 +23,7 @@ constexpr std::int16_t kAnyRun = -2;  // '*': any characters
 /// A field whose values expand (windash, expand, base64offset) into more than this is refused.
 constexpr std::size_t kMaxValues = 4096;
 
-std::string folded(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(fold(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string folded(std::string_view text) { return ascii_lowercase(text); }
 
 /// `literal` is folded already when the comparison ignores case.
 bool equal_at(std::string_view text, std::size_t pos, std::string_view literal, bool cased) {

@@ -3,12 +3,12 @@
 
 #include <utility>
 
+#include "trailsift/ascii.hpp"
+
 namespace trailsift {
 namespace {
 
-char fold(char c, bool ignore_case) {
-  return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char fold(char c, bool ignore_case) { return ignore_case ? ascii_lower(c) : c; }
 
 char upper_case(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 

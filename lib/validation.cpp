@@ -19,6 +19,7 @@
 #include <set>
 #include <tuple>
 
+#include "trailsift/ascii.hpp"
 #include "trailsift/parallel.hpp"
 #include "validation_internal.hpp"
 
@@ -43,11 +44,7 @@ bool selects_chain(const ValidationSpec& spec, const DigestKey& name) {
          (spec.home_region.empty() || name.home_region == spec.home_region);
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
+
 
 std::string outside_reason(const ResolvedKey& where) {
   return "leads outside the mirror (" + where.reason + "): not read";
@@ -458,7 +455,7 @@ void cross_check_hashes(Run& run) {
       continue;
     const std::optional<std::string>& stated = later.digest->previous_digest_hash_value;
     DigestFile& earlier = run.digests[later.previous];
-    if (!stated || earlier.sha256.empty() || lowercase(*stated) == earlier.sha256) continue;
+    if (!stated || earlier.sha256.empty() || ascii_lowercase(*stated) == earlier.sha256) continue;
     if (earlier.status == FindingStatus::kInvalid) {
       earlier.reason += "; its hash doesn't match the next digest's previousDigestHashValue";
     } else if (later.status == FindingStatus::kValid) {
@@ -616,13 +613,13 @@ DigestVerdict verify_digest(const Digest& digest, const DigestEvidence& evidence
   // Where the signature comes from: the digests that link here, and the saved S3 metadata.
   std::set<std::string> from_chain;
   for (const std::string& signature : evidence.chain_signatures)
-    from_chain.insert(lowercase(signature));
+    from_chain.insert(ascii_lowercase(signature));
   const SavedSignature* saved = evidence.saved;
   if (from_chain.size() > 1) {
     return fail(FindingStatus::kInvalid,
                 "the digest files that follow it disagree about its signature");
   }
-  if (!from_chain.empty() && saved && lowercase(saved->signature) != *from_chain.begin()) {
+  if (!from_chain.empty() && saved && ascii_lowercase(saved->signature) != *from_chain.begin()) {
     return fail(
         FindingStatus::kInvalid,
         "its signature in --signatures differs from the next digest's previousDigestSignature");
@@ -655,7 +652,7 @@ DigestVerdict verify_digest(const Digest& digest, const DigestEvidence& evidence
     verdict.warnings.push_back(fmt::format("digestSignatureAlgorithm is {}, not SHA256withRSA",
                                            digest.digest_signature_algorithm));
   }
-  verdict.signature = lowercase(from_chain.empty() ? saved->signature : *from_chain.begin());
+  verdict.signature = ascii_lowercase(from_chain.empty() ? saved->signature : *from_chain.begin());
   return verdict;
 }
 

@@ -140,8 +140,6 @@ struct Run {
   void add(Finding finding) { report.findings.push_back(std::move(finding)); }
 };
 
-/// ASCII lowercase (hex digests and signatures are compared without regard to case).
-std::string lowercase(std::string_view text);
 /// `leads outside the mirror (WHY): not read`.
 std::string outside_reason(const ResolvedKey& where);
 /// The digest's end time: digestEndTime, else the time in its name.

@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include "trailsift/text_pattern.hpp"
+
+#include "trailsift/ascii.hpp"
 #include "validation_internal.hpp"
 
 namespace trailsift::validation_detail {
@@ -200,7 +202,7 @@ Status check_logs(Run& run, Workers& workers, const ValidationProgress& progress
       if (invalid) {
         log.listed_by_invalid = true;
       } else {
-        log.listings.push_back({i, lowercase(entry.hash_value)});
+        log.listings.push_back({i, ascii_lowercase(entry.hash_value)});
       }
     }
   }
