@@ -10,7 +10,7 @@
 set -euo pipefail
 trailsift=$1
 data=$2
-megabytes=${3:-200}
+megabytes=${TRAILSIFT_TEST_LARGE_MB:-${3:-200}}  # smaller under the sanitizers (.ci/test)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time > /dev/null || { echo "SKIP: /usr/bin/time is missing"; exit 77; }
