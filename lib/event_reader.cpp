@@ -278,7 +278,10 @@ struct InputSplitter::Impl {
 
   /// Reads up to `wanted` more bytes into the window; false on a read error (kept).
   bool read_more(std::size_t wanted) {
-    window.reserve(window.size() + wanted);
+    // Geometric growth: an input read whole in chunks is copied about once, not once per chunk.
+    if (window.size() + wanted > window.capacity()) {
+      window.reserve(std::max(window.size() + wanted, window.capacity() * 2));
+    }
     while (wanted > 0 && !end_of_input) {
       Result<std::size_t> count = stream->read(window.data() + window.size(), wanted);
       if (!count) {
