@@ -299,9 +299,9 @@ struct InputStream::Impl {
   Result<std::size_t> read_member(char* out, std::size_t capacity) {
     while (true) {
       if (Status filled = fill(1); !filled) return filled.error();
-      if (available().empty()) {
-        return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
-      }
+      // At the end of the input the inflater may still hold decoded bytes (ISA-L keeps small
+      // steps' output in a buffer of its own): they come out before the truncation is reported.
+      const bool input_left = !available().empty();
       detail::GzipMemberInflater::Step step = inflater.inflate(available(), out, capacity);
       raw_pos += step.consumed;
       if (step.error) {
@@ -319,6 +319,9 @@ struct InputStream::Impl {
         return step.produced;
       }
       if (step.produced > 0) return step.produced;
+      if (!input_left) {
+        return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
+      }
       if (step.consumed == 0 && capacity == 0) return std::size_t{0};
     }
   }
