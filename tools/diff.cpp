@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
@@ -25,7 +26,7 @@ struct DiffOptions {
   FilterSpec selection;
   std::string by;
   double threshold = 0;  // 0: not given
-  std::string format_name = "text";
+  std::string format_name = "table";
 };
 
 std::string events_text(std::uint64_t count) {
@@ -188,8 +189,9 @@ int write_group_diff_result(const std::vector<EventField>& fields, double thresh
   warn_if_empty(events, matches_everything, reporter);
   const GroupComparison comparison = compare_groups(left, right, threshold);
   std::string out;
-  if (format_name == "csv") {
-    append_group_changes_csv(out, fields, comparison.changes);
+  if (format_name == "csv" || format_name == "tsv") {
+    append_group_changes_delimited(out, fields, comparison.changes,
+                                   format_name == "tsv" ? Delimited::kTsv : Delimited::kCsv);
   } else if (format_name == "json") {
     append_group_changes_json(out, left, right, threshold, comparison);
   } else {
@@ -212,15 +214,12 @@ namespace {
 int run_diff(const DiffOptions& options) {
   Reporter reporter("diff", !options.input.quiet);
   const bool by_behaviour = !options.by.empty();
-  const bool events_format = options.format_name == "text" || options.format_name == "ndjson";
-  const bool behaviour_format = options.format_name == "text" || options.format_name == "csv" ||
-                                options.format_name == "json" || options.format_name == "partial";
-  if (by_behaviour ? !behaviour_format : !events_format) {
-    reporter.error(by_behaviour
-                       ? "-o ndjson is for events: with --by, use text, csv, json or partial"
-                       : options.format_name == "partial"
-                             ? "-o partial is for --by: events are text or ndjson"
-                             : "-o csv and -o json are for --by: events are text or ndjson");
+  const bool events_format = options.format_name == "table" || options.format_name == "ndjson";
+  if (by_behaviour ? options.format_name == "ndjson" : !events_format) {
+    reporter.error(by_behaviour ? "-o ndjson is for events: with --by, use table, csv, tsv, json "
+                                  "or partial"
+                                : fmt::format("-o {} is for --by: events are table or ndjson",
+                                              options.format_name));
     return kExitError;
   }
   if (options.threshold > 0 && !by_behaviour) {
@@ -292,12 +291,10 @@ void add_diff_command(CLI::App& app, RunFn& run) {
           },
           ""))
       ->type_name("N");
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "text (default) or ndjson for events; text, csv, json or partial (counts for "
-                   "trailsift merge) with --by")
-      ->check(CLI::IsMember({"text", "ndjson", "csv", "json", "partial"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name,
+                    {"table", "csv", "tsv", "json", "ndjson", "partial"},
+                    "table (default) or ndjson for events; table, csv, tsv, json or partial "
+                    "(counts for trailsift merge) with --by");
   command->callback([options, &run] { run = [options] { return run_diff(*options); }; });
 }
 

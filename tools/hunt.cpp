@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_format.hpp"
@@ -94,9 +95,9 @@ struct InputResult {
 constexpr std::string_view kColumns[] = {"TIME",      "LEVEL",      "RULE",
                                          "USER NAME", "EVENT NAME", "SOURCE IP",
                                          "REGION",    "ACCOUNT",    "EVENT ID"};
-constexpr std::string_view kCsvColumns[] = {"Event time", "Level",      "Rule",
-                                            "User name",  "Event name", "Source IP",
-                                            "Region",     "Account",    "Event ID"};
+constexpr std::string_view kCsvColumns[] = {"time",      "level",      "rule",
+                                            "user_name", "event_name", "source_ip",
+                                            "region",    "account",    "event_id"};
 
 /// Formats detections of one kind of output.
 class Formatter {
@@ -589,11 +590,8 @@ void add_hunt_command(CLI::App& app, RunFn& run) {
       ->type_name("TAG")
       ->allow_extra_args(false)
       ->group(group);
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "table (default), csv, tsv, or ndjson (the rule and the record, one per line)")
-      ->check(CLI::IsMember({"table", "csv", "tsv", "ndjson"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "ndjson"},
+                    "table (default), csv, tsv, or ndjson (the rule and the record, one per line)");
   command
       ->add_option("--color", options->color,
                    "Colour table rows by level: auto (when stdout is a terminal), always, never")

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/parallel.hpp"
@@ -41,7 +42,7 @@ struct ValidateOptions {
   std::string start_option;  ///< as typed: --start-time or --since
   std::string end_option;
   std::vector<std::string> exclude;
-  std::string output = "text";
+  std::string output = "table";
   bool verbose = false;
   bool strict = false;
   bool quiet = false;
@@ -376,11 +377,9 @@ void add_validate_command(CLI::App& app, RunFn& run) {
                    "(without) matches (repeatable)")
       ->allow_extra_args(false)
       ->type_name("GLOB");
-  command
-      ->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->type_name("FORMAT");
-  command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
+  add_output_option(*command, options->output, {"table", "json"},
+                    "table (default, the AWS CLI's layout; also 'text') or json");
+  command->add_flag("-v,--verbose", options->verbose, "Also list valid files (table output)");
   command->add_flag("--strict", options->strict,
                     "Exit 1 when anything is UNVERIFIED or no digest is found, too");
   command
