@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 // `trailsift diff`: what changed between two sets of events, event by event or in behaviour.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
 #include "partial.hpp"
@@ -28,6 +33,51 @@ struct DiffOptions {
   double threshold = 0;  // 0: not given
   std::string format_name = "table";
 };
+
+/// Text lines of changes with each mark coloured: `-` red, `+` green, `~` and `*` yellow. The
+/// lines below a mark (modified fields) start with spaces and stay plain.
+std::string paint_change_marks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size() - 1) + 1;
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(end);
+    const std::string_view code = line.size() < 2 || line[1] != ' '  ? std::string_view()
+                                  : line[0] == '-'                   ? kRed
+                                  : line[0] == '+'                   ? kGreen
+                                  : line[0] == '~' || line[0] == '*' ? kYellow
+                                                                     : std::string_view();
+    if (code.empty()) {
+      out += line;
+    } else {
+      out += paint(line.substr(0, 1), code);
+      out += line.substr(1);
+    }
+  }
+  return out;
+}
+
+/// The rows of a table of group changes coloured by kind: new green, gone red, changed yellow.
+std::string paint_group_rows(std::string_view table, const std::vector<GroupChange>& changes) {
+  constexpr std::string_view kCodes[] = {kGreen, kRed, kYellow};
+  std::string out;
+  std::size_t row = 0;  // 0: the header
+  while (!table.empty()) {
+    const std::size_t end = std::min(table.find('\n'), table.size() - 1) + 1;
+    const std::string_view line = table.substr(0, end);
+    table.remove_prefix(end);
+    if (row == 0 || row > changes.size() || line.back() != '\n') {
+      out += line;
+    } else {
+      const std::string_view code = kCodes[static_cast<int>(changes[row - 1].kind)];
+      out += paint(line.substr(0, line.size() - 1), code);
+      out += '\n';
+    }
+    ++row;
+  }
+  return out;
+}
 
 std::string events_text(std::uint64_t count) {
   return fmt::format("{} event{}", count, count == 1 ? "" : "s");
@@ -118,8 +168,11 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
       options.format_name == "ndjson" ? EventDiffFormat::kNdjson : EventDiffFormat::kText;
   output.threads = scans[0].threads();
   output.limits = scans[0].limits();
-  for (const Error& error : write_changes(match->changes, sides[0], sides[1], output,
-                                          [](std::string_view text) { write_stdout(text); })) {
+  const bool colour = output.format == EventDiffFormat::kText && colour_on(STDOUT_FILENO);
+  auto write = [colour](std::string_view text) {
+    write_stdout(colour ? paint_change_marks(text) : std::string(text));
+  };
+  for (const Error& error : write_changes(match->changes, sides[0], sides[1], output, write)) {
     reporter.error(error);
   }
   const DiffCounts& counts = match->counts;
@@ -196,6 +249,7 @@ int write_group_diff_result(const std::vector<EventField>& fields, double thresh
     append_group_changes_json(out, left, right, threshold, comparison);
   } else {
     out = format_group_changes_table(fields, comparison.changes);
+    if (colour_on(STDOUT_FILENO)) out = paint_group_rows(out, comparison.changes);
   }
   write_stdout(out);
   std::size_t counts[3] = {0, 0, 0};

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
 #include "report.hpp"
@@ -39,7 +40,6 @@ struct HuntOptions {
   std::vector<std::string> rule_ids;
   std::vector<std::string> tags;
   std::string format_name = "table";
-  std::string color = "auto";
 };
 
 /// One line of the timeline, waiting for the sort: 48 bytes, and its text in a chunk.
@@ -220,13 +220,13 @@ class Formatter {
 std::string_view level_colour(SigmaLevel level) {
   switch (level) {
     case SigmaLevel::kCritical:
-      return "\x1b[1;31m";
+      return kBoldRed;
     case SigmaLevel::kHigh:
-      return "\x1b[31m";
+      return kRed;
     case SigmaLevel::kMedium:
-      return "\x1b[33m";
+      return kYellow;
     case SigmaLevel::kLow:
-      return "\x1b[32m";
+      return kGreen;
     default:
       return {};
   }
@@ -276,7 +276,7 @@ void write_timeline_table(const std::string& header, const Timeline& timeline,
       out += cell;
       padding += widths[column] - display_width(cell) + 2;
     });
-    if (!code.empty()) out += "\x1b[0m";
+    if (!code.empty()) out += kColourReset;
     out += '\n';
     if (out.size() >= (std::size_t{1} << 20)) {
       write_stdout(out);
@@ -410,13 +410,6 @@ std::optional<SigmaRuleSet> load_rules(const HuntOptions& options, Reporter& rep
   return rules;
 }
 
-bool use_colour(const std::string& when) {
-  if (when == "always") return true;
-  if (when == "never") return false;
-  const char* term = std::getenv("TERM");
-  return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
-         !(term && std::string_view(term) == "dumb");
-}
 
 int run_hunt(const HuntOptions& options) {
   Reporter reporter("hunt", !options.input.quiet);
@@ -513,7 +506,7 @@ int run_hunt(const HuntOptions& options) {
   for (const Detection& detection : detections) ++per_rule[detection.rule];
   if (format == OutputFormat::kTable) {
     if (!detections.empty()) {
-      write_timeline_table(formatter.header(), timeline, rules->rules(), use_colour(options.color));
+      write_timeline_table(formatter.header(), timeline, rules->rules(), colour_on(STDOUT_FILENO));
     }
   } else {
     if (format != OutputFormat::kNdjson) write_stdout(formatter.header());
@@ -592,11 +585,6 @@ void add_hunt_command(CLI::App& app, RunFn& run) {
       ->group(group);
   add_output_option(*command, options->format_name, {"table", "csv", "tsv", "ndjson"},
                     "table (default), csv, tsv, or ndjson (the rule and the record, one per line)");
-  command
-      ->add_option("--color", options->color,
-                   "Colour table rows by level: auto (when stdout is a terminal), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN");
   command->callback([options, &run] { run = [options] { return run_hunt(*options); }; });
 }
 

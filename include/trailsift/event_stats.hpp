@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "trailsift/event.hpp"
-#include "trailsift/event_format.hpp"
 #include "trailsift/event_field.hpp"
 #include "trailsift/event_filter.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/result.hpp"
 #include "trailsift/time.hpp"
 
