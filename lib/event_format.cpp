@@ -94,7 +94,7 @@ std::string column_key(std::string_view name) {
 }
 
 std::string column_title(std::string_view name) {
-  std::string title = escape_text(name);
+  std::string title(name);
   for (char& c : title) {
     if (c == '-' || c == '_') c = ' ';
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');

@@ -193,7 +193,9 @@ std::vector<std::string> table_header(const Plan& plan) {
     return {"EVENT TIME", "EVENT NAME", "USER NAME", "EVENT SOURCE", "SOURCE IP", "REGION", "ERROR"};
   }
   std::vector<std::string> header;
-  for (const EventField& field : plan.fields) header.push_back(column_title(field.name()));
+  for (const EventField& field : plan.fields) {
+    header.push_back(escape_text(column_title(field.name())));
+  }
   return header;
 }
 

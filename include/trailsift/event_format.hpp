@@ -35,7 +35,7 @@ enum class Delimited { kCsv, kTsv };
 /// stays as given), and in a table in capitals with spaces (`SOURCE IP`, `FIRST SEEN`).
 std::string column_key(std::string_view name);
 
-/// The table heading of `name`: see column_key.
+/// The table heading of `name`: see column_key. Not escaped: tables escape their cells.
 std::string column_title(std::string_view name);
 
 /// Appends one line of `cells` separated by `format`'s separator, each field escaped for it.
