@@ -271,11 +271,11 @@ if section stats; then
   if ((have_trailsift)); then
     say "checking stats against the summary and jq"
     "$trailsift" stats --by event-name -o json "$corpus" 2> "$log" \
-      | jq -r '.groups[] | "\(.key["event-name"])\t\(.count)"' | LC_ALL=C sort > "$bench_dir/ts-names.tsv"
+      | jq -r '.groups[] | "\(.key.event_name)\t\(.count)"' | LC_ALL=C sort > "$bench_dir/ts-names.tsv"
     jq -r '.event_names | to_entries[] | "\(.key)\t\(.value)"' "$summary" | LC_ALL=C sort \
       | cmp -s - "$bench_dir/ts-names.tsv" || die "stats --by event-name differs from the summary's event_names"
     "$trailsift" stats --by username,event-name -o json "$corpus" 2> "$log" \
-      | jq -r '.groups[] | "\(.count)\t\(.key.username)\t\(.key["event-name"])"' \
+      | jq -r '.groups[] | "\(.count)\t\(.key.username)\t\(.key.event_name)"' \
       | cmp -s - "$bench_dir/jq-by.tsv" || die "stats --by username,event-name differs from jq's group_by"
     "$trailsift" stats -o json "$corpus" 2> "$log" \
       | jq -S -c '{events: .totals.events, read_only: .totals.read_only, write: .totals.write,

@@ -87,6 +87,30 @@ void append_delimited_field(std::string& out, Delimited format, std::string_view
   }
 }
 
+std::string column_key(std::string_view name) {
+  std::string key(name);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+std::string column_title(std::string_view name) {
+  std::string title(name);
+  for (char& c : title) {
+    if (c == '-' || c == '_') c = ' ';
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return title;
+}
+
+void append_delimited_line(std::string& out, Delimited format,
+                           const std::vector<std::string>& cells) {
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += format == Delimited::kCsv ? ',' : '\t';
+    append_delimited_field(out, format, cells[i]);
+  }
+  out += '\n';
+}
+
 void append_console_csv_header(std::string& out, Delimited format) {
   const auto& columns = console_csv_columns();
   for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -440,15 +440,6 @@ std::string table_value(std::string_view value) {
   return value.empty() ? "(none)" : std::string(value);
 }
 
-/// A column title: the field name in capitals, `-` as a space (`event-name` is `EVENT NAME`).
-std::string column_title(std::string_view field) {
-  std::string title(field);
-  for (char& c : title) {
-    if (c == '-') c = ' ';
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return title;
-}
 
 /// The head of every JSON form: selection, interval, top, and the totals both forms share
 /// (the totals object is left open).
@@ -533,7 +524,7 @@ void append_groups_json(std::string& out, const EventStats& stats, const StatsCo
     first_group = false;
     for (std::size_t f = 0; f < by.size(); ++f) {
       if (f > 0) out += ',';
-      append_json_string(out, by[f].name());
+      append_json_string(out, column_key(by[f].name()));
       out += ':';
       append_json_string(out, group.key[f]);
     }
@@ -565,7 +556,7 @@ void for_each_group_row(const EventStats& stats, const StatsContext& context, bo
   };
   std::vector<std::string> header;
   for (const EventField& field : stats.spec().by) {
-    header.push_back(for_table ? column_title(field.name()) : field.name());
+    header.push_back(for_table ? column_title(field.name()) : column_key(field.name()));
   }
   constexpr std::string_view kCsvTitles[] = {"bucket_start", "count", "first_seen", "last_seen"};
   constexpr std::string_view kTableTitles[] = {"BUCKET START", "COUNT", "FIRST SEEN", "LAST SEEN"};
@@ -720,15 +711,12 @@ std::string format_stats_json(const EventStats& stats, const StatsContext& conte
   return out;
 }
 
-std::string format_stats_csv(const EventStats& stats, const StatsContext& context) {
+std::string format_stats_csv(const EventStats& stats, const StatsContext& context,
+                             Delimited format) {
   std::string out;
   if (stats.spec().by.empty()) return out;
   for_each_group_row(stats, context, false, [&](std::vector<std::string>&& row) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) out += ',';
-      append_csv_field(out, row[i]);
-    }
-    out += '\n';
+    append_delimited_line(out, format, row);
   });
   return out;
 }

@@ -58,38 +58,42 @@ std::string_view group_change_name(GroupChangeKind kind) {
   return kNames[static_cast<int>(kind)];
 }
 
+namespace {
+
+/// `change`, the fields, `left_count`, `right_count`: the columns as column_key names them.
+std::vector<std::string> group_change_columns(const std::vector<EventField>& fields) {
+  std::vector<std::string> columns = {"change"};
+  for (const EventField& field : fields) columns.push_back(column_key(field.name()));
+  columns.insert(columns.end(), {"left_count", "right_count"});
+  return columns;
+}
+
+std::vector<std::string> group_change_cells(const GroupChange& change) {
+  std::vector<std::string> cells = {std::string(group_change_name(change.kind))};
+  cells.insert(cells.end(), change.values.begin(), change.values.end());
+  cells.push_back(std::to_string(change.left_count));
+  cells.push_back(std::to_string(change.right_count));
+  return cells;
+}
+
+}  // namespace
+
 std::string format_group_changes_table(const std::vector<EventField>& fields,
                                        const std::vector<GroupChange>& changes) {
   if (changes.empty()) return {};
   std::vector<std::vector<std::string>> rows(1);
-  rows[0].emplace_back("change");
-  for (const EventField& field : fields) rows[0].push_back(field.name());
-  rows[0].insert(rows[0].end(), {"left", "right"});
-  for (const GroupChange& change : changes) {
-    std::vector<std::string>& row = rows.emplace_back();
-    row.emplace_back(group_change_name(change.kind));
-    row.insert(row.end(), change.values.begin(), change.values.end());
-    row.push_back(std::to_string(change.left_count));
-    row.push_back(std::to_string(change.right_count));
+  for (const std::string& column : group_change_columns(fields)) {
+    rows[0].push_back(column_title(column));
   }
+  for (const GroupChange& change : changes) rows.push_back(group_change_cells(change));
   return format_table(std::move(rows));
 }
 
-void append_group_changes_csv(std::string& out, const std::vector<EventField>& fields,
-                              const std::vector<GroupChange>& changes) {
-  out += "change";
-  for (const EventField& field : fields) {
-    out += ',';
-    append_csv_field(out, field.name());
-  }
-  out += ",left_count,right_count\n";
+void append_group_changes_delimited(std::string& out, const std::vector<EventField>& fields,
+                                    const std::vector<GroupChange>& changes, Delimited format) {
+  append_delimited_line(out, format, group_change_columns(fields));
   for (const GroupChange& change : changes) {
-    out += group_change_name(change.kind);
-    for (const std::string& value : change.values) {
-      out += ',';
-      append_csv_field(out, value);
-    }
-    fmt::format_to(std::back_inserter(out), ",{},{}\n", change.left_count, change.right_count);
+    append_delimited_line(out, format, group_change_cells(change));
   }
 }
 

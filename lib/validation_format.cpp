@@ -42,15 +42,29 @@ std::string_view kind_word(FindingKind kind) {
   return "";
 }
 
+/// The status word of `status`, between `paint`'s codes for it.
+std::string painted_word(FindingStatus status, const StatusPaint& paint) {
+  const std::string_view code = status == FindingStatus::kValid        ? paint.valid
+                                : status == FindingStatus::kInvalid    ? paint.invalid
+                                : status == FindingStatus::kUnverified ? paint.unverified
+                                : status == FindingStatus::kWarning    ? paint.warning
+                                                                       : std::string_view();
+  if (code.empty()) return std::string(status_word(status));
+  return fmt::format("{}{}{}", code, status_word(status), paint.reset);
+}
+
 /// `\n3/4 digest files valid, 1/4 digest files INVALID`, or nothing when there are none.
-std::string ratio(const FindingCounts& counts, std::string_view name) {
+std::string ratio(const FindingCounts& counts, std::string_view name, const StatusPaint& paint) {
   const std::uint64_t total = counts.total();
   if (total == 0) return "";
-  std::string line = fmt::format("\n{}/{} {} files valid", counts.valid, total, name);
+  std::string line = fmt::format("\n{}/{} {} files {}", counts.valid, total, name,
+                                 painted_word(FindingStatus::kValid, paint));
   if (counts.invalid > 0)
-    line += fmt::format(", {}/{} {} files INVALID", counts.invalid, total, name);
+    line += fmt::format(", {}/{} {} files {}", counts.invalid, total, name,
+                        painted_word(FindingStatus::kInvalid, paint));
   if (counts.unverified > 0)
-    line += fmt::format(", {}/{} {} files UNVERIFIED", counts.unverified, total, name);
+    line += fmt::format(", {}/{} {} files {}", counts.unverified, total, name,
+                        painted_word(FindingStatus::kUnverified, paint));
   return line;
 }
 
@@ -77,7 +91,7 @@ void append_counts(std::string& out, std::string_view name, const FindingCounts&
 
 }  // namespace
 
-std::string format_finding(const Finding& finding) {
+std::string format_finding(const Finding& finding, const StatusPaint& paint) {
   // Keys, buckets and reasons come from file names and digests: escaped, so that a crafted
   // name cannot add lines or columns to the report.
   const std::string_view backfill = finding.backfill ? "(backfill) " : "";
@@ -87,17 +101,18 @@ std::string format_finding(const Finding& finding) {
                                  : finding.kind == FindingKind::kChain ? "Digest chain"
                                  : finding.kind == FindingKind::kOther ? "Other file"
                                                                        : "Digest file";
-  std::string status(status_word(finding.status));
+  std::string status;
   if (finding.status == FindingStatus::kNote) {
-    status = finding.reason;
-  } else if (finding.status != FindingStatus::kValid) {
-    status += ": " + finding.reason;
+    status = escape_text(finding.reason);
+  } else {
+    status = painted_word(finding.status, paint);
+    if (finding.status != FindingStatus::kValid) status += ": " + escape_text(finding.reason);
   }
-  return fmt::format("{}{}\t{}\t{}", backfill, label, escape_text(finding.s3_uri()),
-                     escape_text(status));
+  return fmt::format("{}{}\t{}\t{}", backfill, label, escape_text(finding.s3_uri()), status);
 }
 
-std::string format_summary(const ValidationReport& report, const TimeRange& requested) {
+std::string format_summary(const ValidationReport& report, const TimeRange& requested,
+                           const StatusPaint& paint) {
   std::string out =
       fmt::format("Results requested for {} to {}\n",
                   requested.start ? format_iso8601(*requested.start) : "the beginning",
@@ -110,9 +125,10 @@ std::string format_summary(const ValidationReport& report, const TimeRange& requ
     out += fmt::format("Results found for {} to {}:\n", format_iso8601(*report.found_start),
                        format_iso8601(*report.found_end));
   }
-  const std::string ratios = ratio(report.digests, "digest") +
-                             ratio(report.backfill_digests, "backfill digest") +
-                             ratio(report.logs, "log") + ratio(report.others, "other");
+  const std::string ratios = ratio(report.digests, "digest", paint) +
+                             ratio(report.backfill_digests, "backfill digest", paint) +
+                             ratio(report.logs, "log", paint) +
+                             ratio(report.others, "other", paint);
   if (!ratios.empty()) out += ratios + "\n";
   return out;
 }

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 // `trailsift diff`: what changed between two sets of events, event by event or in behaviour.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "colour.hpp"
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
@@ -25,8 +31,53 @@ struct DiffOptions {
   FilterSpec selection;
   std::string by;
   double threshold = 0;  // 0: not given
-  std::string format_name = "text";
+  std::string format_name = "table";
 };
+
+/// Text lines of changes with each mark coloured: `-` red, `+` green, `~` and `*` yellow. The
+/// lines below a mark (modified fields) start with spaces and stay plain.
+std::string paint_change_marks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size() - 1) + 1;
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(end);
+    const std::string_view code = line.size() < 2 || line[1] != ' '  ? std::string_view()
+                                  : line[0] == '-'                   ? kRed
+                                  : line[0] == '+'                   ? kGreen
+                                  : line[0] == '~' || line[0] == '*' ? kYellow
+                                                                     : std::string_view();
+    if (code.empty()) {
+      out += line;
+    } else {
+      out += paint(line.substr(0, 1), code);
+      out += line.substr(1);
+    }
+  }
+  return out;
+}
+
+/// The rows of a table of group changes coloured by kind: new green, gone red, changed yellow.
+std::string paint_group_rows(std::string_view table, const std::vector<GroupChange>& changes) {
+  constexpr std::string_view kCodes[] = {kGreen, kRed, kYellow};
+  std::string out;
+  std::size_t row = 0;  // 0: the header
+  while (!table.empty()) {
+    const std::size_t end = std::min(table.find('\n'), table.size() - 1) + 1;
+    const std::string_view line = table.substr(0, end);
+    table.remove_prefix(end);
+    if (row == 0 || row > changes.size() || line.back() != '\n') {
+      out += line;
+    } else {
+      const std::string_view code = kCodes[static_cast<int>(changes[row - 1].kind)];
+      out += paint(line.substr(0, line.size() - 1), code);
+      out += '\n';
+    }
+    ++row;
+  }
+  return out;
+}
 
 std::string events_text(std::uint64_t count) {
   return fmt::format("{} event{}", count, count == 1 ? "" : "s");
@@ -117,8 +168,11 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
       options.format_name == "ndjson" ? EventDiffFormat::kNdjson : EventDiffFormat::kText;
   output.threads = scans[0].threads();
   output.limits = scans[0].limits();
-  for (const Error& error : write_changes(match->changes, sides[0], sides[1], output,
-                                          [](std::string_view text) { write_stdout(text); })) {
+  const bool colour = output.format == EventDiffFormat::kText && colour_on(STDOUT_FILENO);
+  auto write = [colour](std::string_view text) {
+    write_stdout(colour ? paint_change_marks(text) : std::string(text));
+  };
+  for (const Error& error : write_changes(match->changes, sides[0], sides[1], output, write)) {
     reporter.error(error);
   }
   const DiffCounts& counts = match->counts;
@@ -188,12 +242,14 @@ int write_group_diff_result(const std::vector<EventField>& fields, double thresh
   warn_if_empty(events, matches_everything, reporter);
   const GroupComparison comparison = compare_groups(left, right, threshold);
   std::string out;
-  if (format_name == "csv") {
-    append_group_changes_csv(out, fields, comparison.changes);
+  if (format_name == "csv" || format_name == "tsv") {
+    append_group_changes_delimited(out, fields, comparison.changes,
+                                   format_name == "tsv" ? Delimited::kTsv : Delimited::kCsv);
   } else if (format_name == "json") {
     append_group_changes_json(out, left, right, threshold, comparison);
   } else {
     out = format_group_changes_table(fields, comparison.changes);
+    if (colour_on(STDOUT_FILENO)) out = paint_group_rows(out, comparison.changes);
   }
   write_stdout(out);
   std::size_t counts[3] = {0, 0, 0};
@@ -212,15 +268,12 @@ namespace {
 int run_diff(const DiffOptions& options) {
   Reporter reporter("diff", !options.input.quiet);
   const bool by_behaviour = !options.by.empty();
-  const bool events_format = options.format_name == "text" || options.format_name == "ndjson";
-  const bool behaviour_format = options.format_name == "text" || options.format_name == "csv" ||
-                                options.format_name == "json" || options.format_name == "partial";
-  if (by_behaviour ? !behaviour_format : !events_format) {
-    reporter.error(by_behaviour
-                       ? "-o ndjson is for events: with --by, use text, csv, json or partial"
-                       : options.format_name == "partial"
-                             ? "-o partial is for --by: events are text or ndjson"
-                             : "-o csv and -o json are for --by: events are text or ndjson");
+  const bool events_format = options.format_name == "table" || options.format_name == "ndjson";
+  if (by_behaviour ? options.format_name == "ndjson" : !events_format) {
+    reporter.error(by_behaviour ? "-o ndjson is for events: with --by, use table, csv, tsv, json "
+                                  "or partial"
+                                : fmt::format("-o {} is for --by: events are table or ndjson",
+                                              options.format_name));
     return kExitError;
   }
   if (options.threshold > 0 && !by_behaviour) {
@@ -292,12 +345,10 @@ void add_diff_command(CLI::App& app, RunFn& run) {
           },
           ""))
       ->type_name("N");
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "text (default) or ndjson for events; text, csv, json or partial (counts for "
-                   "trailsift merge) with --by")
-      ->check(CLI::IsMember({"text", "ndjson", "csv", "json", "partial"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name,
+                    {"table", "csv", "tsv", "json", "ndjson", "partial"},
+                    "table (default) or ndjson for events; table, csv, tsv, json or partial "
+                    "(counts for trailsift merge) with --by");
   command->callback([options, &run] { run = [options] { return run_diff(*options); }; });
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_field.hpp"
@@ -193,12 +194,7 @@ std::vector<std::string> table_header(const Plan& plan) {
   }
   std::vector<std::string> header;
   for (const EventField& field : plan.fields) {
-    std::string title = escape_text(field.name());
-    for (char& c : title) {
-      if (c == '-') c = ' ';
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    header.push_back(std::move(title));
+    header.push_back(escape_text(column_title(field.name())));
   }
   return header;
 }
@@ -211,7 +207,7 @@ std::string delimited_header(const Plan& plan) {
   }
   for (std::size_t i = 0; i < plan.fields.size(); ++i) {
     if (i > 0) header += plan.separator();
-    append_delimited_field(header, plan.delimited(), plan.fields[i].name());
+    append_delimited_field(header, plan.delimited(), column_key(plan.fields[i].name()));
   }
   return header + '\n';
 }
@@ -392,11 +388,9 @@ void add_filter_command(CLI::App& app, RunFn& run) {
       "none did, 2 on a usage error or an unreadable input. See trailsift-filter(1).");
   add_input_options(*command, options->input);
   add_selection_options(*command, options->selection);
-  command->add_option("-o,--output", options->format_name,
-                      "ndjson (default), json ({\"Records\":[...]}), csv (the console's columns), "
-                      "tsv or table")
-      ->check(CLI::IsMember({"ndjson", "json", "csv", "tsv", "table"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "json", "ndjson"},
+                    "ndjson (default), json ({\"Records\":[...]}), csv (the console's columns), "
+                    "tsv or table");
   command->add_flag("-c,--count", options->count_only, "Print only the number of matching events");
   command
       ->add_option("--fields", options->fields,

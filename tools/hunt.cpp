@@ -14,7 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "colour.hpp"
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_format.hpp"
@@ -38,7 +40,6 @@ struct HuntOptions {
   std::vector<std::string> rule_ids;
   std::vector<std::string> tags;
   std::string format_name = "table";
-  std::string color = "auto";
 };
 
 /// One line of the timeline, waiting for the sort: 48 bytes, and its text in a chunk.
@@ -94,9 +95,9 @@ struct InputResult {
 constexpr std::string_view kColumns[] = {"TIME",      "LEVEL",      "RULE",
                                          "USER NAME", "EVENT NAME", "SOURCE IP",
                                          "REGION",    "ACCOUNT",    "EVENT ID"};
-constexpr std::string_view kCsvColumns[] = {"Event time", "Level",      "Rule",
-                                            "User name",  "Event name", "Source IP",
-                                            "Region",     "Account",    "Event ID"};
+constexpr std::string_view kCsvColumns[] = {"time",      "level",      "rule",
+                                            "user_name", "event_name", "source_ip",
+                                            "region",    "account",    "event_id"};
 
 /// Formats detections of one kind of output.
 class Formatter {
@@ -219,13 +220,13 @@ class Formatter {
 std::string_view level_colour(SigmaLevel level) {
   switch (level) {
     case SigmaLevel::kCritical:
-      return "\x1b[1;31m";
+      return kBoldRed;
     case SigmaLevel::kHigh:
-      return "\x1b[31m";
+      return kRed;
     case SigmaLevel::kMedium:
-      return "\x1b[33m";
+      return kYellow;
     case SigmaLevel::kLow:
-      return "\x1b[32m";
+      return kGreen;
     default:
       return {};
   }
@@ -275,7 +276,7 @@ void write_timeline_table(const std::string& header, const Timeline& timeline,
       out += cell;
       padding += widths[column] - display_width(cell) + 2;
     });
-    if (!code.empty()) out += "\x1b[0m";
+    if (!code.empty()) out += kColourReset;
     out += '\n';
     if (out.size() >= (std::size_t{1} << 20)) {
       write_stdout(out);
@@ -409,13 +410,6 @@ std::optional<SigmaRuleSet> load_rules(const HuntOptions& options, Reporter& rep
   return rules;
 }
 
-bool use_colour(const std::string& when) {
-  if (when == "always") return true;
-  if (when == "never") return false;
-  const char* term = std::getenv("TERM");
-  return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
-         !(term && std::string_view(term) == "dumb");
-}
 
 int run_hunt(const HuntOptions& options) {
   Reporter reporter("hunt", !options.input.quiet);
@@ -512,7 +506,7 @@ int run_hunt(const HuntOptions& options) {
   for (const Detection& detection : detections) ++per_rule[detection.rule];
   if (format == OutputFormat::kTable) {
     if (!detections.empty()) {
-      write_timeline_table(formatter.header(), timeline, rules->rules(), use_colour(options.color));
+      write_timeline_table(formatter.header(), timeline, rules->rules(), colour_on(STDOUT_FILENO));
     }
   } else {
     if (format != OutputFormat::kNdjson) write_stdout(formatter.header());
@@ -589,16 +583,8 @@ void add_hunt_command(CLI::App& app, RunFn& run) {
       ->type_name("TAG")
       ->allow_extra_args(false)
       ->group(group);
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "table (default), csv, tsv, or ndjson (the rule and the record, one per line)")
-      ->check(CLI::IsMember({"table", "csv", "tsv", "ndjson"}))
-      ->type_name("FORMAT");
-  command
-      ->add_option("--color", options->color,
-                   "Colour table rows by level: auto (when stdout is a terminal), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "ndjson"},
+                    "table (default), csv, tsv, or ndjson (the rule and the record, one per line)");
   command->callback([options, &run] { run = [options] { return run_hunt(*options); }; });
 }
 

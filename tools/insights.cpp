@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_stats.hpp"
@@ -164,12 +165,9 @@ void add_insights_command(CLI::App& app, RunFn& run) {
       ->group(group);
   command->add_flag("--read", options->read, "Analyse read-only management events too")
       ->group(group);
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "ndjson (Insights events, the default in a pipe), json ({\"Records\":[...]}) or "
-                   "table (the default on a terminal)")
-      ->check(CLI::IsMember({"ndjson", "json", "table"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name, {"table", "json", "ndjson"},
+                    "ndjson (Insights events, the default in a pipe), json ({\"Records\":[...]}) "
+                    "or table (the default on a terminal)");
   command->callback([options, &run] { run = [options] { return run_insights(*options); }; });
 }
 

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "report.hpp"
 #include "trailsift/suggest.hpp"
@@ -95,7 +96,14 @@ std::size_t command_position(const std::vector<std::string>& arguments) {
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     if (!argument.starts_with('-')) return i;
-    if (argument != "-h" && argument != "--help" && argument != "--version") break;
+    if (argument == "--color") {
+      ++i;  // its value
+      continue;
+    }
+    if (argument != "-h" && argument != "--help" && argument != "--version" &&
+        !argument.starts_with("--color=")) {
+      break;
+    }
   }
   return arguments.size();
 }
@@ -109,6 +117,9 @@ int run_cli(int argc, char** argv) {
   app.footer("Run 'trailsift help COMMAND' for a command's options; see trailsift(1).");
   RunFn run;
   for (AddCommandFn add_command : kCommands) add_command(app, run);
+  // One --color, taken before the command or in it.
+  add_colour_option(app);
+  for (CLI::App* command : app.get_subcommands({})) add_colour_option(*command);
 
   // `trailsift help [COMMAND]` is `trailsift [COMMAND] --help`; an unknown command gets a
   // suggestion, before CLI11 would only say that a command is required.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
@@ -29,8 +30,8 @@ struct MergeOptions {
 
 /// The output forms of each command whose partial results merge, the default first.
 const std::vector<std::string>& formats_of(const std::string& command) {
-  static const std::vector<std::string> kStats = {"table", "json", "csv"};
-  static const std::vector<std::string> kDiff = {"text", "csv", "json"};
+  static const std::vector<std::string> kStats = {"table", "csv", "tsv", "json"};
+  static const std::vector<std::string> kDiff = {"table", "csv", "tsv", "json"};
   static const std::vector<std::string> kNone;
   if (command == "stats") return kStats;
   if (command == "diff") return kDiff;
@@ -78,8 +79,9 @@ int merge_stats(const MergeOptions& options, const std::vector<std::string>& tex
                                                merged->matches_everything, format_name, reporter);
     return merged->failed ? kExitError : status;
   }
-  if (format_name == "csv" && merged->spec.by.empty()) {
-    reporter.error("-o csv needs --by: the overview is several tables (use -o json)");
+  if ((format_name == "csv" || format_name == "tsv") && merged->spec.by.empty()) {
+    reporter.error(fmt::format("-o {} needs --by: the overview is several tables (use -o json)",
+                               format_name));
     return kExitError;
   }
   const PartialSide& side = merged->sides.front();
@@ -126,7 +128,8 @@ int run_merge(const MergeOptions& options) {
     command = *made_by;
   }
   const std::vector<std::string>& formats = formats_of(command);
-  const std::string format_name = options.format_name.empty() ? formats.front() : options.format_name;
+  const std::string format_name =
+      options.format_name.empty() ? formats.front() : canonical_format_name(options.format_name);
   if (std::find(formats.begin(), formats.end(), format_name) == formats.end()) {
     reporter.error(fmt::format("-o {}: {} writes {}", format_name, command,
                                fmt::join(formats, ", ")));
@@ -150,8 +153,7 @@ void add_merge_command(CLI::App& app, RunFn& run) {
       ->required();
   command
       ->add_option("-o,--output", options->format_name,
-                   "The merged command's output form: stats table (default), json or csv; diff "
-                   "text (default), csv or json")
+                   "The merged command's output form: table (default), csv, tsv or json")
       ->type_name("FORMAT");
   command->add_flag("--chart", options->chart,
                     "stats: draw the overview's timeline even when standard output is not a "

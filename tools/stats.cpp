@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
@@ -48,8 +49,10 @@ Result<StatsSpec> make_spec(const StatsOptions& options) {
         }
       }
     }
-  } else if (options.format_name == "csv") {
-    return make_error("", "-o csv needs --by: the overview is several tables (use -o json)");
+  } else if (options.format_name == "csv" || options.format_name == "tsv") {
+    return make_error("", fmt::format("-o {} needs --by: the overview is several tables (use -o "
+                                      "json)",
+                                      options.format_name));
   }
   if (!options.interval.empty()) {
     Result<std::int64_t> interval = parse_interval(options.interval);
@@ -131,8 +134,9 @@ void write_stats_result(const EventStats& stats, StatsContext& context,
                         const std::string& format_name, bool chart) {
   if (format_name == "json") {
     write_stdout(format_stats_json(stats, context));
-  } else if (format_name == "csv") {
-    write_stdout(format_stats_csv(stats, context));
+  } else if (format_name == "csv" || format_name == "tsv") {
+    write_stdout(
+        format_stats_csv(stats, context, format_name == "tsv" ? Delimited::kTsv : Delimited::kCsv));
   } else {
     context.chart = chart || isatty(STDOUT_FILENO);
     write_stdout(format_stats_table(stats, context));
@@ -169,12 +173,9 @@ void add_stats_command(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(0, std::numeric_limits<int>::max()).description(""))
       ->type_name("N")
       ->group(group);
-  command
-      ->add_option("-o,--output", options->format_name,
-                   "table (default), json (one document), csv (with --by), or partial (counts "
-                   "for trailsift merge)")
-      ->check(CLI::IsMember({"table", "json", "csv", "partial"}))
-      ->type_name("FORMAT");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "json", "partial"},
+                    "table (default), json (one document), csv or tsv (with --by), or partial "
+                    "(counts for trailsift merge)");
   command->add_flag("--chart", options->chart,
                     "Draw the overview's timeline even when standard output is not a terminal");
   command->callback([options, &run] { run = [options] { return run_stats(*options); }; });

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "colour.hpp"
 #include "commands.hpp"
+#include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/parallel.hpp"
@@ -41,7 +43,7 @@ struct ValidateOptions {
   std::string start_option;  ///< as typed: --start-time or --since
   std::string end_option;
   std::vector<std::string> exclude;
-  std::string output = "text";
+  std::string output = "table";
   bool verbose = false;
   bool strict = false;
   bool quiet = false;
@@ -232,18 +234,22 @@ void print_report(const ValidateOptions& options, const ValidationReport& report
   if (options.output == "json") {
     write_stdout(format_report_json(report, range));
   } else {
+    // Problems go to stderr, the rest to stdout: each coloured when it is a terminal.
+    const StatusPaint colours{kGreen, kRed, kYellow, kYellow, kColourReset};
+    const StatusPaint out_paint = colour_on(STDOUT_FILENO) ? colours : StatusPaint{};
+    const StatusPaint error_paint = colour_on(STDERR_FILENO) ? colours : StatusPaint{};
     std::string valid_lines;
     std::string problems;
     for (const Finding& finding : report.findings) {
       if (finding.status != FindingStatus::kValid) {
-        problems += format_finding(finding) + "\n\n";  // the AWS CLI's spacing
+        problems += format_finding(finding, error_paint) + "\n\n";  // the AWS CLI's spacing
       } else if (options.verbose) {
-        valid_lines += format_finding(finding) + "\n";
+        valid_lines += format_finding(finding, out_paint) + "\n";
       }
     }
     reporter.write(problems);
     write_stdout(valid_lines);
-    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(report, range));
+    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(report, range, out_paint));
   }
   if (report.found_no_digests()) {
     // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
@@ -376,11 +382,9 @@ void add_validate_command(CLI::App& app, RunFn& run) {
                    "(without) matches (repeatable)")
       ->allow_extra_args(false)
       ->type_name("GLOB");
-  command
-      ->add_option("-o,--output", options->output, "text (default, the AWS CLI's layout) or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->type_name("FORMAT");
-  command->add_flag("-v,--verbose", options->verbose, "Also list valid files (text output)");
+  add_output_option(*command, options->output, {"table", "json"},
+                    "table (default, the AWS CLI's layout; also 'text') or json");
+  command->add_flag("-v,--verbose", options->verbose, "Also list valid files (table output)");
   command->add_flag("--strict", options->strict,
                     "Exit 1 when anything is UNVERIFIED or no digest is found, too");
   command

@@ -29,6 +29,19 @@ void append_tsv_field(std::string& out, std::string_view text);
 /// Comma- or tab-separated lines.
 enum class Delimited { kCsv, kTsv };
 
+/// The output vocabulary's column names (trailsift(1), OUTPUT FORMATS). A column named after a
+/// field or a fixed name such as `first_seen` is headed in CSV, TSV and JSON keys in lower
+/// snake_case (`source-ip` is `source_ip`; a record path such as `requestParameters.bucketName`
+/// stays as given), and in a table in capitals with spaces (`SOURCE IP`, `FIRST SEEN`).
+std::string column_key(std::string_view name);
+
+/// The table heading of `name`: see column_key. Not escaped: tables escape their cells.
+std::string column_title(std::string_view name);
+
+/// Appends one line of `cells` separated by `format`'s separator, each field escaped for it.
+void append_delimited_line(std::string& out, Delimited format,
+                           const std::vector<std::string>& cells);
+
 /// The columns of the console's "Download events > CSV".
 const std::vector<std::string_view>& console_csv_columns();
 

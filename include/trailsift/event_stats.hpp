@@ -16,6 +16,7 @@
 #include "trailsift/event.hpp"
 #include "trailsift/event_field.hpp"
 #include "trailsift/event_filter.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/result.hpp"
 #include "trailsift/time.hpp"
 
@@ -159,9 +160,10 @@ std::string format_stats_table(const EventStats& stats, const StatsContext& cont
 /// One JSON document: the selection, the totals, and the top lists and timeline, or the groups.
 std::string format_stats_json(const EventStats& stats, const StatsContext& context);
 
-/// With `by`: a header (the fields as given, [`bucket_start`,] `count`, `first_seen`,
-/// `last_seen`) and one row per group (and bucket). Without `by`: empty.
-std::string format_stats_csv(const EventStats& stats, const StatsContext& context);
+/// With `by`: a header (the fields' column_key, [`bucket_start`,] `count`, `first_seen`,
+/// `last_seen`) and one row per group (and bucket), comma- or tab-separated. Without `by`: empty.
+std::string format_stats_csv(const EventStats& stats, const StatsContext& context,
+                             Delimited format = Delimited::kCsv);
 
 /// A small chart of events per bucket for a terminal: one character per bucket (or per longer,
 /// round step when there would be over 1,000), lines starting at round times of day when the

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "trailsift/event_field.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/event_stats.hpp"
 
 namespace trailsift {
@@ -40,14 +41,15 @@ GroupComparison compare_groups(const EventStats& left, const EventStats& right, 
 /// "new", "gone" or "changed".
 std::string_view group_change_name(GroupChangeKind kind);
 
-/// A table: `change`, the fields by the names given, `left`, `right`; one row per change.
+/// A table: CHANGE, the fields, LEFT COUNT, RIGHT COUNT (column_title); one row per change.
 /// Nothing when there are no changes.
 std::string format_group_changes_table(const std::vector<EventField>& fields,
                                        const std::vector<GroupChange>& changes);
 
-/// CSV: a header `change,<fields as given>,left_count,right_count`, then one row per change.
-void append_group_changes_csv(std::string& out, const std::vector<EventField>& fields,
-                              const std::vector<GroupChange>& changes);
+/// CSV or TSV: a header `change,<fields' column_key>,left_count,right_count`, then one row per
+/// change.
+void append_group_changes_delimited(std::string& out, const std::vector<EventField>& fields,
+                                    const std::vector<GroupChange>& changes, Delimited format);
 
 /// One JSON document: the fields, the threshold, each side's events and combinations, the
 /// number of each kind of change, and the changes, one per line.

@@ -164,13 +164,24 @@ Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyri
                                          const SignatureMap& signatures,
                                          const ValidationProgress& progress = {});
 
+/// What to put around the status words (`valid`, `INVALID`, `UNVERIFIED`, `WARNING`) of the
+/// text layout, such as a terminal's colour codes. Empty: nothing.
+struct StatusPaint {
+  std::string_view valid;
+  std::string_view invalid;
+  std::string_view unverified;
+  std::string_view warning;
+  std::string_view reset;  ///< after a painted word
+};
+
 /// One finding in the AWS CLI's layout: `Digest file<TAB>s3://B/K<TAB>INVALID: reason`,
 /// `(backfill) ` before backfill ones, and a gap as the CLI's sentence. No line break.
-std::string format_finding(const Finding& finding);
+std::string format_finding(const Finding& finding, const StatusPaint& paint = {});
 
 /// The AWS CLI's summary: `Results requested for ...`, then `Results found for ...:` (or why
 /// not), then `N/M digest files valid, ...` for digests, backfill digests and log files.
-std::string format_summary(const ValidationReport& report, const TimeRange& requested);
+std::string format_summary(const ValidationReport& report, const TimeRange& requested,
+                           const StatusPaint& paint = {});
 
 /// The whole report as one JSON document: the requested and found periods, the totals, the
 /// errors, how --state was used, and every finding (kind, status, reason, S3 URI, local path,

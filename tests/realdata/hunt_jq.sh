@@ -193,8 +193,8 @@ hunt_timeline_jq() {
                      "\(length) events"]}
           end ]
     | sort_by(.t, .i, .r)
-    | (["Event time", "Level", "Rule", "User name", "Event name", "Source IP", "Region", "Account",
-        "Event ID"] | @tsv),
+    | (["time", "level", "rule", "user_name", "event_name", "source_ip", "region", "account",
+        "event_id"] | @tsv),
       (.[] | .row | map(tostring) | @tsv)
   ' "$records"
 }

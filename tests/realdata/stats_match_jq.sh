@@ -84,7 +84,7 @@ by_question() {
   shift 3
   stats_json "$work/by.json" --by "$fields" "$@" || return 0
   jq -r --arg fields "$fields" '($fields | split(",")) as $f
-    | .groups[] | "\(.count)\t\([$f[] as $name | .key[$name]] | join("\t"))\t\(.first_seen // "null")\t\(.last_seen // "null")"' \
+    | .groups[] | "\(.count)\t\([$f[] as $name | .key[$name | gsub("-"; "_")]] | join("\t"))\t\(.first_seen // "null")\t\(.last_seen // "null")"' \
     "$work/by.json" >"$work/actual"
   jq -nr --arg fields "$fields" "$jq_defs"' ($fields | split(",")) as $f
     | [inputs | select('"$select"') | . as $r | {key: [$f[] as $name | $r | field($name)], t: time_or_null}]

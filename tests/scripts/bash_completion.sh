@@ -25,7 +25,7 @@ expect "hunt help" trailsift h
 expect "stats" trailsift help st
 expect "--event-name" trailsift filter --event-n
 expect "--max-size --max-record --max-count --max-results" trailsift filter --max
-expect "tsv table" trailsift filter -o t
+expect "table tsv text" trailsift filter -o t
 expect "time input" trailsift filter --sort ""
 expect "--error-code --errors" trailsift stats --by username --erro
 expect "trailsift.bash" trailsift filter trailsift.b

@@ -61,8 +61,8 @@ check_stats() {  # check_stats CORPUS_NAME ARGS...
     "$trailsift" stats -o partial "$@" --files-from "$shard" > "$shard.partial" 2> /dev/null || true
     partials+=("$shard.partial")
   done
-  for form in "table" "table --chart" "json" "csv"; do
-    [[ $form == csv && " $* " != *" --by "* ]] && continue
+  for form in "table" "table --chart" "json" "csv" "tsv"; do
+    [[ ($form == csv || $form == tsv) && " $* " != *" --by "* ]] && continue
     status=0
     # shellcheck disable=SC2086
     "$trailsift" stats -o $form "$@" --files-from "$work/list" > "$work/single" 2> "$work/single.err" || status=$?
@@ -95,7 +95,7 @@ check_diff() {  # check_diff CORPUS_NAME ARGS...: the list's halves as left and 
       2> /dev/null || true
     partials+=("$work/diff.$i.partial")
   done
-  for form in text csv json; do
+  for form in table text csv tsv json; do
     local status=0
     "$trailsift" diff -o "$form" "$@" "@$work/left" "@$work/right" > "$work/single" \
       2> "$work/single.err" || status=$?

@@ -46,3 +46,22 @@ TEST_CASE("Tables align on code points and escape control characters", "[event_f
       {{"A", "B"}, {"\xc3\xa9t\xc3\xa9", "x"}, {"\x1b[31m", "y"}, {"a\tb\nc", "z"}});
   CHECK(table == "A         B\n\xc3\xa9t\xc3\xa9       x\n\\033[31m  y\na\\tb\\nc   z\n");
 }
+
+TEST_CASE("Column names: snake_case keys, upper-case table titles", "[event_format]") {
+  CHECK(trailsift::column_key("source-ip") == "source_ip");
+  CHECK(trailsift::column_key("first_seen") == "first_seen");
+  CHECK(trailsift::column_key("requestParameters.bucketName") == "requestParameters.bucketName");
+  CHECK(trailsift::column_title("source-ip") == "SOURCE IP");
+  CHECK(trailsift::column_title("left_count") == "LEFT COUNT");
+  // Tables escape their cells: a title escaped here would be escaped twice.
+  CHECK(trailsift::format_table({{trailsift::column_title("a\\b")}}) == "A\\\\B\n");
+}
+
+TEST_CASE("A delimited line is quoted for CSV and escaped for TSV", "[event_format]") {
+  std::string csv;
+  trailsift::append_delimited_line(csv, trailsift::Delimited::kCsv, {"a,b", "c\td", ""});
+  CHECK(csv == "\"a,b\",c\td,\n");
+  std::string tsv;
+  trailsift::append_delimited_line(tsv, trailsift::Delimited::kTsv, {"a,b", "c\td", ""});
+  CHECK(tsv == "a,b\tc\\td\t\n");
+}

@@ -66,18 +66,21 @@ TEST_CASE("Behaviour: new, gone and, with a threshold, changed", "[group_diff]")
 
   const auto& fields = a.spec().by;
   CHECK(trailsift::format_group_changes_table(fields, with.changes) ==
-        "change   username  event-name    left  right\n"
-        "new      mallory   ConsoleLogin  0     2\n"
-        "gone     bob       ListBuckets   1     0\n"
-        "changed  carol     GetObject     1     30\n");
+        "CHANGE   USERNAME  EVENT NAME    LEFT COUNT  RIGHT COUNT\n"
+        "new      mallory   ConsoleLogin  0           2\n"
+        "gone     bob       ListBuckets   1           0\n"
+        "changed  carol     GetObject     1           30\n");
   CHECK(trailsift::format_group_changes_table(fields, {}).empty());
   std::string csv;
-  trailsift::append_group_changes_csv(csv, fields, with.changes);
+  trailsift::append_group_changes_delimited(csv, fields, with.changes, trailsift::Delimited::kCsv);
   CHECK(csv ==
-        "change,username,event-name,left_count,right_count\n"
+        "change,username,event_name,left_count,right_count\n"
         "new,mallory,ConsoleLogin,0,2\n"
         "gone,bob,ListBuckets,1,0\n"
         "changed,carol,GetObject,1,30\n");
+  std::string tsv;
+  trailsift::append_group_changes_delimited(tsv, fields, with.changes, trailsift::Delimited::kTsv);
+  CHECK(tsv.substr(0, tsv.find('\n')) == "change\tusername\tevent_name\tleft_count\tright_count");
   std::string json;
   trailsift::append_group_changes_json(json, a, b, 10, with);
   CHECK(
