@@ -86,7 +86,7 @@ row() {
   local label=$1 bytes=$2 command=$3 status=0
   say "$label: $command"
   /usr/bin/time -f '%e %U %M' -o time.txt bash -c "$command" > /dev/null 2> run.err || status=$?
-  read -r wall user rss < time.txt
+  read -r wall user rss < <(tail -n 1 time.txt)  # after "Command exited with non-zero status N"
   awk -v l="$label" -v c="$command" -v w="$wall" -v u="$user" -v r="$rss" -v b="$bytes" -v s="$status" \
     'BEGIN {printf "| %s | `%s` | %.2f | %.2f | %.0f | %s | %s |\n", l, c, w, u, r / 1024,
             (b > 0 && w > 0 ? sprintf("%.2f", b / 1e9 / w) : "-"), s}'

@@ -278,9 +278,10 @@ struct InputSplitter::Impl {
 
   /// Reads up to `wanted` more bytes into the window; false on a read error (kept).
   bool read_more(std::size_t wanted) {
-    // Geometric growth: an input read whole in chunks is copied about once, not once per chunk.
+    // Growth by a quarter: an input read in chunks is copied a few times, not once per chunk,
+    // and a record near --max-record costs at most a quarter more than itself.
     if (window.size() + wanted > window.capacity()) {
-      window.reserve(std::max(window.size() + wanted, window.capacity() * 2));
+      window.reserve(std::max(window.size() + wanted, window.capacity() + window.capacity() / 4));
     }
     while (wanted > 0 && !end_of_input) {
       Result<std::size_t> count = stream->read(window.data() + window.size(), wanted);
