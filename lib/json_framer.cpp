@@ -66,6 +66,12 @@ std::string describe_not_json(std::string_view start) {
   return "what looks like text, not JSON";
 }
 
+/// Whether `rest` holds all that describe_not_json() looks at (its first line, up to 4096
+/// bytes): describing less would depend on where the input was cut.
+bool describable(std::string_view rest, bool end_of_input) {
+  return end_of_input || rest.size() >= 4096 || rest.find('\n') != std::string_view::npos;
+}
+
 /// Whether `next`, the first character after an opening bracket, can follow it in JSON.
 bool opens_json_value(char bracket, char next) {
   if (bracket == '{') return next == '"' || next == '}';
@@ -224,6 +230,7 @@ bool JsonFramer::decide_mode(std::string_view bytes, bool end_of_input) {
     if (next == std::string_view::npos) {
       if (!end_of_input && !too_far(bytes.size())) return false;
     } else if (!opens_json_value(c, bytes[next])) {
+      if (!describable(bytes.substr(first), end_of_input)) return false;
       not_json_ = describe_not_json(bytes.substr(first));
       state_ = State::kStopped;
       return decide(Mode::kDocument);
@@ -379,6 +386,7 @@ void JsonFramer::step_top(bool end_of_input, std::vector<FrameItem>& out) {
     }
     if (mode_ == Mode::kDocument) {
       if (!values_seen_ && out.empty()) {
+        if (!describable(window_.from(pos_), end_of_input)) return;  // more bytes first
         not_json_ = describe_not_json(window_.from(pos_));
       } else {
         emit_error("unexpected data after the end of the JSON document", pos_, out);
