@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "json_framer.hpp"
+#include "json_scanner.hpp"
 #include "literal_search.hpp"
 
 namespace trailsift {
@@ -689,6 +690,30 @@ void EventReader::Impl::deliver_inner(std::string_view text, std::string_view wh
 
 // -- The fast path -------------------------------------------------------------------------------
 
+namespace {
+
+/// Whether the brackets outside strings in `json` balance: never more closed than opened, and
+/// as many of each. `json` must be followed by ByteBuffer::kPadding readable bytes.
+bool brackets_balance(std::string_view json) {
+  detail::JsonBlockScanner scanner;
+  std::int64_t depth = 0;
+  for (std::size_t at = 0; at < json.size(); at += 64) {
+    detail::BlockBits bits = scanner.scan(json.data() + at);
+    if (json.size() - at < 64) {  // the padding after the end is not part of the document
+      const std::uint64_t inside = (std::uint64_t{1} << (json.size() - at)) - 1;
+      bits.open &= inside;
+      bits.close &= inside;
+    }
+    for (std::uint64_t both = bits.open | bits.close; both != 0; both &= both - 1) {
+      depth += (bits.open & both & -both) != 0 ? 1 : -1;
+      if (depth < 0) return false;
+    }
+  }
+  return depth == 0;
+}
+
+}  // namespace
+
 bool EventReader::Impl::try_fast_path(std::string_view bytes) {
   fast_path = true;
   gave_up = false;
@@ -738,6 +763,9 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
     }
     current_document = nullptr;
   }
+  // On-Demand validates only what it reads: a skipped value followed by `":{...}` and one
+  // closing bracket too many can pass it. The brackets must balance, as the framer counts them.
+  if (clean && !brackets_balance(json)) clean = false;
   fast_path = false;
   if (clean && !gave_up) {
     for (Event& event : pending) {
