@@ -43,27 +43,7 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
 }
 
-/// The record fields that are plain strings, by JSON key.
-constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16> kStringFields{{
-    {"eventVersion", &Event::event_version},
-    {"eventTime", &Event::event_time},
-    {"eventSource", &Event::event_source},
-    {"eventName", &Event::event_name},
-    {"awsRegion", &Event::aws_region},
-    {"sourceIPAddress", &Event::source_ip_address},
-    {"userAgent", &Event::user_agent},
-    {"errorCode", &Event::error_code},
-    {"errorMessage", &Event::error_message},
-    {"requestID", &Event::request_id},
-    {"eventID", &Event::event_id},
-    {"eventType", &Event::event_type},
-    {"readOnly", &Event::read_only},
-    {"managementEvent", &Event::management_event},
-    {"recipientAccountId", &Event::recipient_account_id},
-    {"eventCategory", &Event::event_category},
-}};
-
-// Bits of ObjectScan::seen for the keys read besides kStringFields.
+// Bits of ObjectScan::seen for the keys read besides kEventStringFields.
 constexpr int kUserIdentityBit = 16;
 constexpr int kResourcesBit = 17;
 constexpr int kRequestParametersBit = 18;
@@ -496,10 +476,10 @@ simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& e
     od::value value = field.value();
 
     bool known = false;
-    for (std::size_t i = 0; i < kStringFields.size(); ++i) {
-      if (key == kStringFields[i].first) {
-        if (auto error = scalar_text(value, event.*kStringFields[i].second)) return error;
-        note_key(static_cast<int>(i), kStringFields[i].first);
+    for (std::size_t i = 0; i < kEventStringFields.size(); ++i) {
+      if (key == kEventStringFields[i].first) {
+        if (auto error = scalar_text(value, event.*kEventStringFields[i].second)) return error;
+        note_key(static_cast<int>(i), kEventStringFields[i].first);
         known = true;
         break;
       }

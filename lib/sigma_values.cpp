@@ -674,24 +674,6 @@ std::optional<FieldPath> make_field_path(std::string_view dotted) {
     start = dot + 1;
   }
   // The fields the reader already holds as text: no need to parse the record for them.
-  static constexpr std::pair<std::string_view, std::string_view Event::*> kMembers[] = {
-      {"eventVersion", &Event::event_version},
-      {"eventTime", &Event::event_time},
-      {"eventSource", &Event::event_source},
-      {"eventName", &Event::event_name},
-      {"awsRegion", &Event::aws_region},
-      {"sourceIPAddress", &Event::source_ip_address},
-      {"userAgent", &Event::user_agent},
-      {"errorCode", &Event::error_code},
-      {"errorMessage", &Event::error_message},
-      {"requestID", &Event::request_id},
-      {"eventID", &Event::event_id},
-      {"eventType", &Event::event_type},
-      {"readOnly", &Event::read_only},
-      {"managementEvent", &Event::management_event},
-      {"recipientAccountId", &Event::recipient_account_id},
-      {"eventCategory", &Event::event_category},
-  };
   static constexpr std::pair<std::string_view, std::string_view UserIdentity::*> kIdentity[] = {
       {"type", &UserIdentity::type},
       {"principalId", &UserIdentity::principal_id},
@@ -702,7 +684,7 @@ std::optional<FieldPath> make_field_path(std::string_view dotted) {
       {"invokedBy", &UserIdentity::invoked_by},
   };
   if (path.segments.size() == 1) {
-    for (const auto& [name, member] : kMembers) {
+    for (const auto& [name, member] : kEventStringFields) {
       if (name == path.segments[0]) path.member = member;
     }
   } else if (path.segments.size() == 2 && path.segments[0] == "userIdentity") {

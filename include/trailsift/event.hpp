@@ -2,11 +2,13 @@
 // One CloudTrail record as the reader hands it out: views of the fields every command needs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "trailsift/result.hpp"
 
@@ -74,6 +76,27 @@ struct Event {
   /// FederatedUser, else userIdentity.userName. Empty when there is none.
   std::string_view username() const;
 };
+
+/// The record fields an Event holds as plain strings, by JSON key: what the reader fills in,
+/// and what a dotted path of one key can take without parsing the record again.
+inline constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16> kEventStringFields{{
+    {"eventVersion", &Event::event_version},
+    {"eventTime", &Event::event_time},
+    {"eventSource", &Event::event_source},
+    {"eventName", &Event::event_name},
+    {"awsRegion", &Event::aws_region},
+    {"sourceIPAddress", &Event::source_ip_address},
+    {"userAgent", &Event::user_agent},
+    {"errorCode", &Event::error_code},
+    {"errorMessage", &Event::error_message},
+    {"requestID", &Event::request_id},
+    {"eventID", &Event::event_id},
+    {"eventType", &Event::event_type},
+    {"readOnly", &Event::read_only},
+    {"managementEvent", &Event::management_event},
+    {"recipientAccountId", &Event::recipient_account_id},
+    {"eventCategory", &Event::event_category},
+}};
 
 /// What an Insights event (eventType `AwsCloudTrailInsight`) is about: its `insightDetails`.
 /// Insights events have no top-level eventName, eventSource or userIdentity.
