@@ -152,9 +152,9 @@ Status append_console_csv_row(std::string& out, const Event& event, Delimited fo
   return {};
 }
 
-std::string format_table(std::vector<std::vector<std::string>> rows) {
+std::string format_table(std::vector<std::vector<std::string>> rows, const CellPainter& paint) {
   // Cells come from the logs: control characters could move a terminal's cursor or forge rows.
-  TableLayout layout;
+  TableLayout layout(paint);
   for (auto& row : rows) {
     for (std::string& cell : row) cell = escape_text(cell);
     layout.fit(row);
@@ -169,9 +169,10 @@ void TableLayout::fit(const std::vector<std::string>& row) {
   for (std::size_t i = 0; i < row.size(); ++i) widths_[i] = std::max(widths_[i], display_width(row[i]));
 }
 
-void TableLayout::append_row(std::string& out, const std::vector<std::string>& row) const {
+void TableLayout::append_row(std::string& out, const std::vector<std::string>& row) {
   for (std::size_t i = 0; i < row.size(); ++i) {
-    out += row[i];
+    const CellMarks marks = paint_ ? paint_(rows_appended_, i, row[i]) : CellMarks{};
+    out.append(marks.before).append(row[i]).append(marks.after);
     if (i + 1 < row.size()) {
       const std::size_t width = i < widths_.size() ? widths_[i] : 0;
       out.append(std::max(width, display_width(row[i])) - display_width(row[i]) + 2, ' ');
@@ -180,6 +181,7 @@ void TableLayout::append_row(std::string& out, const std::vector<std::string>& r
   // Empty last cells leave no trailing blanks.
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out += '\n';
+  ++rows_appended_;
 }
 
 }  // namespace trailsift

@@ -622,7 +622,7 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
       rows.push_back({fmt::format("({} more)", list.distinct - list.top.size()),
                       number(list.total - shown), percent(list.total - shown, events)});
     }
-    out += '\n' + format_table(std::move(rows));
+    out += '\n' + format_table(std::move(rows), context.paint);
   }
   return out;
 }
@@ -686,7 +686,7 @@ std::string format_stats_table(const EventStats& stats, const StatsContext& cont
   std::vector<std::vector<std::string>> rows;
   for_each_group_row(stats, context, true,
                      [&](std::vector<std::string>&& row) { rows.push_back(std::move(row)); });
-  std::string out = format_table(std::move(rows));
+  std::string out = format_table(std::move(rows), context.paint);
   const std::size_t groups = stats.group_count();
   const std::string shown = context.top > 0 && context.top < groups
                                 ? fmt::format(", the first {} shown", context.top)

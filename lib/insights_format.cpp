@@ -117,6 +117,12 @@ Status for_each_record(const InsightsReport& report, Write&& write) {
 
 std::string rate(double per_minute) { return fmt::format("{:.3g}/min", per_minute); }
 
+/// The principal with the most calls during the insight; empty when none is known.
+std::string top_principal(const Insight& insight) {
+  if (insight.attributions.empty() || insight.attributions.front().insight.empty()) return {};
+  return insight.attributions.front().insight.front().value;
+}
+
 }  // namespace
 
 Result<std::string> format_insights_ndjson(const InsightsReport& report) {
@@ -143,7 +149,7 @@ Result<std::string> format_insights_json(const InsightsReport& report) {
   return out;
 }
 
-std::string format_insights_table(const InsightsReport& report) {
+std::string format_insights_table(const InsightsReport& report, const CellPainter& paint) {
   std::vector<std::vector<std::string>> rows = {
       {"START", "END", "ACCOUNT", "REGION", "API", "TYPE", "BASELINE", "INSIGHT", "TOP PRINCIPAL"}};
   for (const Insight& insight : report.insights) {
@@ -154,15 +160,42 @@ std::string format_insights_table(const InsightsReport& report) {
     api += insight.event_name;
     std::string end = format_iso8601(insight.end);
     if (insight.ongoing) end += " (open)";
-    const std::vector<InsightAttribution>& principals = insight.attributions.front().insight;
+    const std::string principal = top_principal(insight);
     rows.push_back({format_iso8601(insight.start), std::move(end), insight.account, insight.region,
                     std::move(api),
                     insight.type == InsightType::kCallRate ? std::string("calls")
                                                            : "errors " + insight.error_code,
                     rate(insight.baseline_average), rate(insight.insight_average),
-                    principals.empty() ? std::string("-") : principals.front().value});
+                    principal.empty() ? std::string("-") : principal});
   }
-  return format_table(std::move(rows));
+  return format_table(std::move(rows), paint);
+}
+
+const std::vector<std::string>& insights_columns() {
+  static const std::vector<std::string> columns = {
+      "start_time",       "end_time",        "account",          "region",
+      "event_source",     "event_name",      "insight_type",     "error_code",
+      "baseline_average", "insight_average", "expected_average", "duration_minutes",
+      "baseline_minutes", "calls",           "evidence",         "ongoing",
+      "top_principal"};
+  return columns;
+}
+
+std::string format_insights_delimited(const InsightsReport& report, Delimited format) {
+  std::string out;
+  append_delimited_line(out, format, insights_columns());
+  for (const Insight& insight : report.insights) {
+    append_delimited_line(
+        out, format,
+        {format_iso8601(insight.start), format_iso8601(insight.end), insight.account,
+         insight.region, insight.event_source, insight.event_name,
+         std::string(insight_type_name(insight.type)), insight.error_code,
+         number(insight.baseline_average), number(insight.insight_average),
+         number(insight.expected_average), std::to_string(insight.duration_minutes),
+         std::to_string(insight.baseline_minutes), std::to_string(insight.calls),
+         number(insight.evidence), insight.ongoing ? "true" : "false", top_principal(insight)});
+  }
+  return out;
 }
 
 }  // namespace trailsift

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
 #include "report.hpp"
@@ -239,7 +240,7 @@ Status write_sorted(EventSorter& sorter, const Plan& plan, PieceWriter& writer) 
   }
   if (sorter.size() == 0) return {};
   const std::vector<std::string> header = table_header(plan);
-  TableLayout layout;
+  TableLayout layout(colour_on(STDOUT_FILENO) ? table_painter() : CellPainter());
   layout.fit(header);
   std::uint64_t rows = 0;
   Status fitted = sorter.for_each([&](std::string_view piece) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
 #include "report.hpp"
@@ -82,6 +83,15 @@ void note_coverage(Reporter& reporter, const InsightsReport& report, const Insig
   }
 }
 
+/// The table's marks: error-rate insights red, the unusual rate yellow, and an insight still
+/// open when the data ended in bold red.
+std::string_view insight_colour(std::string_view title, std::string_view cell) {
+  if (title == "TYPE" && cell.starts_with("errors")) return kRed;
+  if (title == "INSIGHT") return kYellow;
+  if (title == "END" && cell.ends_with(" (open)")) return kBoldRed;
+  return {};
+}
+
 int run_insights(const InsightsOptions& options) {
   Reporter reporter("insights", !options.input.quiet);
   Result<EventFilter> filter = EventFilter::compile(options.selection);
@@ -124,7 +134,13 @@ int run_insights(const InsightsOptions& options) {
                                   ? (isatty(STDOUT_FILENO) ? "table" : "ndjson")
                                   : options.format_name;
   if (format == "table") {
-    if (!report.insights.empty()) write_stdout(format_insights_table(report));
+    if (!report.insights.empty()) {
+      write_stdout(format_insights_table(
+          report, colour_on(STDOUT_FILENO) ? table_painter(insight_colour) : CellPainter()));
+    }
+  } else if (format == "csv" || format == "tsv") {
+    write_stdout(
+        format_insights_delimited(report, format == "tsv" ? Delimited::kTsv : Delimited::kCsv));
   } else {
     Result<std::string> records =
         format == "json" ? format_insights_json(report) : format_insights_ndjson(report);
@@ -165,9 +181,9 @@ void add_insights_command(CLI::App& app, RunFn& run) {
       ->group(group);
   command->add_flag("--read", options->read, "Analyse read-only management events too")
       ->group(group);
-  add_output_option(*command, options->format_name, {"table", "json", "ndjson"},
-                    "ndjson (Insights events, the default in a pipe), json ({\"Records\":[...]}) "
-                    "or table (the default on a terminal)");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "json", "ndjson"},
+                    "ndjson (Insights events, the default in a pipe), json ({\"Records\":[...]}), "
+                    "csv or tsv (one line per insight) or table (the default on a terminal)");
   command->callback([options, &run] { run = [options] { return run_insights(*options); }; });
 }
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
 #include "partial.hpp"
@@ -139,6 +140,7 @@ void write_stats_result(const EventStats& stats, StatsContext& context,
         format_stats_csv(stats, context, format_name == "tsv" ? Delimited::kTsv : Delimited::kCsv));
   } else {
     context.chart = chart || isatty(STDOUT_FILENO);
+    if (colour_on(STDOUT_FILENO)) context.paint = table_painter();
     write_stdout(format_stats_table(stats, context));
   }
 }

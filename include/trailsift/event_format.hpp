@@ -3,8 +3,11 @@
 // the core never writes to a stream itself.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "trailsift/event.hpp"
@@ -57,21 +60,39 @@ Status append_console_csv_row(std::string& out, const Event& event,
 /// Appends `text` as one field of `format`: append_csv_field or append_tsv_field.
 void append_delimited_field(std::string& out, Delimited format, std::string_view text);
 
+/// What is written around one table cell (a terminal's colour codes): never counted in the
+/// column's width, so that marks cannot break the alignment.
+struct CellMarks {
+  std::string_view before;
+  std::string_view after;
+};
+
+/// The marks of a cell, from its row (0: the first, a header where the table has
+/// one), its column and its escaped text. Empty: no marks.
+using CellPainter =
+    std::function<CellMarks(std::size_t row, std::size_t column, std::string_view cell)>;
+
 /// Lays out rows as aligned columns separated by two spaces; the last column is not padded.
 /// Widths count UTF-8 code points; control characters in cells are escaped (escape_text).
-std::string format_table(std::vector<std::vector<std::string>> rows);
+/// `paint`, when given, marks cells (colour on a terminal).
+std::string format_table(std::vector<std::vector<std::string>> rows,
+                         const CellPainter& paint = {});
 
 /// format_table for rows that are not all in memory at once: fit() every row, then
 /// append_row() each. Cells must already be escaped (escape_text).
 class TableLayout {
  public:
+  /// `paint` marks the cells append_row writes; rows are numbered from 0 as they are appended.
+  explicit TableLayout(CellPainter paint = {}) : paint_(std::move(paint)) {}
   /// Widens the columns to hold `row`.
   void fit(const std::vector<std::string>& row);
   /// Appends `row` and a newline, aligned to the widths fitted so far.
-  void append_row(std::string& out, const std::vector<std::string>& row) const;
+  void append_row(std::string& out, const std::vector<std::string>& row);
 
  private:
   std::vector<std::size_t> widths_;
+  CellPainter paint_;
+  std::size_t rows_appended_ = 0;
 };
 
 }  // namespace trailsift

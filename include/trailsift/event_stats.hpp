@@ -152,6 +152,7 @@ struct StatsContext {
   /// Events the time range left out because they have no eventTime (shown when not 0).
   std::uint64_t left_out_without_time = 0;
   bool chart = false;                 ///< table: draw the overview's timeline as a chart
+  CellPainter paint;                  ///< table: marks the cells of tables with a header
 };
 
 /// Aligned text: the overview's totals, chart and top lists, or one row per group (and bucket).

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "trailsift/event.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/result.hpp"
 #include "trailsift/time.hpp"
 
@@ -170,7 +171,17 @@ Result<std::string> format_insights_ndjson(const InsightsReport& report);
 Result<std::string> format_insights_json(const InsightsReport& report);
 
 /// One row per insight: start, end, account, region, API, type, the baseline and insight rates
-/// and the top principal. Values from the input are escaped for a terminal.
-std::string format_insights_table(const InsightsReport& report);
+/// and the top principal. Values from the input are escaped for a terminal; `paint` marks cells.
+std::string format_insights_table(const InsightsReport& report, const CellPainter& paint = {});
+
+/// A header and one line per insight, in the insights' order, comma- or tab-separated: the
+/// columns of insights_columns(), values exact (averages per minute, as the JSON's).
+std::string format_insights_delimited(const InsightsReport& report, Delimited format);
+
+/// The CSV and TSV columns: `start_time`, `end_time`, `account`, `region`, `event_source`,
+/// `event_name`, `insight_type`, `error_code`, `baseline_average`, `insight_average`,
+/// `expected_average`, `duration_minutes`, `baseline_minutes`, `calls`, `evidence`, `ongoing`,
+/// `top_principal`.
+const std::vector<std::string>& insights_columns();
 
 }  // namespace trailsift

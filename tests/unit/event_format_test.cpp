@@ -47,6 +47,25 @@ TEST_CASE("Tables align on code points and escape control characters", "[event_f
   CHECK(table == "A         B\n\xc3\xa9t\xc3\xa9       x\n\\033[31m  y\na\\tb\\nc   z\n");
 }
 
+TEST_CASE("Marks around cells are not counted in the widths", "[event_format]") {
+  const trailsift::CellPainter paint = [](std::size_t row, std::size_t column,
+                                          std::string_view cell) -> trailsift::CellMarks {
+    if (row == 0) return {"<b>", "</b>"};
+    if (column == 1 && cell == "bad") return {"<r>", "</r>"};
+    return {};
+  };
+  const std::string table =
+      trailsift::format_table({{"NAME", "ERROR", "N"}, {"alice", "bad", "1"}, {"b", "", "22"}},
+                              paint);
+  CHECK(table ==
+        "<b>NAME</b>   <b>ERROR</b>  <b>N</b>\n"
+        "alice  <r>bad</r>    1\n"
+        "b             22\n");
+  // Without marks, the same layout.
+  CHECK(trailsift::format_table({{"NAME", "ERROR", "N"}, {"alice", "bad", "1"}, {"b", "", "22"}}) ==
+        "NAME   ERROR  N\nalice  bad    1\nb             22\n");
+}
+
 TEST_CASE("Column names: snake_case keys, upper-case table titles", "[event_format]") {
   CHECK(trailsift::column_key("source-ip") == "source_ip");
   CHECK(trailsift::column_key("first_seen") == "first_seen");
