@@ -79,6 +79,21 @@ std::string paint_group_rows(std::string_view table, const std::vector<GroupChan
   return out;
 }
 
+/// NDJSON lines as the items of one JSON array: `[` before the first (then `first` is false),
+/// `,` between them; the caller closes the array.
+std::string ndjson_as_array_items(std::string_view lines, bool& first) {
+  std::string out;
+  out.reserve(lines.size() + lines.size() / 64 + 2);
+  while (!lines.empty()) {
+    const std::size_t end = std::min(lines.find('\n'), lines.size());
+    out += first ? "[\n" : ",\n";
+    first = false;
+    out += lines.substr(0, end);
+    lines.remove_prefix(std::min(end + 1, lines.size()));
+  }
+  return out;
+}
+
 std::string events_text(std::uint64_t count) {
   return fmt::format("{} event{}", count, count == 1 ? "" : "s");
 }
@@ -164,17 +179,23 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
     return kExitError;
   }
   ChangeOutput output;
-  output.format =
-      options.format_name == "ndjson" ? EventDiffFormat::kNdjson : EventDiffFormat::kText;
+  const bool json = options.format_name == "json";
+  output.format = options.format_name == "table" ? EventDiffFormat::kText : EventDiffFormat::kNdjson;
   output.threads = scans[0].threads();
   output.limits = scans[0].limits();
   const bool colour = output.format == EventDiffFormat::kText && colour_on(STDOUT_FILENO);
-  auto write = [colour](std::string_view text) {
-    write_stdout(colour ? paint_change_marks(text) : std::string(text));
+  bool first = true;  // -o json: no change written yet
+  auto write = [colour, json, &first](std::string_view text) {
+    if (json) {
+      write_stdout(ndjson_as_array_items(text, first));
+    } else {
+      write_stdout(colour ? paint_change_marks(text) : std::string(text));
+    }
   };
   for (const Error& error : write_changes(match->changes, sides[0], sides[1], output, write)) {
     reporter.error(error);
   }
+  if (json) write_stdout(first ? "[]\n" : "\n]\n");
   const DiffCounts& counts = match->counts;
   reporter.note(
       fmt::format("{} removed, {} added, {} modified, {} duplicated, {} identical "
@@ -268,11 +289,12 @@ namespace {
 int run_diff(const DiffOptions& options) {
   Reporter reporter("diff", !options.input.quiet);
   const bool by_behaviour = !options.by.empty();
-  const bool events_format = options.format_name == "table" || options.format_name == "ndjson";
+  const bool events_format = options.format_name == "table" || options.format_name == "json" ||
+                             options.format_name == "ndjson";
   if (by_behaviour ? options.format_name == "ndjson" : !events_format) {
     reporter.error(by_behaviour ? "-o ndjson is for events: with --by, use table, csv, tsv, json "
                                   "or partial"
-                                : fmt::format("-o {} is for --by: events are table or ndjson",
+                                : fmt::format("-o {} is for --by: events are table, json or ndjson",
                                               options.format_name));
     return kExitError;
   }
@@ -347,8 +369,8 @@ void add_diff_command(CLI::App& app, RunFn& run) {
       ->type_name("N");
   add_output_option(*command, options->format_name,
                     {"table", "csv", "tsv", "json", "ndjson", "partial"},
-                    "table (default) or ndjson for events; table, csv, tsv, json or partial "
-                    "(counts for trailsift merge) with --by");
+                    "table (default), json (one array) or ndjson for events; table, csv, tsv, "
+                    "json or partial (counts for trailsift merge) with --by");
   command->callback([options, &run] { run = [options] { return run_diff(*options); }; });
 }
 
