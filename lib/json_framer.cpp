@@ -72,11 +72,16 @@ bool describable(std::string_view rest, bool end_of_input) {
   return end_of_input || rest.size() >= 4096 || rest.find('\n') != std::string_view::npos;
 }
 
+/// Whether `c` can be the first character of a JSON value (or of a CloudWatch Logs line).
+bool starts_json_value(char c) {
+  return c == '{' || c == '[' || c == '"' || c == '-' || is_digit(c) || c == 't' || c == 'f' ||
+         c == 'n';
+}
+
 /// Whether `next`, the first character after an opening bracket, can follow it in JSON.
 bool opens_json_value(char bracket, char next) {
   if (bracket == '{') return next == '"' || next == '}';
-  return next == ']' || next == '{' || next == '[' || next == '"' || next == '-' ||
-         is_digit(next) || next == 't' || next == 'f' || next == 'n';
+  return next == ']' || starts_json_value(next);
 }
 
 /// Where the first key of an object starting at text[0] == '{' names a wrapper and its value opens
@@ -248,6 +253,11 @@ bool JsonFramer::decide_mode(std::string_view bytes, bool end_of_input) {
     if (!complete && !end_of_input) return false;
   }
   const std::size_t first_end = bytes.find('\n', first);
+  // A first line that cannot start a JSON value and runs on past what describe_not_json()
+  // reads is not JSON whatever follows it: waiting for its end would hold a decompression
+  // bomb's zeros in memory.
+  const std::size_t first_length = std::min(first_end, bytes.size()) - first;
+  if (!starts_json_value(c) && first_length >= kPeekLimit) return decide(Mode::kDocument);
   if (first_end == std::string_view::npos) {
     if (end_of_input || too_far(bytes.size())) return decide(Mode::kDocument);
     return false;
