@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "trailsift/ascii.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/ip_address.hpp"
 #include "trailsift/text_pattern.hpp"
 
@@ -301,6 +302,57 @@ FilterResult EventFilter::test(const Event& event, Error* problem) const {
     if (!*matched) return FilterResult::kNoMatch;
   }
   return without_time ? FilterResult::kNoTime : FilterResult::kMatch;
+}
+
+void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range) {
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    out += first ? "" : ",";
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+  };
+  auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    key(name);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out += i > 0 ? "," : "[";
+      append_json_string(out, values[i]);
+    }
+    out += ']';
+  };
+  auto time = [&](std::string_view name, std::optional<UnixSeconds> value) {
+    if (!value) return;
+    key(name);
+    append_json_string(out, format_iso8601(*value));
+  };
+  auto flag = [&](std::string_view name, bool value) {
+    if (!value) return;
+    key(name);
+    out += "true";
+  };
+  out += '{';
+  list("event-id", spec.event_ids);
+  list("event-name", spec.event_names);
+  list("event-source", spec.event_sources);
+  list("username", spec.usernames);
+  list("resource-name", spec.resource_names);
+  list("resource-type", spec.resource_types);
+  list("read-only", spec.read_only);
+  list("access-key-id", spec.access_key_ids);
+  list("lookup-attributes", spec.lookup_attributes);
+  time("start-time", range.start);
+  time("end-time", range.end);
+  list("region", spec.regions);
+  list("account", spec.accounts);
+  list("source-ip", spec.source_ips);
+  list("error-code", spec.error_codes);
+  flag("errors", spec.errors_only);
+  list("event-type", spec.event_types);
+  list("user-agent", spec.user_agents);
+  list("match", spec.field_matches);
+  flag("ignore-case", spec.ignore_case);
+  out += '}';
 }
 
 }  // namespace trailsift
