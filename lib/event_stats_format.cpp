@@ -8,27 +8,21 @@
 
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
 
 namespace trailsift {
 namespace {
 
+using detail::JsonWriter;
+
 constexpr std::int64_t kDay = 86400;
 
-void append_json_time(std::string& out, std::optional<UnixSeconds> time) {
-  if (time) {
-    append_json_string(out, format_iso8601(*time));
-  } else {
-    out += "null";
-  }
-}
-
 /// `"count":N,"first_seen":T,"last_seen":T`
-void append_json_counts(std::string& out, const Counts& counts) {
-  fmt::format_to(std::back_inserter(out), "\"count\":{},\"first_seen\":", counts.count);
-  append_json_time(out, counts.first);
-  out += ",\"last_seen\":";
-  append_json_time(out, counts.last);
+void write_counts(JsonWriter& json, const Counts& counts) {
+  json.num("count", counts.count);
+  json.key("first_seen").time_or_null(counts.first);
+  json.key("last_seen").time_or_null(counts.last);
 }
 
 std::string fraction(std::uint64_t part, std::uint64_t whole) {
@@ -54,107 +48,92 @@ std::string table_value(std::string_view value) {
 
 /// The head of every JSON form: selection, interval, top, and the totals both forms share
 /// (the totals object is left open).
-void append_json_head(std::string& out, const EventStats& stats, const StatsContext& context) {
+void write_json_head(JsonWriter& json, const EventStats& stats, const StatsContext& context) {
   const StatsSpec& spec = stats.spec();
-  out += "{\"selection\":";
-  out += context.selection_json;
+  json.begin_object().raw("selection", context.selection_json);
   if (!spec.by.empty()) {
-    out += ",\"by\":[";
-    for (std::size_t i = 0; i < spec.by.size(); ++i) {
-      if (i > 0) out += ',';
-      append_json_string(out, spec.by[i].name());
-    }
-    out += ']';
+    json.begin_array("by");
+    for (const EventField& field : spec.by) json.string(field.name());
+    json.end_array();
   }
-  out += ",\"interval\":";
   if (spec.interval > 0) {
-    append_json_string(out, format_interval(spec.interval));
+    json.str("interval", format_interval(spec.interval));
   } else {
-    out += "null";
+    json.null("interval");
   }
-  out += context.top > 0 ? fmt::format(",\"top\":{}", context.top) : ",\"top\":null";
+  if (context.top > 0) {
+    json.num("top", context.top);
+  } else {
+    json.null("top");
+  }
   const StatsTotals& totals = stats.totals();
-  fmt::format_to(std::back_inserter(out),
-                 ",\n\"totals\":{{\"events\":{},\"files\":{},\"files_failed\":{},\"first_event\":",
-                 totals.events.count, context.files, context.files_failed);
-  append_json_time(out, totals.events.first);
-  out += ",\"last_event\":";
-  append_json_time(out, totals.events.last);
-  fmt::format_to(std::back_inserter(out), ",\"events_without_time\":{}", totals.without_time);
+  json.line_break().begin_object("totals");
+  json.num("events", totals.events.count).num("files", context.files);
+  json.num("files_failed", context.files_failed);
+  json.key("first_event").time_or_null(totals.events.first);
+  json.key("last_event").time_or_null(totals.events.last);
+  json.num("events_without_time", totals.without_time);
   if (context.left_out_without_time > 0) {
-    fmt::format_to(std::back_inserter(out), ",\"left_out_without_time\":{}",
-                   context.left_out_without_time);
+    json.num("left_out_without_time", context.left_out_without_time);
   }
 }
 
-void append_overview_json(std::string& out, const EventStats& stats, const StatsContext& context) {
+void write_overview_json(JsonWriter& json, const EventStats& stats, const StatsContext& context) {
   const StatsTotals& totals = stats.totals();
   const std::uint64_t events = totals.events.count;
-  fmt::format_to(std::back_inserter(out),
-                 ",\"read_only\":{},\"write\":{},\"read_only_unknown\":{},\"errors\":{},"
-                 "\"error_rate\":{}}},\n\"top_values\":{{",
-                 totals.read_only, totals.write, totals.read_only_unknown, totals.errors,
-                 fraction(totals.errors, events));
-  bool first_list = true;
+  json.num("read_only", totals.read_only).num("write", totals.write);
+  json.num("read_only_unknown", totals.read_only_unknown).num("errors", totals.errors);
+  json.raw("error_rate", fraction(totals.errors, events)).end_object();
+  json.line_break().begin_object("top_values");
   for (const StatsTopList& list : stats.top_lists(context.top)) {
     if (list.field == "insight" && list.total == 0) continue;  // only where there are some
-    out += first_list ? "\n" : ",\n";
-    first_list = false;
     std::uint64_t shown = 0;
     for (const StatsGroup& value : list.top) shown += value.counts.count;
-    append_json_string(out, list.field);
-    fmt::format_to(std::back_inserter(out), ":{{\"distinct\":{},\"others\":{},\"values\":[",
-                   list.distinct, list.total - shown);
-    for (std::size_t i = 0; i < list.top.size(); ++i) {
-      const StatsGroup& value = list.top[i];
-      out += i > 0 ? ",{\"value\":" : "{\"value\":";
-      append_json_string(out, value.key[0]);
-      out += ',';
-      append_json_counts(out, value.counts);
-      out += ",\"share\":" + fraction(value.counts.count, events) + '}';
+    json.line_break().begin_object(list.field);
+    json.num("distinct", list.distinct).num("others", list.total - shown).begin_array("values");
+    for (const StatsGroup& value : list.top) {
+      json.begin_object().str("value", value.key[0]);
+      write_counts(json, value.counts);
+      json.raw("share", fraction(value.counts.count, events)).end_object();
     }
-    out += "]}";
+    json.end_array().end_object();
   }
-  out += "},\n\"timeline\":[";
-  bool first_bucket = true;
-  for (const auto& [start, count] : stats.timeline()) {
-    out += first_bucket ? "\n{\"start\":" : ",\n{\"start\":";
-    first_bucket = false;
-    append_json_string(out, format_iso8601(start));
-    fmt::format_to(std::back_inserter(out), ",\"count\":{}}}", count);
+  json.end_object();
+  json.line_break().begin_array("timeline");
+  const auto timeline = stats.timeline();
+  for (const auto& [start, count] : timeline) {
+    json.line_break().begin_object().time("start", start).num("count", count).end_object();
   }
-  out += first_bucket ? "]}\n" : "\n]}\n";
+  if (!timeline.empty()) json.line_break();
+  json.end_array().end_object();
 }
 
-void append_groups_json(std::string& out, const EventStats& stats, const StatsContext& context) {
-  const std::vector<EventField>& by = stats.spec().by;
-  fmt::format_to(std::back_inserter(out), ",\"groups\":{}}},\n\"groups\":[", stats.group_count());
-  bool first_group = true;
+void write_groups_json(JsonWriter& json, const EventStats& stats, const StatsContext& context) {
+  const StatsSpec& spec = stats.spec();
+  json.num("groups", stats.group_count()).end_object();
+  json.line_break().begin_array("groups");
+  bool any = false;
   stats.for_each_group(context.top, [&](const StatsGroup& group) {
-    out += first_group ? "\n{\"key\":{" : ",\n{\"key\":{";
-    first_group = false;
-    for (std::size_t f = 0; f < by.size(); ++f) {
-      if (f > 0) out += ',';
-      append_json_string(out, column_key(by[f].name()));
-      out += ':';
-      append_json_string(out, group.key[f]);
+    any = true;
+    json.line_break().begin_object().begin_object("key");
+    for (std::size_t f = 0; f < spec.by.size(); ++f) {
+      json.str(column_key(spec.by[f].name()), group.key[f]);
     }
-    out += "},";
-    append_json_counts(out, group.counts);
-    if (stats.spec().interval > 0) {
-      out += ",\"buckets\":[";
-      for (std::size_t b = 0; b < group.buckets.size(); ++b) {
-        out += b > 0 ? ",{\"start\":" : "{\"start\":";
-        append_json_time(out, group.buckets[b].start);
-        out += ',';
-        append_json_counts(out, group.buckets[b].counts);
-        out += '}';
+    json.end_object();
+    write_counts(json, group.counts);
+    if (spec.interval > 0) {
+      json.begin_array("buckets");
+      for (const StatsBucket& bucket : group.buckets) {
+        json.begin_object().key("start").time_or_null(bucket.start);
+        write_counts(json, bucket.counts);
+        json.end_object();
       }
-      out += ']';
+      json.end_array();
     }
-    out += '}';
+    json.end_object();
   });
-  out += first_group ? "]}\n" : "\n]}\n";
+  if (any) json.line_break();
+  json.end_array().end_object();
 }
 
 /// Calls `visit` with the header, then one row per group (or per group and bucket with an
@@ -263,12 +242,14 @@ std::string format_stats_table(const EventStats& stats, const StatsContext& cont
 
 std::string format_stats_json(const EventStats& stats, const StatsContext& context) {
   std::string out;
-  append_json_head(out, stats, context);
+  JsonWriter json(out);
+  write_json_head(json, stats, context);
   if (stats.spec().by.empty()) {
-    append_overview_json(out, stats, context);
+    write_overview_json(json, stats, context);
   } else {
-    append_groups_json(out, stats, context);
+    write_groups_json(json, stats, context);
   }
+  out += '\n';
   return out;
 }
 
