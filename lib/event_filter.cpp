@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/ascii.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/ip_address.hpp"
@@ -305,33 +306,20 @@ FilterResult EventFilter::test(const Event& event, Error* problem) const {
 }
 
 void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range) {
-  bool first = true;
-  auto key = [&](std::string_view name) {
-    out += first ? "" : ",";
-    first = false;
-    append_json_string(out, name);
-    out += ':';
-  };
+  detail::JsonWriter json(out);
   auto list = [&](std::string_view name, const std::vector<std::string>& values) {
     if (values.empty()) return;
-    key(name);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      out += i > 0 ? "," : "[";
-      append_json_string(out, values[i]);
-    }
-    out += ']';
+    json.begin_array(name);
+    for (const std::string& value : values) json.string(value);
+    json.end_array();
   };
   auto time = [&](std::string_view name, std::optional<UnixSeconds> value) {
-    if (!value) return;
-    key(name);
-    append_json_string(out, format_iso8601(*value));
+    if (value) json.time(name, *value);
   };
   auto flag = [&](std::string_view name, bool value) {
-    if (!value) return;
-    key(name);
-    out += "true";
+    if (value) json.boolean(name, true);
   };
-  out += '{';
+  json.begin_object();
   list("event-id", spec.event_ids);
   list("event-name", spec.event_names);
   list("event-source", spec.event_sources);
@@ -352,7 +340,7 @@ void append_selection_json(std::string& out, const FilterSpec& spec, const TimeR
   list("user-agent", spec.user_agents);
   list("match", spec.field_matches);
   flag("ignore-case", spec.ignore_case);
-  out += '}';
+  json.end_object();
 }
 
 }  // namespace trailsift
