@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include "json_scanner.hpp"
+
 namespace trailsift {
 namespace {
 
@@ -564,22 +566,15 @@ namespace {
 /// Where the canonical value that starts at `pos` ends.
 std::size_t value_end(std::string_view text, std::size_t pos) {
   int depth = 0;
-  bool in_string = false;
   for (std::size_t i = pos; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
+    switch (text[i]) {
+      case '"': {
+        const std::size_t length = detail::json_string_length(text.substr(i));
+        if (length == 0) return text.size();
+        i += length - 1;  // the closing quote
         if (depth == 0) return i + 1;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
         break;
+      }
       case '{':
       case '[':
         ++depth;

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/canonical_json.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/event_reader.hpp"
@@ -337,46 +338,31 @@ void append_text(std::string& out, const Ready& ready) {
   }
 }
 
-void append_json_or_null(std::string& out, const Fetched* fetched,
-                         const std::string Fetched::*member) {
-  if (fetched == nullptr || (fetched->*member).empty()) {
-    out += "null";
-  } else {
-    append_json_string(out, fetched->*member);
-  }
-}
-
 void append_ndjson(std::string& out, const Ready& ready) {
   const EventChange& change = *ready.change;
-  const Fetched* shown = &ready.shown();
-  out += "{\"change\":\"";
-  out += kChangeNames[static_cast<int>(change.change)];
-  out += "\",\"eventID\":";
-  append_json_or_null(out, shown, &Fetched::event_id);
-  out += ",\"eventTime\":";
-  append_json_or_null(out, shown, &Fetched::event_time);
+  const Fetched& shown = ready.shown();
+  detail::JsonWriter json(out);
+  json.begin_object().str("change", kChangeNames[static_cast<int>(change.change)]);
+  json.key("eventID").string_or_null(shown.event_id);
+  json.key("eventTime").string_or_null(shown.event_time);
   if (change.change == Change::kDuplicate) {
-    fmt::format_to(std::back_inserter(out), ",\"left_count\":{},\"right_count\":{}",
-                   change.left_count, change.right_count);
+    json.num("left_count", change.left_count).num("right_count", change.right_count);
   }
-  out += ",\"fields\":[";
+  json.begin_array("fields");
   if (change.change == Change::kModified) {
-    bool first = true;
     for (const FieldDifference& field :
          diff_canonical_json(ready.left->canonical, ready.right->canonical)) {
-      out += first ? "{\"path\":" : ",{\"path\":";
-      first = false;
-      append_json_string(out, field.path);
-      if (field.left) out += ",\"left\":" + *field.left;
-      if (field.right) out += ",\"right\":" + *field.right;
-      out += '}';
+      json.begin_object().str("path", field.path);
+      if (field.left) json.raw("left", *field.left);
+      if (field.right) json.raw("right", *field.right);
+      json.end_object();
     }
   }
-  out += "],\"left\":";
-  out += ready.left ? std::string_view(ready.left->json) : "null";
-  out += ",\"right\":";
-  out += ready.right ? std::string_view(ready.right->json) : "null";
-  out += "}\n";
+  json.end_array();
+  json.raw("left", ready.left ? std::string_view(ready.left->json) : "null");
+  json.raw("right", ready.right ? std::string_view(ready.right->json) : "null");
+  json.end_object();
+  out += '\n';
 }
 
 /// Re-reads the records of one batch of changes, file by file in parallel.

@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/ascii.hpp"
+#include "trailsift/event_format.hpp"
 #include "trailsift/ip_address.hpp"
 #include "trailsift/text_pattern.hpp"
 
@@ -301,6 +303,44 @@ FilterResult EventFilter::test(const Event& event, Error* problem) const {
     if (!*matched) return FilterResult::kNoMatch;
   }
   return without_time ? FilterResult::kNoTime : FilterResult::kMatch;
+}
+
+void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range) {
+  detail::JsonWriter json(out);
+  auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    json.begin_array(name);
+    for (const std::string& value : values) json.string(value);
+    json.end_array();
+  };
+  auto time = [&](std::string_view name, std::optional<UnixSeconds> value) {
+    if (value) json.time(name, *value);
+  };
+  auto flag = [&](std::string_view name, bool value) {
+    if (value) json.boolean(name, true);
+  };
+  json.begin_object();
+  list("event-id", spec.event_ids);
+  list("event-name", spec.event_names);
+  list("event-source", spec.event_sources);
+  list("username", spec.usernames);
+  list("resource-name", spec.resource_names);
+  list("resource-type", spec.resource_types);
+  list("read-only", spec.read_only);
+  list("access-key-id", spec.access_key_ids);
+  list("lookup-attributes", spec.lookup_attributes);
+  time("start-time", range.start);
+  time("end-time", range.end);
+  list("region", spec.regions);
+  list("account", spec.accounts);
+  list("source-ip", spec.source_ips);
+  list("error-code", spec.error_codes);
+  flag("errors", spec.errors_only);
+  list("event-type", spec.event_types);
+  list("user-agent", spec.user_agents);
+  list("match", spec.field_matches);
+  flag("ignore-case", spec.ignore_case);
+  json.end_object();
 }
 
 }  // namespace trailsift

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
 
 namespace trailsift {
@@ -99,39 +101,33 @@ void append_group_changes_delimited(std::string& out, const std::vector<EventFie
 
 void append_group_changes_json(std::string& out, const EventStats& left, const EventStats& right,
                                double threshold, const GroupComparison& comparison) {
-  auto append_strings = [&](auto begin, auto end, auto text) {
-    out += '[';
-    for (auto it = begin; it != end; ++it) {
-      if (it != begin) out += ',';
-      append_json_string(out, text(*it));
-    }
-    out += ']';
-  };
   std::uint64_t counts[3] = {0, 0, 0};
   for (const GroupChange& change : comparison.changes) ++counts[static_cast<int>(change.kind)];
-
-  out += "{\"by\":";
-  append_strings(left.spec().by.begin(), left.spec().by.end(),
-                 [](const EventField& field) -> std::string_view { return field.name(); });
-  out += threshold > 0 ? fmt::format(",\"threshold\":{}", threshold) : ",\"threshold\":null";
-  fmt::format_to(std::back_inserter(out),
-                 ",\"left\":{{\"events\":{},\"combinations\":{}}},"
-                 "\"right\":{{\"events\":{},\"combinations\":{}}},"
-                 "\"new\":{},\"gone\":{},\"changed\":{},\"both\":{},\"changes\":[",
-                 left.totals().events.count, left.group_count(), right.totals().events.count,
-                 right.group_count(), counts[0], counts[1], counts[2], comparison.both);
-  for (std::size_t i = 0; i < comparison.changes.size(); ++i) {
-    const GroupChange& change = comparison.changes[i];
-    out += i == 0 ? "\n" : ",\n";
-    out += "{\"change\":\"";
-    out += group_change_name(change.kind);
-    out += "\",\"values\":";
-    append_strings(change.values.begin(), change.values.end(),
-                   [](const std::string& value) -> std::string_view { return value; });
-    fmt::format_to(std::back_inserter(out), ",\"left_count\":{},\"right_count\":{}}}",
-                   change.left_count, change.right_count);
+  detail::JsonWriter json(out);
+  json.begin_object().begin_array("by");
+  for (const EventField& field : left.spec().by) json.string(field.name());
+  json.end_array();
+  if (threshold > 0) {
+    json.raw("threshold", fmt::format("{}", threshold));
+  } else {
+    json.null("threshold");
   }
-  out += comparison.changes.empty() ? "]}\n" : "\n]}\n";
+  for (const auto& [name, side] : {std::pair{"left", &left}, std::pair{"right", &right}}) {
+    json.begin_object(name).num("events", side->totals().events.count);
+    json.num("combinations", side->group_count()).end_object();
+  }
+  json.num("new", counts[0]).num("gone", counts[1]).num("changed", counts[2]);
+  json.num("both", comparison.both).begin_array("changes");
+  for (const GroupChange& change : comparison.changes) {
+    json.line_break().begin_object().str("change", group_change_name(change.kind));
+    json.begin_array("values");
+    for (const std::string& value : change.values) json.string(value);
+    json.end_array().num("left_count", change.left_count);
+    json.num("right_count", change.right_count).end_object();
+  }
+  if (!comparison.changes.empty()) json.line_break();
+  json.end_array().end_object();
+  out += '\n';
 }
 
 }  // namespace trailsift

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "json_writer.hpp"
 #include "trailsift/digest.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/insights.hpp"
@@ -12,6 +13,8 @@
 
 namespace trailsift {
 namespace {
+
+using detail::JsonWriter;
 
 /// A JSON number: at most ten significant digits, as CloudTrail's own (85.4202380952).
 std::string number(double value) { return fmt::format("{:.10g}", value); }
@@ -25,14 +28,14 @@ Result<std::string> stable_uuid(std::string_view text) {
                      hex.substr(16, 4), hex.substr(20, 12));
 }
 
-void append_attribution_values(std::string& out, const std::vector<InsightAttribution>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += i > 0 ? ",{\"value\":" : "{\"value\":";
-    append_json_string(out, values[i].value);
-    out += ",\"average\":" + number(values[i].average) + '}';
+void write_attribution_values(JsonWriter& json, std::string_view name,
+                              const std::vector<InsightAttribution>& values) {
+  json.begin_array(name);
+  for (const InsightAttribution& value : values) {
+    json.begin_object().str("value", value.value).raw("average", number(value.average));
+    json.end_object();
   }
-  out += ']';
+  json.end_array();
 }
 
 /// One Insights record, in the key order of CloudTrail's: the Start or the End of `insight`.
@@ -45,51 +48,35 @@ Status append_record(std::string& out, const Insight& insight, bool start) {
   if (!event_id) return event_id.error();
   Result<std::string> shared_event_id = stable_uuid(identity);
   if (!shared_event_id) return shared_event_id.error();
-  out += "{\"eventVersion\":\"1.07\",\"eventTime\":";
-  append_json_string(out, format_iso8601(start ? insight.start : insight.end));
-  out += ",\"awsRegion\":";
-  append_json_string(out, insight.region);
-  out += ",\"eventID\":";
-  append_json_string(out, *event_id);
-  out += ",\"eventType\":\"AwsCloudTrailInsight\",\"recipientAccountId\":";
-  append_json_string(out, insight.account);
-  out += ",\"sharedEventID\":";
-  append_json_string(out, *shared_event_id);
-  out +=
-      start ? ",\"insightDetails\":{\"state\":\"Start\"" : ",\"insightDetails\":{\"state\":\"End\"";
-  out += ",\"eventSource\":";
-  append_json_string(out, insight.event_source);
-  out += ",\"eventName\":";
-  append_json_string(out, insight.event_name);
-  out += ",\"insightType\":";
-  append_json_string(out, insight_type_name(insight.type));
-  if (insight.type == InsightType::kErrorRate) {
-    out += ",\"errorCode\":";
-    append_json_string(out, insight.error_code);
+  JsonWriter json(out);
+  json.begin_object().str("eventVersion", "1.07");
+  json.time("eventTime", start ? insight.start : insight.end);
+  json.str("awsRegion", insight.region).str("eventID", *event_id);
+  json.str("eventType", "AwsCloudTrailInsight").str("recipientAccountId", insight.account);
+  json.str("sharedEventID", *shared_event_id);
+  json.begin_object("insightDetails").str("state", start ? "Start" : "End");
+  json.str("eventSource", insight.event_source).str("eventName", insight.event_name);
+  json.str("insightType", insight_type_name(insight.type));
+  if (insight.type == InsightType::kErrorRate) json.str("errorCode", insight.error_code);
+  json.begin_object("insightContext").begin_object("statistics");
+  json.begin_object("baseline").raw("average", number(insight.baseline_average)).end_object();
+  json.begin_object("insight").raw("average", number(insight.insight_average)).end_object();
+  json.num("insightDuration", insight.duration_minutes);
+  json.num("baselineDuration", insight.baseline_minutes).end_object();
+  json.begin_array("attributions");
+  for (const InsightAttributions& list : insight.attributions) {
+    json.begin_object().str("attribute", list.attribute);
+    write_attribution_values(json, "insight", list.insight);
+    write_attribution_values(json, "baseline", list.baseline);
+    json.end_object();
   }
-  fmt::format_to(std::back_inserter(out),
-                 ",\"insightContext\":{{\"statistics\":{{\"baseline\":{{\"average\":{}}},"
-                 "\"insight\":{{\"average\":{}}},\"insightDuration\":{},\"baselineDuration\":{}}},"
-                 "\"attributions\":[",
-                 number(insight.baseline_average), number(insight.insight_average),
-                 insight.duration_minutes, insight.baseline_minutes);
-  for (std::size_t i = 0; i < insight.attributions.size(); ++i) {
-    const InsightAttributions& list = insight.attributions[i];
-    out += i > 0 ? ",{\"attribute\":" : "{\"attribute\":";
-    append_json_string(out, list.attribute);
-    out += ",\"insight\":";
-    append_attribution_values(out, list.insight);
-    out += ",\"baseline\":";
-    append_attribution_values(out, list.baseline);
-    out += '}';
-  }
+  json.end_array().end_object().end_object().str("eventCategory", "Insight");
   // The marker: real Insights events never have a "trailsift" key (trailsift-insights(1)).
-  fmt::format_to(std::back_inserter(out),
-                 "]}}}},\"eventCategory\":\"Insight\",\"trailsift\":{{\"computedBy\":\"trailsift "
-                 "insights\",\"expected\":{{\"average\":{}}},\"evidence\":{},\"calls\":{},"
-                 "\"ongoing\":{},\"attributionsComplete\":{}}}}}",
-                 number(insight.expected_average), number(insight.evidence), insight.calls,
-                 insight.ongoing, insight.attributions_complete);
+  json.begin_object("trailsift").str("computedBy", "trailsift insights");
+  json.begin_object("expected").raw("average", number(insight.expected_average)).end_object();
+  json.raw("evidence", number(insight.evidence)).num("calls", insight.calls);
+  json.boolean("ongoing", insight.ongoing);
+  json.boolean("attributionsComplete", insight.attributions_complete).end_object().end_object();
   return {};
 }
 

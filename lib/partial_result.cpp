@@ -10,10 +10,13 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
 
 namespace trailsift {
 namespace {
+
+using detail::JsonWriter;
 
 using simdjson::dom::array;
 using simdjson::dom::element;
@@ -21,96 +24,80 @@ using simdjson::dom::object;
 
 constexpr std::string_view kVersionKey = "trailsift_partial";
 
-void append_time(std::string& out, std::optional<UnixSeconds> time) {
-  out += time ? fmt::format("{}", *time) : "null";
+/// Epoch seconds as a number (exact, and quick to read back), or null.
+void write_time(JsonWriter& json, std::optional<UnixSeconds> time) {
+  if (time) {
+    json.number(*time);
+  } else {
+    json.null();
+  }
 }
 
 /// `count,first,last`
-void append_counts(std::string& out, const Counts& counts) {
-  fmt::format_to(std::back_inserter(out), "{},", counts.count);
-  append_time(out, counts.first);
-  out += ',';
-  append_time(out, counts.last);
+void write_counts(JsonWriter& json, const Counts& counts) {
+  json.number(counts.count);
+  write_time(json, counts.first);
+  write_time(json, counts.last);
+}
+
+void write_strings(JsonWriter& json, const std::vector<std::string>& values) {
+  json.begin_array();
+  for (const std::string& value : values) json.string(value);
+  json.end_array();
 }
 
 /// `[["value",...],count,first,last]`, plus `[[start,count,first,last],...]` with buckets.
-void append_group(std::string& out, const StatsGroup& group) {
-  out += "[[";
-  for (std::size_t i = 0; i < group.key.size(); ++i) {
-    if (i > 0) out += ',';
-    append_json_string(out, group.key[i]);
-  }
-  out += "],";
-  append_counts(out, group.counts);
+void write_group(JsonWriter& json, const StatsGroup& group) {
+  json.begin_array();
+  write_strings(json, group.key);
+  write_counts(json, group.counts);
   if (!group.buckets.empty()) {
-    out += ",[";
-    for (std::size_t b = 0; b < group.buckets.size(); ++b) {
-      out += b > 0 ? ",[" : "[";
-      append_time(out, group.buckets[b].start);
-      out += ',';
-      append_counts(out, group.buckets[b].counts);
-      out += ']';
+    json.begin_array();
+    for (const StatsBucket& bucket : group.buckets) {
+      json.begin_array();
+      write_time(json, bucket.start);
+      write_counts(json, bucket.counts);
+      json.end_array();
     }
-    out += ']';
+    json.end_array();
   }
-  out += ']';
+  json.end_array();
 }
 
-void append_strings(std::string& out, const std::vector<std::string>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    append_json_string(out, values[i]);
-  }
-  out += ']';
-}
-
-void append_side(std::string& out, const PartialSide& side) {
-  out += "{\"inputs\":";
-  append_strings(out, side.inputs);
+void write_side(JsonWriter& json, const PartialSide& side) {
+  json.begin_object().key("inputs");
+  write_strings(json, side.inputs);
+  json.num("files", side.files).num("files_failed", side.files_failed);
+  json.num("left_out_without_time", side.left_out_without_time);
   const StatsTotals& totals = side.stats.totals();
-  fmt::format_to(std::back_inserter(out),
-                 ",\"files\":{},\"files_failed\":{},\"left_out_without_time\":{},\n"
-                 "\"totals\":{{\"events\":[",
-                 side.files, side.files_failed, side.left_out_without_time);
-  append_counts(out, totals.events);
-  fmt::format_to(std::back_inserter(out),
-                 "],\"without_time\":{},\"read_only\":{},\"write\":{},\"read_only_unknown\":{},"
-                 "\"errors\":{}}}",
-                 totals.without_time, totals.read_only, totals.write, totals.read_only_unknown,
-                 totals.errors);
+  json.line_break().begin_object("totals").begin_array("events");
+  write_counts(json, totals.events);
+  json.end_array().num("without_time", totals.without_time).num("read_only", totals.read_only);
+  json.num("write", totals.write).num("read_only_unknown", totals.read_only_unknown);
+  json.num("errors", totals.errors).end_object();
   if (!side.stats.spec().by.empty()) {
-    out += ",\n\"groups\":[";
-    bool first = true;
+    json.line_break().begin_array("groups");
     side.stats.for_each_group(0, [&](const StatsGroup& group) {
-      out += first ? "\n" : ",\n";
-      first = false;
-      append_group(out, group);
+      json.line_break();
+      write_group(json, group);
     });
-    out += "]}";
+    json.end_array().end_object();
     return;
   }
-  out += ",\n\"values\":{";
-  bool first_list = true;
+  json.line_break().begin_object("values");
   for (const StatsTopList& list : side.stats.top_lists(0)) {
-    out += first_list ? "\n" : ",\n";
-    first_list = false;
-    append_json_string(out, list.field);
-    out += ":[";
-    for (std::size_t i = 0; i < list.top.size(); ++i) {
-      out += i > 0 ? ",\n" : "\n";
-      append_group(out, list.top[i]);
+    json.line_break().begin_array(list.field);
+    for (const StatsGroup& value : list.top) {
+      json.line_break();
+      write_group(json, value);
     }
-    out += ']';
+    json.end_array();
   }
-  out += "},\n\"timeline\":[";
-  bool first_bucket = true;
+  json.end_object().line_break().begin_array("timeline");
   for (const auto& [start, count] : side.stats.timeline()) {
-    out += first_bucket ? "" : ",";
-    first_bucket = false;
-    fmt::format_to(std::back_inserter(out), "[{},{}]", start, count);
+    json.begin_array().number(start).number(count).end_array();
   }
-  out += "]}";
+  json.end_array().end_object();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,25 +308,23 @@ Result<std::string> partial_command(std::string_view text) {
 }
 
 std::string format_stats_partial(const StatsPartial& partial) {
-  std::string out = fmt::format("{{\"{}\":{},\"command\":", kVersionKey, kPartialVersion);
-  append_json_string(out, partial.command);
-  out += ",\"by\":[";
-  for (std::size_t i = 0; i < partial.spec.by.size(); ++i) {
-    if (i > 0) out += ',';
-    append_json_string(out, partial.spec.by[i].name());
-  }
-  fmt::format_to(std::back_inserter(out), "],\"interval\":{},\"top\":{},\"threshold\":{},",
-                 partial.spec.interval, partial.top, partial.threshold);
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object().num(kVersionKey, kPartialVersion).str("command", partial.command);
+  json.begin_array("by");
+  for (const EventField& field : partial.spec.by) json.string(field.name());
+  json.end_array().num("interval", partial.spec.interval).num("top", partial.top);
+  json.raw("threshold", fmt::format("{}", partial.threshold));
   // The selection is kept as the text the outputs show, so that it comes back byte for byte.
-  out += "\"selection\":";
-  append_json_string(out, partial.selection_json);
-  fmt::format_to(std::back_inserter(out), ",\"matches_everything\":{},\"failed\":{},\n\"sides\":[",
-                 partial.matches_everything, partial.failed);
-  for (std::size_t i = 0; i < partial.sides.size(); ++i) {
-    out += i > 0 ? ",\n" : "\n";
-    append_side(out, partial.sides[i]);
+  json.str("selection", partial.selection_json);
+  json.boolean("matches_everything", partial.matches_everything);
+  json.boolean("failed", partial.failed).line_break().begin_array("sides");
+  for (const PartialSide& side : partial.sides) {
+    json.line_break();
+    write_side(json, side);
   }
-  out += "]}\n";
+  json.end_array().end_object();
+  out += '\n';
   return out;
 }
 

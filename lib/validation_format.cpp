@@ -3,12 +3,15 @@
 // over) and as one JSON document.
 #include <fmt/format.h>
 
+#include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift {
 namespace {
+
+using detail::JsonWriter;
 
 std::string_view status_word(FindingStatus status) {
   switch (status) {
@@ -68,25 +71,17 @@ std::string ratio(const FindingCounts& counts, std::string_view name, const Stat
   return line;
 }
 
-void append_time(std::string& out, const std::optional<UnixSeconds>& time) {
-  if (time) {
-    append_json_string(out, format_iso8601(*time));
-  } else {
-    out += "null";
-  }
+void write_counts(JsonWriter& json, std::string_view name, const FindingCounts& counts) {
+  json.begin_object(name).num("total", counts.total()).num("valid", counts.valid);
+  json.num("invalid", counts.invalid).num("unverified", counts.unverified).end_object();
 }
 
-void append_nullable(std::string& out, std::string_view text) {
-  if (text.empty()) {
-    out += "null";
-  } else {
-    append_json_string(out, text);
-  }
-}
-
-void append_counts(std::string& out, std::string_view name, const FindingCounts& counts) {
-  out += fmt::format("\"{}\":{{\"total\":{},\"valid\":{},\"invalid\":{},\"unverified\":{}}}", name,
-                     counts.total(), counts.valid, counts.invalid, counts.unverified);
+void write_range(JsonWriter& json, std::string_view name, std::optional<UnixSeconds> start,
+                 std::optional<UnixSeconds> end) {
+  json.begin_object(name);
+  json.key("start").time_or_null(start);
+  json.key("end").time_or_null(end);
+  json.end_object();
 }
 
 }  // namespace
@@ -134,72 +129,51 @@ std::string format_summary(const ValidationReport& report, const TimeRange& requ
 }
 
 std::string format_report_json(const ValidationReport& report, const TimeRange& requested) {
-  std::string out = "{\"requested\":{\"start\":";
-  append_time(out, requested.start);
-  out += ",\"end\":";
-  append_time(out, requested.end);
-  out += "},\n\"found\":{\"start\":";
-  append_time(out, report.found_start);
-  out += ",\"end\":";
-  append_time(out, report.found_end);
-  out += "},\n\"totals\":{";
-  append_counts(out, "digest_files", report.digests);
-  out += ',';
-  append_counts(out, "backfill_digest_files", report.backfill_digests);
-  out += ',';
-  append_counts(out, "log_files", report.logs);
-  out += ',';
-  append_counts(out, "other_files", report.others);
-  out += fmt::format(",\"excluded_files\":{},\"inflated_files\":{}}},\n\"errors\":[",
-                     report.excluded_files, report.inflated_files);
-  const char* separator = "";
-  for (const Error& error : report.errors) {
-    out += separator;
-    separator = ",";
-    append_json_string(out, error.to_string());
-  }
-  out += ']';
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object();
+  write_range(json, "requested", requested.start, requested.end);
+  json.line_break();
+  write_range(json, "found", report.found_start, report.found_end);
+  json.line_break().begin_object("totals");
+  write_counts(json, "digest_files", report.digests);
+  write_counts(json, "backfill_digest_files", report.backfill_digests);
+  write_counts(json, "log_files", report.logs);
+  write_counts(json, "other_files", report.others);
+  json.num("excluded_files", report.excluded_files);
+  json.num("inflated_files", report.inflated_files).end_object();
+  json.line_break().begin_array("errors");
+  for (const Error& error : report.errors) json.string(error.to_string());
+  json.end_array();
   if (const std::optional<StateUse>& use = report.state_use) {
-    out += fmt::format(
-        ",\n\"state\":{{\"known\":{},\"read\":{},\"changed\":{},\"rechecked\":{},\"differed\":{},"
-        "\"recheck_fraction\":{},\"recheck_seed\":{}}}",
-        use->known, use->read, use->changed, use->rechecked, use->differed, use->recheck_fraction,
-        use->recheck_seed);
+    json.line_break().begin_object("state");
+    json.num("known", use->known).num("read", use->read).num("changed", use->changed);
+    json.num("rechecked", use->rechecked).num("differed", use->differed);
+    json.raw("recheck_fraction", fmt::format("{}", use->recheck_fraction));
+    json.num("recheck_seed", use->recheck_seed).end_object();
   }
-  out += ",\n\"findings\":[";
-  bool first = true;
+  json.line_break().begin_array("findings");
   for (const Finding& finding : report.findings) {
-    out += first ? "\n" : ",\n";
-    first = false;
-    out += fmt::format("{{\"kind\":\"{}\",\"backfill\":{},\"status\":\"{}\",\"reason\":",
-                       kind_word(finding.kind), finding.backfill, status_word(finding.status));
-    append_nullable(out, finding.reason);
-    out += ",\"s3_uri\":";
-    append_json_string(out, finding.s3_uri());
-    out += ",\"path\":";
-    append_nullable(out, finding.path);
-    out += ",\"account\":";
-    append_nullable(out, finding.folder.account);
-    out += ",\"region\":";
-    append_nullable(out, finding.folder.region);
-    out += ",\"trail\":";
-    append_nullable(out, finding.trail);
+    json.line_break().begin_object().str("kind", kind_word(finding.kind));
+    json.boolean("backfill", finding.backfill).str("status", status_word(finding.status));
+    json.key("reason").string_or_null(finding.reason);
+    json.str("s3_uri", finding.s3_uri());
+    json.key("path").string_or_null(finding.path);
+    json.key("account").string_or_null(finding.folder.account);
+    json.key("region").string_or_null(finding.folder.region);
+    json.key("trail").string_or_null(finding.trail);
     // With the folder's prefix and organization, the time findings are sorted by: reports of
     // parts of a mirror can be merged into the order of one report.
-    out += ",\"prefix\":";
-    append_nullable(out, finding.folder.prefix);
-    out += ",\"organization\":";
-    append_nullable(out, finding.folder.org_id);
-    out += ",\"time\":";
-    append_time(out, finding.time != 0 ? std::optional<UnixSeconds>(finding.time) : std::nullopt);
-    out += ",\"start\":";
-    append_time(out, finding.start);
-    out += ",\"end\":";
-    append_time(out, finding.end);
-    if (finding.kind == FindingKind::kChain) out += fmt::format(",\"missing\":{}", finding.missing);
-    out += '}';
+    json.key("prefix").string_or_null(finding.folder.prefix);
+    json.key("organization").string_or_null(finding.folder.org_id);
+    json.key("time").time_or_null(finding.time != 0 ? std::optional(finding.time) : std::nullopt);
+    json.key("start").time_or_null(finding.start);
+    json.key("end").time_or_null(finding.end);
+    if (finding.kind == FindingKind::kChain) json.num("missing", finding.missing);
+    json.end_object();
   }
-  out += "\n]}\n";
+  json.line_break().end_array().end_object();
+  out += '\n';
   return out;
 }
 

@@ -212,21 +212,9 @@ int diff_behaviour(const DiffOptions& options, const EventFilter& filter,
                    Reporter& reporter) {
   std::vector<EventStats> sides;
   for (Scan& scan : scans) {
-    // One count per slot, so that counting needs no lock; merged at the end.
-    std::vector<EventStats> partials;
-    for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(StatsSpec{fields, 0});
-    const Status ran = scan.run(
-        filter,
-        [&](const Event& event, ScanSlot& slot) {
-          if (Status added = partials[slot.index].add(event); !added) {
-            slot.errors.push_back(event_error(event, "--by " + added.error().message));
-          }
-          return Visit::kContinue;
-        },
-        [](const ScanSlot&, bool) { return true; });
-    if (!ran) return kExitError;
-    for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
-    sides.push_back(std::move(partials[0]));
+    Result<EventStats> counted = count_events(scan, filter, StatsSpec{fields, 0});
+    if (!counted) return kExitError;
+    sides.push_back(std::move(*counted));
   }
   if (options.format_name == "partial") {
     // The comparison, its notes and its exit status are the merge's: a shard has part of a side.

@@ -395,7 +395,7 @@ std::optional<SigmaRuleSet> load_rules(const HuntOptions& options, Reporter& rep
   }
   SigmaRuleSet rules = SigmaRuleSet::compile(*sources, sigma);
   for (const SigmaProblem& problem : rules.problems()) {
-    const std::string message = "rule failed: " + escape_text(problem.to_string());
+    const std::string message = "rule failed: " + problem.to_string();
     if (options.strict_rules) {
       reporter.error(message);
     } else {

@@ -159,6 +159,23 @@ Result<int> make_unlinked_temp_file() {
 
 }  // namespace
 
+Result<EventStats> count_events(Scan& scan, const EventFilter& filter, const StatsSpec& spec) {
+  std::vector<EventStats> partials;
+  for (std::size_t i = 0; i < scan.slot_count(); ++i) partials.emplace_back(spec);
+  const Status ran = scan.run(
+      filter,
+      [&](const Event& event, ScanSlot& slot) {
+        if (Status added = partials[slot.index].add(event); !added) {
+          slot.errors.push_back(event_error(event, "--by " + added.error().message));
+        }
+        return Visit::kContinue;
+      },
+      [](const ScanSlot&, bool) { return true; });
+  if (!ran) return ran.error();
+  for (std::size_t i = 1; i < partials.size(); ++i) partials[0].merge(std::move(partials[i]));
+  return std::move(partials[0]);
+}
+
 Error event_error(const Event& event, std::string message) {
   Error error = make_error("", std::move(message));
   if (event.record > 0) error.record = event.record;

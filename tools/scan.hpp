@@ -14,6 +14,7 @@
 #include "report.hpp"
 #include "trailsift/event_filter.hpp"
 #include "trailsift/event_reader.hpp"
+#include "trailsift/event_stats.hpp"
 #include "trailsift/input.hpp"
 
 namespace trailsift::cli {
@@ -130,6 +131,11 @@ class Scan {
   std::vector<std::shared_ptr<Copy>> copies_;  // by input, for inputs kept
   Reporter* reporter_ = nullptr;
 };
+
+/// Runs `scan` and counts the events that pass `filter` as `spec` asks (stats, diff --by), in one
+/// EventStats per slot, so that counting needs no lock, merged at the end. An event whose fields
+/// cannot be read is an error about it. Fails, reported already, as Scan::run does.
+Result<EventStats> count_events(Scan& scan, const EventFilter& filter, const StatsSpec& spec);
 
 /// An error about one event, for ScanSlot::errors: its record and line, and `message`.
 Error event_error(const Event& event, std::string message);

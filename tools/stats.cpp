@@ -83,22 +83,9 @@ int run_stats(const StatsOptions& options) {
     return kExitError;
   }
 
-  // One accumulator per slot: a slot serves one input at a time, so counting needs no lock.
-  // They are merged at the end; counts do not depend on the order of merging.
-  std::vector<EventStats> partials;
-  for (std::size_t i = 0; i < scan->slot_count(); ++i) partials.emplace_back(*spec);
-  const Status ran = scan->run(
-      *filter,
-      [&](const Event& event, ScanSlot& slot) {
-        if (Status added = partials[slot.index].add(event); !added) {
-          slot.errors.push_back(event_error(event, "--by " + added.error().message));
-        }
-        return Visit::kContinue;
-      },
-      [](const ScanSlot&, bool) { return true; });
-  if (!ran) return kExitError;
-  EventStats& stats = partials.front();
-  for (std::size_t i = 1; i < partials.size(); ++i) stats.merge(std::move(partials[i]));
+  Result<EventStats> counted = count_events(*scan, *filter, *spec);
+  if (!counted) return kExitError;
+  EventStats& stats = *counted;
 
   StatsContext context;
   context.selection_json.clear();

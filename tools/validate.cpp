@@ -22,7 +22,6 @@
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/parallel.hpp"
-#include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
 
 namespace trailsift::cli {
@@ -130,7 +129,7 @@ Result<Keyring> load_keys(const std::vector<std::string>& paths, Reporter& repor
   }
   if (keys.entries().empty()) return make_error("", "no public keys in --public-keys");
   for (const auto& [fingerprint, entry] : keys.entries()) {
-    if (!entry.problem.empty()) reporter.note("--public-keys: " + escape_text(entry.problem));
+    if (!entry.problem.empty()) reporter.note("--public-keys: " + entry.problem);
   }
   return keys;
 }
@@ -153,17 +152,16 @@ Result<SignatureMap> load_signatures(const std::string& path) {
 Result<std::optional<ValidationState>> load_state(const std::string& path, Reporter& reporter) {
   std::error_code error;
   if (!std::filesystem::exists(path, error) && !error) {
-    reporter.note(
-        fmt::format("warning: no state in {} (a first run, or it was lost): every file is read",
-                    escape_text(path)));
+    reporter.note(fmt::format(
+        "warning: no state in {} (a first run, or it was lost): every file is read", path));
     return std::optional<ValidationState>();
   }
   Result<std::string> text = read_text(path);
   if (!text) return text.error();
   Result<ValidationState> state = parse_validation_state(*text);
   if (!state) {
-    reporter.note(fmt::format("warning: {}: {}: every file is read, and the state replaced",
-                              escape_text(path), escape_text(state.error().message)));
+    reporter.note(fmt::format("warning: {}: {}: every file is read, and the state replaced", path,
+                              state.error().message));
     return std::optional<ValidationState>();
   }
   return std::optional<ValidationState>(std::move(*state));
@@ -215,11 +213,6 @@ std::string describe_state_use(const StateUse& use) {
   return text;
 }
 
-/// Errors name files and quote keys and digests: escaped, as every text output.
-void report_error(Reporter& reporter, const Error& error) {
-  reporter.error(escape_text(error.to_string()));
-}
-
 /// True when an option narrows what is validated.
 bool selected(const ValidateOptions& options) {
   return !options.account_ids.empty() || !options.regions.empty() || options.s3_prefix ||
@@ -254,8 +247,7 @@ void print_report(const ValidateOptions& options, const ValidationReport& report
   if (report.found_no_digests()) {
     // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
     reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
-                              escape_text(options.root),
-                              selected(options) ? " for the selection given" : ""));
+                              options.root, selected(options) ? " for the selection given" : ""));
   }
   if (report.excluded_files > 0 && !options.quiet) {
     reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
@@ -276,23 +268,23 @@ int run_validate(const ValidateOptions& options) {
   Reporter reporter("validate", !options.quiet);
   Result<ValidationSpec> spec = validation_spec(options);
   if (!spec) {
-    report_error(reporter, spec.error());
+    reporter.error(spec.error());
     return kExitError;
   }
   Result<Keyring> keys = load_keys(options.public_keys, reporter);
   if (!keys) {
-    report_error(reporter, keys.error());
+    reporter.error(keys.error());
     return kExitError;
   }
   Result<SignatureMap> signatures = load_signatures(options.signatures);
   if (!signatures) {
-    report_error(reporter, signatures.error());
+    reporter.error(signatures.error());
     return kExitError;
   }
   Result<std::optional<ValidationState>> known = std::optional<ValidationState>();
   if (!options.state.empty()) known = load_state(options.state, reporter);
   if (!known) {
-    report_error(reporter, known.error());
+    reporter.error(known.error());
     return kExitError;
   }
   if (*known) spec->known = &**known;
@@ -301,15 +293,15 @@ int run_validate(const ValidateOptions& options) {
         reporter.progress(done, total, bytes);
       });
   if (!report) {
-    report_error(reporter, report.error());
+    reporter.error(report.error());
     return kExitError;
   }
 
   print_report(options, *report, spec->range, reporter);
-  for (const Error& error : report->errors) report_error(reporter, error);
+  for (const Error& error : report->errors) reporter.error(error);
   if (!options.state.empty()) {
     if (Status saved = save_state(options.state, report->state); !saved) {
-      report_error(reporter, saved.error());
+      reporter.error(saved.error());
       return kExitError;
     }
   }

@@ -45,6 +45,10 @@ struct FilterSpec {
   bool ignore_case = false;
 };
 
+/// Appends the selection as a JSON object keyed by option name without `--` ("username",
+/// "errors", ...), holding only the options given; the time range as resolved, in UTC.
+void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range);
+
 /// What the filter made of one event.
 enum class FilterResult {
   kMatch,

@@ -15,7 +15,6 @@
 
 #include "trailsift/event.hpp"
 #include "trailsift/event_field.hpp"
-#include "trailsift/event_filter.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/result.hpp"
 #include "trailsift/time.hpp"
@@ -139,13 +138,9 @@ class EventStats {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Appends the selection as a JSON object keyed by option name without `--` ("username",
-/// "errors", ...), holding only the options given; the time range as resolved, in UTC.
-void append_selection_json(std::string& out, const FilterSpec& spec, const TimeRange& range);
-
 /// What a rendering shows besides the counts.
 struct StatsContext {
-  std::string selection_json = "{}";  ///< see append_selection_json
+  std::string selection_json = "{}";  ///< see append_selection_json (event_filter.hpp)
   std::size_t top = 0;                ///< the limit the counts were listed with; 0: none
   std::uint64_t files = 0;            ///< inputs read, failed ones included
   std::uint64_t files_failed = 0;     ///< inputs that could not be read in full

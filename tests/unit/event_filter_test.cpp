@@ -208,3 +208,19 @@ TEST_CASE("required_literals: the values of one exact condition written as is") 
   CHECK(literals(lookup) == Literals{"AKIAIOSFODNN7EXAMPLE"});
   CHECK(literals(FilterSpec{}).empty());
 }
+
+TEST_CASE("The selection as JSON: only the options given, the time range in UTC", "[event_filter]") {
+  trailsift::FilterSpec spec;
+  spec.usernames = {"alice", "bob\""};
+  spec.errors_only = true;
+  spec.end_time = "2024-03-01";
+  auto filter = trailsift::EventFilter::compile(spec);
+  REQUIRE(filter);
+  std::string json;
+  trailsift::append_selection_json(json, spec, filter->time_range());
+  CHECK(json ==
+        R"({"username":["alice","bob\""],"end-time":"2024-03-01T23:59:59Z","errors":true})");
+  json.clear();
+  trailsift::append_selection_json(json, {}, {});
+  CHECK(json == "{}");
+}

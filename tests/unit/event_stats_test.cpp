@@ -389,19 +389,3 @@ TEST_CASE("Timeline chart: long spans are drawn in rounder, larger steps", "[eve
   CHECK(trailsift::format_timeline_chart({{day, 1}, {day + 365 * 86400, 1}}, 86400)
             .starts_with("EVENTS PER 1d  (█ = 1)\n"));
 }
-
-TEST_CASE("The selection as JSON: only the options given, the time range in UTC", "[event_stats]") {
-  trailsift::FilterSpec spec;
-  spec.usernames = {"alice", "bob\""};
-  spec.errors_only = true;
-  spec.end_time = "2024-03-01";
-  auto filter = trailsift::EventFilter::compile(spec);
-  REQUIRE(filter);
-  std::string json;
-  trailsift::append_selection_json(json, spec, filter->time_range());
-  CHECK(json ==
-        R"({"username":["alice","bob\""],"end-time":"2024-03-01T23:59:59Z","errors":true})");
-  json.clear();
-  trailsift::append_selection_json(json, {}, {});
-  CHECK(json == "{}");
-}
