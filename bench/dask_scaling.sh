@@ -26,7 +26,7 @@ if [[ ! -d $mirror ]]; then
     --seed 1 --summary "$dir/summary-$days.json" > /dev/null
 fi
 compressed=$(find "$mirror" -name '*.json.gz' -printf '%s\n' | awk '{s += $1} END {print s}')
-uncompressed=$(jq '.bytes // .uncompressed_bytes // empty' "$dir/summary-$days.json" 2> /dev/null || true)
+uncompressed=$(jq '.uncompressed_bytes // empty' "$dir/summary-$days.json" 2> /dev/null || true)
 shards=$(find "$mirror" -path '*/CloudTrail/*' -type d -regex '.*/[0-9][0-9]/[0-9][0-9]$' | wc -l)
 args=(stats --by username,event-name -o csv -q)
 "$trailsift" "${args[@]}" "$mirror" > "$dir/expected"

@@ -105,13 +105,38 @@ int merge_stats(const MergeOptions& options, const std::vector<std::string>& tex
 
 /// Merges hunt's partial results: their detections are formatted again from their records, and
 /// their observations correlated together, by the code of one hunt run.
+/// Why `partial` does not fit `rules` (a detection of a rule it does not have, an observation
+/// of a correlation it does not have), or empty: checked before correlate() trusts it.
+std::string misfit(const HuntPartial& partial, const SigmaRuleSet& rules) {
+  for (const HuntPartialDetection& found : partial.detections) {
+    if (found.rule >= rules.rules().size() || rules.rules()[found.rule].correlation) {
+      return "a detection names no single-event rule";
+    }
+    // A record is a JSON object: anything else (gzip bytes, say) is not read at all.
+    if (!found.event_json.starts_with('{')) return "the record of a detection is not a JSON object";
+  }
+  for (const SigmaObservation& observation : partial.observations.items) {
+    if (!rules.fits(observation)) return "an observation does not fit its rules' correlations";
+  }
+  return {};
+}
+
 int merge_hunt(const MergeOptions& options, const std::vector<std::string>& texts,
                const std::string& format_name, Reporter& reporter) {
   std::optional<HuntPartial> merged;
+  std::optional<SigmaRuleSet> rules;  // compiled from the first; the others must have the same
   for (std::size_t i = 0; i < texts.size(); ++i) {
     Result<HuntPartial> partial = parse_hunt_partial(texts[i]);
     if (!partial) {
       reporter.error(make_error(options.paths[i], partial.error().message));
+      return kExitError;
+    }
+    if (!rules) {
+      rules = compile_rules(partial->rules, false, !options.quiet, reporter);
+      if (!rules) return kExitError;
+    }
+    if (const std::string why = misfit(*partial, *rules); !why.empty()) {
+      reporter.error(make_error(options.paths[i], "not a valid partial result: " + why));
       return kExitError;
     }
     if (!merged) {
@@ -129,16 +154,6 @@ int merge_hunt(const MergeOptions& options, const std::vector<std::string>& text
     return kExitError;
   }
   sort_hunt_inputs(*merged);
-  std::optional<SigmaRuleSet> rules = compile_rules(merged->rules, false, !options.quiet, reporter);
-  if (!rules) return kExitError;
-  for (const SigmaObservation& observation : merged->observations.items) {
-    if (!rules->fits(observation)) {
-      reporter.error(
-          "not a valid partial result: an observation does not fit its rules' "
-          "correlations");
-      return kExitError;
-    }
-  }
 
   const HuntFormatter formatter(hunt_format(format_name), rules->rules());
   HuntFindings findings;
@@ -148,10 +163,6 @@ int merge_hunt(const MergeOptions& options, const std::vector<std::string>& text
   std::string texts_of_detections;
   EventReader reader;
   for (const HuntPartialDetection& found : merged->detections) {
-    if (found.rule >= rules->rules().size() || rules->rules()[found.rule].correlation) {
-      reporter.error("not a valid partial result: a detection names no single-event rule");
-      return kExitError;
-    }
     Detection& detection = detections.emplace_back();
     detection.position = found.position;
     detection.rule = found.rule;
