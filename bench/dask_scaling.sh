@@ -32,12 +32,13 @@ args=(stats --by username,event-name -o csv -q)
 "$trailsift" "${args[@]}" "$mirror" > "$dir/expected"
 
 best_of() {  # best_of NAME COMMAND...: the best wall time of $runs runs, output checked
-  local best= start end seconds
+  local name=$1 best= start end seconds
+  shift
   for ((run = 0; run < runs; run++)); do
     start=$(date +%s.%N)
     "$@" > "$dir/actual"
     end=$(date +%s.%N)
-    cmp -s "$dir/expected" "$dir/actual" || { echo "$1: output differs from one run" >&2; exit 1; }
+    cmp -s "$dir/expected" "$dir/actual" || { echo "$name: output differs from one run" >&2; return 1; }
     seconds=$(echo "$end - $start" | bc -l)
     if [[ -z $best ]] || (($(echo "$seconds < $best" | bc -l))); then best=$seconds; fi
   done
@@ -58,11 +59,15 @@ echo "$days days, $shards day folders (tasks), $((compressed / 1000000)) MB comp
 echo
 echo '| run | wall time | compressed read | JSON read |'
 echo '|---|---|---|---|'
-row "trailsift, --threads 1" "$(best_of single1 "$trailsift" "${args[@]}" --threads 1 "$mirror")"
-row "trailsift, --threads 2" "$(best_of single2 "$trailsift" "${args[@]}" --threads 2 "$mirror")"
+for threads in 1 2; do
+  seconds=$(best_of "trailsift --threads $threads" "$trailsift" "${args[@]}" --threads "$threads" \
+    "$mirror") || exit 1
+  row "trailsift, --threads $threads" "$seconds"
+done
 for workers in 1 2; do
-  seconds=$(best_of "dask$workers" "$python" "$driver" --trailsift "$trailsift" --workers "$workers" \
-    --mirror "$mirror" -o csv -- stats --by username,event-name -q --threads 1)
+  seconds=$(best_of "Dask, $workers workers" "$python" "$driver" --trailsift "$trailsift" \
+    --workers "$workers" --mirror "$mirror" -o csv -- stats --by username,event-name -q \
+    --threads 1) || exit 1
   row "Dask LocalCluster, $workers worker(s), a task per day folder" "$seconds"
 done
 echo
