@@ -28,11 +28,11 @@ fi
 compressed=$(find "$mirror" -name '*.json.gz' -printf '%s\n' | awk '{s += $1} END {print s}')
 uncompressed=$(jq '.uncompressed_bytes // empty' "$dir/summary-$days.json" 2> /dev/null || true)
 shards=$(find "$mirror" -path '*/CloudTrail/*' -type d -regex '.*/[0-9][0-9]/[0-9][0-9]$' | wc -l)
-args=(stats --by username,event-name -o csv -q)
+args=(stats --by 'username,event-name' -o csv -q)
 "$trailsift" "${args[@]}" "$mirror" > "$dir/expected"
 
 best_of() {  # best_of NAME COMMAND...: the best wall time of $runs runs, output checked
-  local name=$1 best= start end seconds
+  local name=$1 best='' start end seconds
   shift
   for ((run = 0; run < runs; run++)); do
     start=$(date +%s.%N)

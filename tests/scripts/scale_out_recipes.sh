@@ -70,7 +70,8 @@ if SLURM_ARRAY_TASK_ID=$((count + 1)) TRAILSIFT=$trailsift \
   failed=$((failed + 1))
 fi
 # ... so the merge of every expected name fails rather than leave that shard out.
-if "$trailsift" merge -q $(expected_parts 1 $((count + 1))) > /dev/null 2>&1; then
+mapfile -t parts < <(expected_parts 1 $((count + 1)))
+if "$trailsift" merge -q "${parts[@]}" > /dev/null 2>&1; then
   echo "FAIL: a merge with a missing partial result succeeded"
   failed=$((failed + 1))
 fi
