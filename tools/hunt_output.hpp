@@ -65,6 +65,7 @@ class HuntFormatter {
   /// Appends the line of a correlation's detection.
   void append_correlation_detection(std::string& out,
                                     const SigmaCorrelationDetection& detection) const;
+  /// The header line of CSV, TSV and the table (the table's cells separated by '\0').
   std::string header() const;
 
  private:
