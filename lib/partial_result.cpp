@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Partial results of `stats` and `diff --by`: every count an EventStats holds (every value, not
 // only the top ones), written through its public listings and read back through add_group, so
-// that the merged EventStats is the one a single run builds and renders.
+// that the merged EventStats is the one a single run builds and renders. Partial results of
+// `hunt`: its rules as read, its single-event detections and its correlation observations.
 #include "trailsift/partial_result.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 
 #include <fmt/format.h>
@@ -165,8 +167,7 @@ Result<std::vector<std::string>> strings_at(element value, std::string_view what
 
 Result<StatsGroup> group_at(element value) {
   array items;
-  if (value.get_array().get(items) != simdjson::SUCCESS || items.size() < 4 ||
-      items.size() > 5) {
+  if (value.get_array().get(items) != simdjson::SUCCESS || items.size() < 4 || items.size() > 5) {
     return malformed("a group is not [values, count, first, last, buckets?]");
   }
   StatsGroup group;
@@ -211,7 +212,8 @@ Status add_groups(EventStats& stats, std::size_t list, element value) {
 
 Result<PartialSide> side_at(element value, const StatsSpec& spec) {
   object fields;
-  if (value.get_object().get(fields) != simdjson::SUCCESS) return malformed("a side is not an object");
+  if (value.get_object().get(fields) != simdjson::SUCCESS)
+    return malformed("a side is not an object");
   PartialSide side;
   side.stats = EventStats(spec);
   element inputs;
@@ -219,9 +221,9 @@ Result<PartialSide> side_at(element value, const StatsSpec& spec) {
   Result<std::vector<std::string>> names = strings_at(inputs, "'inputs'");
   if (!names) return names.error();
   side.inputs = std::move(*names);
-  for (auto [name, target] : {std::pair{"files", &side.files},
-                              std::pair{"files_failed", &side.files_failed},
-                              std::pair{"left_out_without_time", &side.left_out_without_time}}) {
+  for (auto [name, target] :
+       {std::pair{"files", &side.files}, std::pair{"files_failed", &side.files_failed},
+        std::pair{"left_out_without_time", &side.left_out_without_time}}) {
     Result<std::uint64_t> number = uint_field(fields, name);
     if (!number) return number.error();
     *target = *number;
@@ -237,11 +239,11 @@ Result<PartialSide> side_at(element value, const StatsSpec& spec) {
   Result<Counts> event_counts = counts_at(events, 0);
   if (!event_counts) return event_counts.error();
   totals.events = *event_counts;
-  for (auto [name, target] : {std::pair{"without_time", &totals.without_time},
-                              std::pair{"read_only", &totals.read_only},
-                              std::pair{"write", &totals.write},
-                              std::pair{"read_only_unknown", &totals.read_only_unknown},
-                              std::pair{"errors", &totals.errors}}) {
+  for (auto [name, target] :
+       {std::pair{"without_time", &totals.without_time}, std::pair{"read_only", &totals.read_only},
+        std::pair{"write", &totals.write},
+        std::pair{"read_only_unknown", &totals.read_only_unknown},
+        std::pair{"errors", &totals.errors}}) {
     Result<std::uint64_t> number = uint_field(totals_fields, name);
     if (!number) return number.error();
     *target = *number;
@@ -255,12 +257,14 @@ Result<PartialSide> side_at(element value, const StatsSpec& spec) {
     return side;
   }
   object lists;
-  if (fields["values"].get_object().get(lists) != simdjson::SUCCESS) return malformed("no 'values'");
+  if (fields["values"].get_object().get(lists) != simdjson::SUCCESS)
+    return malformed("no 'values'");
   const std::vector<std::string_view>& names_in_order = overview_field_names();
   for (auto [name, groups] : lists) {
     const auto found = std::find(names_in_order.begin(), names_in_order.end(), name);
     if (found == names_in_order.end()) {
-      return malformed(fmt::format("'values' has a list of '{}', which stats does not count", name));
+      return malformed(
+          fmt::format("'values' has a list of '{}', which stats does not count", name));
     }
     const auto list = static_cast<std::size_t>(found - names_in_order.begin());
     if (Status added = add_groups(side.stats, list, groups); !added) return added.error();
@@ -428,6 +432,297 @@ std::string repeated_input(const std::vector<std::string>& inputs) {
   std::sort(sorted.begin(), sorted.end());
   const auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
   return repeated == sorted.end() ? std::string() : std::string(*repeated);
+}
+
+// ---------------------------------------------------------------------------------------------
+// hunt
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+Result<std::string> string_field(const object& fields, std::string_view name) {
+  std::string_view text;
+  if (fields[name].get_string().get(text) != simdjson::SUCCESS) {
+    return malformed(fmt::format("no string '{}'", name));
+  }
+  return std::string(text);
+}
+
+Result<std::vector<std::string>> strings_field(const object& fields, std::string_view name) {
+  element value;
+  if (fields[name].get(value) != simdjson::SUCCESS) return malformed(fmt::format("no '{}'", name));
+  return strings_at(value, fmt::format("'{}'", name));
+}
+
+Result<HuntRules> hunt_rules_at(element value) {
+  object fields;
+  array sources;
+  object placeholders;
+  if (value.get_object().get(fields) != simdjson::SUCCESS ||
+      fields["sources"].get_array().get(sources) != simdjson::SUCCESS ||
+      fields["placeholders"].get_object().get(placeholders) != simdjson::SUCCESS) {
+    return malformed("no 'rules' with 'sources' and 'placeholders'");
+  }
+  HuntRules rules;
+  for (element source_value : sources) {
+    Result<std::vector<std::string>> source = strings_at(source_value, "a rule source");
+    if (!source) return source.error();
+    if (source->size() != 2) return malformed("a rule source is not [path, text]");
+    rules.sources.push_back({std::move((*source)[0]), std::move((*source)[1])});
+  }
+  for (auto [name, values] : placeholders) {
+    Result<std::vector<std::string>> list = strings_at(values, "a placeholder's values");
+    if (!list) return list.error();
+    rules.options.placeholders.emplace(std::string(name), std::move(*list));
+  }
+  for (auto [name, target] :
+       {std::pair{"statuses", &rules.options.statuses}, std::pair{"ids", &rules.options.ids},
+        std::pair{"tags", &rules.options.tags}}) {
+    Result<std::vector<std::string>> list = strings_field(fields, name);
+    if (!list) return list.error();
+    *target = std::move(*list);
+  }
+  Result<std::string> min_level = string_field(fields, "min_level");
+  if (!min_level) return min_level.error();
+  if (!min_level->empty()) {
+    const std::optional<SigmaLevel> level = parse_sigma_level(*min_level);
+    if (!level) return malformed(fmt::format("'min_level' '{}' is not a level", *min_level));
+    rules.options.min_level = *level;
+  }
+  return rules;
+}
+
+/// `[time,input,record,first,first_input,first_record,correlation,slot,group,value,events,
+/// event_count]`
+void append_observation(std::string& out, const SigmaObservation& item) {
+  fmt::format_to(std::back_inserter(out), "[{},{},{},{},{},{},{},{},", item.time,
+                 item.position.input, item.position.record, item.first, item.first_position.input,
+                 item.first_position.record, item.correlation, item.slot);
+  append_json_string(out, item.group);
+  out += ',';
+  append_json_string(out, item.value);
+  out += ',';
+  append_json_string(out, item.events);
+  fmt::format_to(std::back_inserter(out), ",{}]", item.event_count);
+}
+
+Result<SigmaObservation> observation_at(element value, std::uint64_t inputs) {
+  array items;
+  if (value.get_array().get(items) != simdjson::SUCCESS || items.size() != 12) {
+    return malformed("an observation is not a list of 12 items");
+  }
+  SigmaObservation item;
+  std::uint64_t numbers[6] = {};
+  std::int64_t times[2] = {};
+  std::string_view texts[3];
+  const std::size_t number_at[6] = {1, 2, 4, 5, 6, 7};
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (items.at(number_at[i]).get_uint64().get(numbers[i]) != simdjson::SUCCESS) {
+      return malformed("an observation's position, correlation or slot is not a whole number");
+    }
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (items.at(8 + i).get_string().get(texts[i]) != simdjson::SUCCESS) {
+      return malformed("an observation's group, value or events is not a string");
+    }
+  }
+  if (items.at(0).get_int64().get(times[0]) != simdjson::SUCCESS ||
+      items.at(3).get_int64().get(times[1]) != simdjson::SUCCESS ||
+      items.at(11).get_uint64().get(item.event_count) != simdjson::SUCCESS) {
+    return malformed("an observation's times or event count are not numbers");
+  }
+  if (numbers[0] >= inputs || numbers[2] >= inputs) {
+    return malformed("an observation names an input the partial result does not list");
+  }
+  if (numbers[4] > UINT32_MAX || numbers[5] > UINT32_MAX) {
+    return malformed("an observation's correlation or slot is out of range");
+  }
+  item.time = times[0];
+  item.first = times[1];
+  item.position = {numbers[0], numbers[1]};
+  item.first_position = {numbers[2], numbers[3]};
+  item.correlation = static_cast<std::uint32_t>(numbers[4]);
+  item.slot = static_cast<std::uint32_t>(numbers[5]);
+  item.group = texts[0];
+  item.value = texts[1];
+  item.events = texts[2];
+  return item;
+}
+
+}  // namespace
+
+std::string format_hunt_rules(const HuntRules& rules) {
+  std::string out = "{\"sources\":[";
+  for (std::size_t i = 0; i < rules.sources.size(); ++i) {
+    out += i > 0 ? ",\n[" : "\n[";
+    append_json_string(out, rules.sources[i].path);
+    out += ',';
+    append_json_string(out, rules.sources[i].text);
+    out += ']';
+  }
+  out += "],\n\"placeholders\":{";
+  bool first = true;
+  for (const auto& [name, values] : rules.options.placeholders) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+    append_strings(out, values);
+  }
+  out += "},\"statuses\":";
+  append_strings(out, rules.options.statuses);
+  out += ",\"min_level\":";
+  append_json_string(out, sigma_level_name(rules.options.min_level));
+  out += ",\"ids\":";
+  append_strings(out, rules.options.ids);
+  out += ",\"tags\":";
+  append_strings(out, rules.options.tags);
+  out += '}';
+  return out;
+}
+
+std::string format_hunt_partial(const HuntPartial& partial) {
+  std::string out =
+      fmt::format("{{\"{}\":{},\"command\":\"hunt\",\n\"rules\":", kVersionKey, kPartialVersion);
+  out += format_hunt_rules(partial.rules);
+  out += ",\n\"selection\":";
+  append_json_string(out, partial.selection_json);
+  fmt::format_to(std::back_inserter(out),
+                 ",\"failed\":{},\"events\":{},\"untimed\":{},\n\"inputs\":", partial.failed,
+                 partial.events, partial.observations.untimed);
+  append_strings(out, partial.inputs);
+  out += ",\n\"detections\":[";
+  for (std::size_t i = 0; i < partial.detections.size(); ++i) {
+    const HuntPartialDetection& detection = partial.detections[i];
+    fmt::format_to(std::back_inserter(out), "{}[{},{},{},", i > 0 ? ",\n" : "\n",
+                   detection.position.input, detection.position.record, detection.rule);
+    append_json_string(out, detection.event_json);
+    out += ']';
+  }
+  out += "],\n\"observations\":[";
+  for (std::size_t i = 0; i < partial.observations.items.size(); ++i) {
+    out += i > 0 ? ",\n" : "\n";
+    append_observation(out, partial.observations.items[i]);
+  }
+  out += "]}\n";
+  return out;
+}
+
+Result<HuntPartial> parse_hunt_partial(std::string_view text) {
+  Result<std::string> command = partial_command(text);
+  if (!command) return command.error();
+  if (*command != "hunt")
+    return malformed(fmt::format("a partial result of {}, not of hunt", *command));
+  simdjson::dom::parser parser;
+  object fields;
+  if (parser.parse(text.data(), text.size()).get_object().get(fields) != simdjson::SUCCESS) {
+    return malformed("not a JSON object");
+  }
+  HuntPartial partial;
+  element rules;
+  if (fields["rules"].get(rules) != simdjson::SUCCESS) return malformed("no 'rules'");
+  Result<HuntRules> parsed_rules = hunt_rules_at(rules);
+  if (!parsed_rules) return parsed_rules.error();
+  partial.rules = std::move(*parsed_rules);
+  Result<std::string> selection = string_field(fields, "selection");
+  if (!selection) return selection.error();
+  partial.selection_json = std::move(*selection);
+  if (fields["failed"].get_bool().get(partial.failed) != simdjson::SUCCESS) {
+    return malformed("no 'failed'");
+  }
+  Result<std::uint64_t> events = uint_field(fields, "events");
+  if (!events) return events.error();
+  partial.events = *events;
+  Result<std::uint64_t> untimed = uint_field(fields, "untimed");
+  if (!untimed) return untimed.error();
+  partial.observations.untimed = *untimed;
+  Result<std::vector<std::string>> inputs = strings_field(fields, "inputs");
+  if (!inputs) return inputs.error();
+  partial.inputs = std::move(*inputs);
+
+  array detections;
+  if (fields["detections"].get_array().get(detections) != simdjson::SUCCESS) {
+    return malformed("no 'detections'");
+  }
+  for (element value : detections) {
+    array items;
+    HuntPartialDetection& detection = partial.detections.emplace_back();
+    std::uint64_t rule = 0;
+    std::string_view event_json;
+    if (value.get_array().get(items) != simdjson::SUCCESS || items.size() != 4 ||
+        items.at(0).get_uint64().get(detection.position.input) != simdjson::SUCCESS ||
+        items.at(1).get_uint64().get(detection.position.record) != simdjson::SUCCESS ||
+        items.at(2).get_uint64().get(rule) != simdjson::SUCCESS ||
+        items.at(3).get_string().get(event_json) != simdjson::SUCCESS) {
+      return malformed("a detection is not [input, record, rule, event]");
+    }
+    if (detection.position.input >= partial.inputs.size() || rule > UINT32_MAX) {
+      return malformed("a detection names an input or a rule out of range");
+    }
+    detection.rule = static_cast<std::uint32_t>(rule);
+    detection.event_json = event_json;
+  }
+  array observations;
+  if (fields["observations"].get_array().get(observations) != simdjson::SUCCESS) {
+    return malformed("no 'observations'");
+  }
+  for (element value : observations) {
+    Result<SigmaObservation> item = observation_at(value, partial.inputs.size());
+    if (!item) return item.error();
+    partial.observations.items.push_back(std::move(*item));
+  }
+  return partial;
+}
+
+Status merge_hunt_partial(HuntPartial& into, HuntPartial&& other) {
+  if (format_hunt_rules(other.rules) != format_hunt_rules(into.rules)) {
+    return make_error("",
+                      "ran other rules or rule options than the partial results before it: "
+                      "merging would not give the result of one run");
+  }
+  if (other.selection_json != into.selection_json) {
+    return make_error("", fmt::format("made with a different selection ({} here, {} before): "
+                                      "merging would not give the result of one run",
+                                      other.selection_json, into.selection_json));
+  }
+  const std::uint64_t offset = into.inputs.size();
+  into.failed = into.failed || other.failed;
+  into.events += other.events;
+  into.observations.untimed += other.observations.untimed;
+  into.inputs.insert(into.inputs.end(), std::make_move_iterator(other.inputs.begin()),
+                     std::make_move_iterator(other.inputs.end()));
+  for (HuntPartialDetection& detection : other.detections) {
+    detection.position.input += offset;
+    into.detections.push_back(std::move(detection));
+  }
+  for (SigmaObservation& item : other.observations.items) {
+    item.position.input += offset;
+    item.first_position.input += offset;
+    into.observations.items.push_back(std::move(item));
+  }
+  return {};
+}
+
+void sort_hunt_inputs(HuntPartial& partial) {
+  std::vector<std::uint64_t> order(partial.inputs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
+    return partial.inputs[a] < partial.inputs[b];
+  });
+  std::vector<std::uint64_t> renumbered(order.size());
+  std::vector<std::string> sorted;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    renumbered[order[i]] = i;
+    sorted.push_back(std::move(partial.inputs[order[i]]));
+  }
+  partial.inputs = std::move(sorted);
+  for (HuntPartialDetection& detection : partial.detections) {
+    detection.position.input = renumbered[detection.position.input];
+  }
+  for (SigmaObservation& item : partial.observations.items) {
+    item.position.input = renumbered[item.position.input];
+    item.first_position.input = renumbered[item.first_position.input];
+  }
 }
 
 }  // namespace trailsift

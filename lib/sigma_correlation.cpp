@@ -160,6 +160,17 @@ void evaluate_group(const CorrelationRule& correlation, std::uint32_t index,
 
 }  // namespace
 
+bool SigmaRuleSet::fits(const SigmaObservation& observation) const {
+  if (observation.correlation >= impl_->correlations.size()) return false;
+  const sigma::CorrelationRule& correlation = impl_->correlations[observation.correlation];
+  const std::size_t names = correlation.group_names.size();
+  const auto values = static_cast<std::size_t>(
+                          std::count(observation.group.begin(), observation.group.end(), '\x1f')) +
+                      1;
+  return observation.slot < correlation.slots.size() &&
+         (names == 0 ? observation.group.empty() : values == names);
+}
+
 std::vector<SigmaCorrelationDetection> SigmaRuleSet::correlate(
     SigmaObservations observations) const {
   const Impl& impl = *impl_;

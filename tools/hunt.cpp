@@ -16,17 +16,18 @@
 
 #include "colour.hpp"
 #include "commands.hpp"
+#include "hunt_output.hpp"
 #include "output_format.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/event_format.hpp"
+#include "trailsift/event_stats.hpp"
+#include "trailsift/partial_result.hpp"
 #include "trailsift/sigma.hpp"
 #include "trailsift/text_escape.hpp"
 
 namespace trailsift::cli {
 namespace {
-
-enum class OutputFormat { kTable, kCsv, kTsv, kNdjson };
 
 struct HuntOptions {
   InputOptions input;
@@ -42,53 +43,12 @@ struct HuntOptions {
   std::string format_name = "table";
 };
 
-/// One line of the timeline, waiting for the sort: 48 bytes, and its text in a chunk.
-struct Detection {
-  UnixSeconds time = std::numeric_limits<UnixSeconds>::min();  // min: no valid eventTime
-  EventPosition position;
-  std::uint32_t rule = 0;
-  std::uint32_t chunk = 0;  ///< which text chunk holds its line
-  std::uint64_t offset = 0;
-  std::uint64_t length = 0;
-};
-
-/// The lines of the timeline, kept as one text per input (no allocation per detection) until
-/// they are sorted and written.
-class Timeline {
- public:
-  /// Adds detections whose lines lie in `texts`, at their offset and length.
-  void add(std::vector<Detection>&& detections, std::string&& texts) {
-    for (Detection& detection : detections) {
-      detection.chunk = static_cast<std::uint32_t>(chunks_.size());
-      detections_.push_back(detection);
-    }
-    chunks_.push_back(std::move(texts));
-  }
-
-  /// Sorts by eventTime, ties in input order, then in the order the rules were read.
-  void sort() {
-    std::stable_sort(
-        detections_.begin(), detections_.end(), [](const Detection& a, const Detection& b) {
-          return std::tie(a.time, a.position, a.rule) < std::tie(b.time, b.position, b.rule);
-        });
-  }
-
-  const std::vector<Detection>& detections() const { return detections_; }
-  std::string_view text(const Detection& detection) const {
-    return std::string_view(chunks_[detection.chunk]).substr(detection.offset, detection.length);
-  }
-
- private:
-  std::vector<Detection> detections_;
-  std::vector<std::string> chunks_;
-};
-
 /// What one input gave, made on a worker and taken in input order.
 struct InputResult {
   std::vector<Detection> detections;
   std::string texts;  ///< their lines, one after the other
   SigmaObservations observations;
-  std::uint64_t events = 0;  ///< events the selection let through
+  std::uint64_t events = 0;            ///< events the selection let through
   std::vector<std::uint32_t> matched;  ///< scratch: the rules one event matched
 };
 
@@ -99,123 +59,13 @@ constexpr std::string_view kCsvColumns[] = {"time",      "level",      "rule",
                                             "user_name", "event_name", "source_ip",
                                             "region",    "account",    "event_id"};
 
-/// Formats detections of one kind of output.
-class Formatter {
- public:
-  Formatter(OutputFormat format, const std::vector<SigmaRuleInfo>& rules) : format_(format) {
-    for (const SigmaRuleInfo& rule : rules) {
-      std::string json = "{\"id\":";
-      append_json_or_null(json, rule.id);
-      json += ",\"title\":";
-      append_json_string(json, rule.title);
-      json += ",\"level\":";
-      append_json_or_null(json, sigma_level_name(rule.level));
-      json += ",\"status\":";
-      append_json_or_null(json, rule.status);
-      json += ",\"tags\":[";
-      for (std::size_t i = 0; i < rule.tags.size(); ++i) {
-        if (i > 0) json += ',';
-        append_json_string(json, rule.tags[i]);
-      }
-      json += "]}";
-      rule_json_.push_back(std::move(json));
-      titles_.push_back(rule.title);
-      levels_.emplace_back(sigma_level_name(rule.level));
-    }
+void append_json_or_null(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
   }
-
-  /// Appends the line of `event` matching `rule`.
-  void append_event_detection(std::string& out, std::uint32_t rule, const Event& event) const {
-    if (format_ == OutputFormat::kNdjson) {
-      out += "{\"rule\":";
-      out += rule_json_[rule];
-      out += ",\"event\":";
-      append_compact_json(out, event.json);
-      out += "}\n";
-      return;
-    }
-    const std::string_view account = event.recipient_account_id.empty()
-                                         ? event.user_identity.account_id
-                                         : event.recipient_account_id;
-    append_row(out,
-               {event.event_time, levels_[rule], titles_[rule], event.username(), event.event_name,
-                event.source_ip_address, event.aws_region, account, event.event_id});
-  }
-
-  /// Appends the line of a correlation's detection.
-  void append_correlation_detection(std::string& out,
-                                    const SigmaCorrelationDetection& detection) const {
-    const std::string first = format_iso8601(detection.first);
-    if (format_ == OutputFormat::kNdjson) {
-      out += "{\"rule\":";
-      out += rule_json_[detection.rule];
-      out += ",\"correlation\":{\"group\":{";
-      for (std::size_t i = 0; i < detection.group.size(); ++i) {
-        if (i > 0) out += ',';
-        append_json_string(out, detection.group[i].first);
-        out += ':';
-        out += detection.group[i].second;
-      }
-      out += fmt::format("}},\"count\":{},\"first\":\"{}\",\"last\":\"{}\"}},\"events\":[{}]}}\n",
-                         detection.count, first, format_iso8601(detection.last), detection.events);
-      return;
-    }
-    // The columns its events share by its group-by fields; the others stay empty.
-    auto grouped = [&](std::string_view field) {
-      for (const auto& [name, value] : detection.group) {
-        if (name == field) return json_value_text(value);
-      }
-      return std::string();
-    };
-    const std::string events = fmt::format("{} events", detection.event_count);
-    append_row(out, {first, levels_[detection.rule], titles_[detection.rule], "",
-                     grouped("eventName"), grouped("sourceIPAddress"), grouped("awsRegion"),
-                     grouped("recipientAccountId"), events});
-  }
-
-  std::string header() const {
-    const auto& columns = format_ == OutputFormat::kTable ? kColumns : kCsvColumns;
-    std::string line;
-    append_cells(line, std::begin(columns), std::end(columns));
-    return line;
-  }
-
- private:
-  static void append_json_or_null(std::string& out, std::string_view text) {
-    if (text.empty()) {
-      out += "null";
-    } else {
-      append_json_string(out, text);
-    }
-  }
-
-  /// Appends a line of cells: CSV, TSV, or for the table separated by '\0' (cells are escaped,
-  /// so they hold no '\0').
-  void append_row(std::string& line, std::initializer_list<std::string_view> cells) const {
-    append_cells(line, cells.begin(), cells.end());
-  }
-
-  template <typename Iterator>
-  void append_cells(std::string& line, Iterator begin, Iterator end) const {
-    const char separator = format_ == OutputFormat::kCsv   ? ','
-                           : format_ == OutputFormat::kTsv ? '\t'
-                                                           : '\0';
-    for (Iterator cell = begin; cell != end; ++cell) {
-      if (cell != begin) line += separator;
-      if (format_ == OutputFormat::kCsv) {
-        append_csv_field(line, *cell);
-      } else {
-        append_escaped_text(line, *cell);
-      }
-    }
-    line += '\n';
-  }
-
-  OutputFormat format_;
-  std::vector<std::string> rule_json_;
-  std::vector<std::string> titles_;
-  std::vector<std::string> levels_;
-};
+}
 
 std::string_view level_colour(SigmaLevel level) {
   switch (level) {
@@ -336,8 +186,8 @@ std::string format_summary(const SigmaRuleSet& rules, std::uint64_t events,
   return text;
 }
 
-/// Reads, checks and compiles the rules; nullopt after reporting why they cannot run.
-std::optional<SigmaRuleSet> load_rules(const HuntOptions& options, Reporter& reporter) {
+/// Reads the rules and the options that choose them; nullopt after reporting why they cannot.
+std::optional<HuntRules> read_rules(const HuntOptions& options, Reporter& reporter) {
   SigmaOptions sigma;
   for (const std::string& argument : options.placeholders) {
     if (Status status = add_sigma_placeholder(argument, sigma.placeholders); !status) {
@@ -393,23 +243,8 @@ std::optional<SigmaRuleSet> load_rules(const HuntOptions& options, Reporter& rep
     reporter.error("--rules: " + sources.error().to_string());
     return std::nullopt;
   }
-  SigmaRuleSet rules = SigmaRuleSet::compile(*sources, sigma);
-  for (const SigmaProblem& problem : rules.problems()) {
-    const std::string message = "rule failed: " + problem.to_string();
-    if (options.strict_rules) {
-      reporter.error(message);
-    } else {
-      reporter.note(message + " (it does not run)");
-    }
-  }
-  if (options.strict_rules && !rules.problems().empty()) return std::nullopt;
-  if (rules.rules().empty()) {
-    reporter.error("no rule to run: --rules named no AWS CloudTrail rule that the options select");
-    return std::nullopt;
-  }
-  return rules;
+  return HuntRules{std::move(*sources), std::move(sigma)};
 }
-
 
 int run_hunt(const HuntOptions& options) {
   Reporter reporter("hunt", !options.input.quiet);
@@ -418,7 +253,9 @@ int run_hunt(const HuntOptions& options) {
     reporter.error(filter.error().message);
     return kExitError;
   }
-  std::optional<SigmaRuleSet> rules = load_rules(options, reporter);
+  std::optional<HuntRules> sources = read_rules(options, reporter);
+  if (!sources) return kExitError;
+  std::optional<SigmaRuleSet> rules = compile_rules(*sources, options.strict_rules, true, reporter);
   if (!rules) return kExitError;
   // `@FILE` stands for the paths FILE lists, as for diff: what validate found valid, say.
   InputOptions inputs = options.input;
@@ -441,15 +278,9 @@ int run_hunt(const HuntOptions& options) {
     return kExitError;
   }
 
-  const OutputFormat format = options.format_name == "csv"      ? OutputFormat::kCsv
-                              : options.format_name == "tsv"    ? OutputFormat::kTsv
-                              : options.format_name == "ndjson" ? OutputFormat::kNdjson
-                                                                : OutputFormat::kTable;
-  const Formatter formatter(format, rules->rules());
+  const HuntFormatter formatter(hunt_format(options.format_name), rules->rules());
   std::vector<InputResult> results(scan->slot_count());
-  Timeline timeline;
-  SigmaObservations observations;
-  std::uint64_t events = 0;
+  HuntFindings findings;
   const Status ran = scan->run(
       *filter,
       [&](const Event& event, ScanSlot& slot) {
@@ -475,24 +306,203 @@ int run_hunt(const HuntOptions& options) {
         InputResult& result = results[slot.index];
         if (!slot.skip) {
           for (Detection& detection : result.detections) detection.position.input = slot.input;
-          timeline.add(std::move(result.detections), std::move(result.texts));
-          observations.append(std::move(result.observations), slot.input);
-          events += result.events;
+          findings.timeline.add(std::move(result.detections), std::move(result.texts));
+          findings.observations.append(std::move(result.observations), slot.input);
+          findings.events += result.events;
         }
         result = {};
         return true;
       });
   if (!ran) return kExitError;
+  if (formatter.format() != HuntFormat::kPartial) {
+    return finish_hunt(*rules, formatter, std::move(findings), options.input.quiet, reporter);
+  }
 
-  if (observations.untimed > 0) {
+  HuntPartial partial;
+  partial.rules = std::move(*sources);
+  append_selection_json(partial.selection_json, options.selection, filter->time_range());
+  partial.failed = reporter.failed();
+  partial.events = findings.events;
+  for (const InputFile& input : scan->inputs()) partial.inputs.push_back(input.path);
+  findings.timeline.sort();
+  for (const Detection& detection : findings.timeline.detections()) {
+    partial.detections.push_back(
+        {detection.position, detection.rule, std::string(findings.timeline.text(detection))});
+  }
+  partial.observations = std::move(findings.observations);
+  write_stdout(format_hunt_partial(partial));
+  return reporter.failed() ? kExitError : kExitOk;
+}
+
+}  // namespace
+
+HuntFormat hunt_format(const std::string& name) {
+  return name == "csv"       ? HuntFormat::kCsv
+         : name == "tsv"     ? HuntFormat::kTsv
+         : name == "ndjson"  ? HuntFormat::kNdjson
+         : name == "partial" ? HuntFormat::kPartial
+                             : HuntFormat::kTable;
+}
+
+void Timeline::add(std::vector<Detection>&& detections, std::string&& texts) {
+  for (Detection& detection : detections) {
+    detection.chunk = static_cast<std::uint32_t>(chunks_.size());
+    detections_.push_back(detection);
+  }
+  chunks_.push_back(std::move(texts));
+}
+
+void Timeline::sort() {
+  std::stable_sort(
+      detections_.begin(), detections_.end(), [](const Detection& a, const Detection& b) {
+        return std::tie(a.time, a.position, a.rule) < std::tie(b.time, b.position, b.rule);
+      });
+}
+
+HuntFormatter::HuntFormatter(HuntFormat format, const std::vector<SigmaRuleInfo>& rules)
+    : format_(format) {
+  for (const SigmaRuleInfo& rule : rules) {
+    std::string json = "{\"id\":";
+    append_json_or_null(json, rule.id);
+    json += ",\"title\":";
+    append_json_string(json, rule.title);
+    json += ",\"level\":";
+    append_json_or_null(json, sigma_level_name(rule.level));
+    json += ",\"status\":";
+    append_json_or_null(json, rule.status);
+    json += ",\"tags\":[";
+    for (std::size_t i = 0; i < rule.tags.size(); ++i) {
+      if (i > 0) json += ',';
+      append_json_string(json, rule.tags[i]);
+    }
+    json += "]}";
+    rule_json_.push_back(std::move(json));
+    titles_.push_back(rule.title);
+    levels_.emplace_back(sigma_level_name(rule.level));
+  }
+}
+
+void HuntFormatter::append_event_detection(std::string& out, std::uint32_t rule,
+                                           const Event& event) const {
+  if (format_ == HuntFormat::kPartial) {
+    append_compact_json(out, event.json);
+    return;
+  }
+  if (format_ == HuntFormat::kNdjson) {
+    out += "{\"rule\":";
+    out += rule_json_[rule];
+    out += ",\"event\":";
+    append_compact_json(out, event.json);
+    out += "}\n";
+    return;
+  }
+  const std::string_view account = event.recipient_account_id.empty()
+                                       ? event.user_identity.account_id
+                                       : event.recipient_account_id;
+  const std::string_view cells[] = {event.event_time, levels_[rule],    titles_[rule],
+                                    event.username(), event.event_name, event.source_ip_address,
+                                    event.aws_region, account,          event.event_id};
+  append_cells(out, std::begin(cells), std::end(cells));
+}
+
+void HuntFormatter::append_correlation_detection(std::string& out,
+                                                 const SigmaCorrelationDetection& detection) const {
+  const std::string first = format_iso8601(detection.first);
+  if (format_ == HuntFormat::kNdjson) {
+    out += "{\"rule\":";
+    out += rule_json_[detection.rule];
+    out += ",\"correlation\":{\"group\":{";
+    for (std::size_t i = 0; i < detection.group.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, detection.group[i].first);
+      out += ':';
+      out += detection.group[i].second;
+    }
+    out += fmt::format("}},\"count\":{},\"first\":\"{}\",\"last\":\"{}\"}},\"events\":[{}]}}\n",
+                       detection.count, first, format_iso8601(detection.last), detection.events);
+    return;
+  }
+  // The columns its events share by its group-by fields; the others stay empty.
+  auto grouped = [&](std::string_view field) {
+    for (const auto& [name, value] : detection.group) {
+      if (name == field) return json_value_text(value);
+    }
+    return std::string();
+  };
+  const std::string events = fmt::format("{} events", detection.event_count);
+  const std::string event_name = grouped("eventName");
+  const std::string source_ip = grouped("sourceIPAddress");
+  const std::string region = grouped("awsRegion");
+  const std::string account = grouped("recipientAccountId");
+  const std::string_view cells[] = {first,
+                                    levels_[detection.rule],
+                                    titles_[detection.rule],
+                                    "",
+                                    event_name,
+                                    source_ip,
+                                    region,
+                                    account,
+                                    events};
+  append_cells(out, std::begin(cells), std::end(cells));
+}
+
+std::string HuntFormatter::header() const {
+  const auto& columns = format_ == HuntFormat::kTable ? kColumns : kCsvColumns;
+  std::string line;
+  append_cells(line, std::begin(columns), std::end(columns));
+  return line;
+}
+
+/// Appends a line of cells: CSV, TSV, or for the table separated by '\0' (cells are escaped,
+/// so they hold no '\0').
+template <typename Iterator>
+void HuntFormatter::append_cells(std::string& line, Iterator begin, Iterator end) const {
+  const char separator = format_ == HuntFormat::kCsv   ? ','
+                         : format_ == HuntFormat::kTsv ? '\t'
+                                                       : '\0';
+  for (Iterator cell = begin; cell != end; ++cell) {
+    if (cell != begin) line += separator;
+    if (format_ == HuntFormat::kCsv) {
+      append_csv_field(line, *cell);
+    } else {
+      append_escaped_text(line, *cell);
+    }
+  }
+  line += '\n';
+}
+
+std::optional<SigmaRuleSet> compile_rules(const HuntRules& sources, bool strict, bool notes,
+                                          Reporter& reporter) {
+  SigmaRuleSet rules = SigmaRuleSet::compile(sources.sources, sources.options);
+  for (const SigmaProblem& problem : rules.problems()) {
+    const std::string message = "rule failed: " + problem.to_string();
+    if (strict) {
+      reporter.error(message);
+    } else if (notes) {
+      reporter.note(message + " (it does not run)");
+    }
+  }
+  if (strict && !rules.problems().empty()) return std::nullopt;
+  if (rules.rules().empty()) {
+    reporter.error("no rule to run: --rules named no AWS CloudTrail rule that the options select");
+    return std::nullopt;
+  }
+  return rules;
+}
+
+int finish_hunt(const SigmaRuleSet& rules, const HuntFormatter& formatter, HuntFindings&& findings,
+                bool quiet, Reporter& reporter) {
+  if (findings.observations.untimed > 0) {
     reporter.note(
         fmt::format("{} events matched a correlation's rule but have no valid eventTime: "
                     "they were not correlated",
-                    observations.untimed));
+                    findings.observations.untimed));
   }
+  Timeline& timeline = findings.timeline;
   std::vector<Detection> correlated;
   std::string correlated_texts;
-  for (const SigmaCorrelationDetection& detection : rules->correlate(std::move(observations))) {
+  for (const SigmaCorrelationDetection& detection :
+       rules.correlate(std::move(findings.observations))) {
     const std::uint64_t offset = correlated_texts.size();
     formatter.append_correlation_detection(correlated_texts, detection);
     correlated.push_back({detection.first, detection.first_position, detection.rule, 0, offset,
@@ -502,24 +512,22 @@ int run_hunt(const HuntOptions& options) {
   timeline.sort();
 
   const std::vector<Detection>& detections = timeline.detections();
-  std::vector<std::uint64_t> per_rule(rules->rules().size(), 0);
+  std::vector<std::uint64_t> per_rule(rules.rules().size(), 0);
   for (const Detection& detection : detections) ++per_rule[detection.rule];
-  if (format == OutputFormat::kTable) {
+  if (formatter.format() == HuntFormat::kTable) {
     if (!detections.empty()) {
-      write_timeline_table(formatter.header(), timeline, rules->rules(), colour_on(STDOUT_FILENO));
+      write_timeline_table(formatter.header(), timeline, rules.rules(), colour_on(STDOUT_FILENO));
     }
   } else {
-    if (format != OutputFormat::kNdjson) write_stdout(formatter.header());
+    if (formatter.format() != HuntFormat::kNdjson) write_stdout(formatter.header());
     for (const Detection& detection : detections) {
       if (!write_stdout(timeline.text(detection))) break;
     }
   }
-  if (!options.input.quiet) reporter.write(format_summary(*rules, events, per_rule));
+  if (!quiet) reporter.write(format_summary(rules, findings.events, per_rule));
   if (reporter.failed()) return kExitError;
   return detections.empty() ? kExitNo : kExitOk;
 }
-
-}  // namespace
 
 void add_hunt_command(CLI::App& app, RunFn& run) {
   auto options = std::make_shared<HuntOptions>();
@@ -583,8 +591,9 @@ void add_hunt_command(CLI::App& app, RunFn& run) {
       ->type_name("TAG")
       ->allow_extra_args(false)
       ->group(group);
-  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "ndjson"},
-                    "table (default), csv, tsv, or ndjson (the rule and the record, one per line)");
+  add_output_option(*command, options->format_name, {"table", "csv", "tsv", "ndjson", "partial"},
+                    "table (default), csv, tsv, ndjson (the rule and the record, one per line), "
+                    "or partial (for trailsift merge)");
   command->callback([options, &run] { run = [options] { return run_hunt(*options); }; });
 }
 

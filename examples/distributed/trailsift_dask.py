@@ -9,7 +9,8 @@ with it, any Dask scheduler does (the workers need trailsift and the mirror at t
 
     trailsift_dask.py --mirror bucket/ -o csv -- stats --by username,event-name
 
-writes what `trailsift stats --by username,event-name -o csv bucket/` writes. The merge's exit
+writes what `trailsift stats --by username,event-name -o csv bucket/` writes; so does hunt
+(`-- hunt -r rules/`), correlations included. The merge's exit
 status is returned. See docs/scale-out.md.
 """
 import argparse
@@ -47,12 +48,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     parser.add_argument("-o", "--output", help="the merged output form (default: the command's)")
     parser.add_argument("command", nargs=argparse.REMAINDER,
-                        help="-- stats|diff ... : the command and its options, without paths")
+                        help="-- stats|hunt ... : the command and its options, without paths")
     args = parser.parse_args()
     command = [word for word in args.command if word != "--"][:]
-    if not command or command[0] != "stats":
-        parser.error("give the command after --: stats [OPTION...] (diff has two sides: see "
-                     "docs/scale-out.md)")
+    if not command or command[0] not in ("stats", "hunt"):
+        parser.error("give the command after --: stats or hunt [OPTION...] (diff has two sides: "
+                     "see docs/scale-out.md)")
     trailsift = os.path.abspath(args.trailsift) if os.sep in args.trailsift else args.trailsift
 
     from dask.distributed import Client, LocalCluster  # imported here: --help works without it

@@ -162,6 +162,11 @@ class SigmaRuleSet {
   Status match(const Event& event, std::vector<std::uint32_t>& matched,
                SigmaObservations& observations) const;
 
+  /// Whether `observation` could have come from match() with these rules: its correlation and
+  /// slot exist, and its group has their number of values. For observations read back from a
+  /// file (a partial result), before correlate() trusts them.
+  bool fits(const SigmaObservation& observation) const;
+
   /// Evaluates the correlations over every observation, as docs/man/trailsift-hunt.1.md
   /// defines their windows. Detections come in the order of rules(), then time.
   std::vector<SigmaCorrelationDetection> correlate(SigmaObservations observations) const;

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Usage: partial_merge_matches_single_run.sh TRAILSIFT GENERATOR EXAMPLES_DIR REALDATA_DIR [SEED]
+# Usage: partial_merge_matches_single_run.sh TRAILSIFT GENERATOR EXAMPLES_DIR REALDATA_DIR
+#        HUNT_RULES SIGMA_DIR [SEED]
 #
 # Sharding must never change an answer: the inputs of three corpora (the example bucket, the real
-# data, a small generated mirror) are split at random (seeded) into 1 to 5 shards; `stats` and
-# `diff --by` run with `-o partial` on each shard and `trailsift merge` combines them. In every
-# output form, the merge's stdout and exit status must equal one run's over every input byte for
-# byte, and so must the end-of-run notes (left out, diff's summary and warnings).
+# data, a small generated mirror) are split at random (seeded) into 1 to 5 shards; `stats`,
+# `diff --by` and `hunt` run with `-o partial` on each shard and `trailsift merge` combines them.
+# In every output form, the merge's stdout and exit status must equal one run's over every input
+# byte for byte, and so must the end-of-run notes (left out, diff's summary and warnings, hunt's
+# summary). hunt runs HUNT_RULES (single-event rules and correlations that fire on any data) and,
+# on the real data, SigmaHQ's rules in SIGMA_DIR when it exists.
 set -euo pipefail
 trailsift=$1
 generator=$2
 examples=$3
 realdata=$4
-seed=${5:-12}
+hunt_rules=$5
+sigma=$6
+seed=${7:-12}
 RANDOM=$seed
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -108,6 +113,36 @@ check_diff() {  # check_diff CORPUS_NAME ARGS...: the list's halves as left and 
   done
 }
 
+# hunt's summary, and its note of events not correlated: the merge writes them as one run does.
+hunt_summary() {
+  grep -E '^(trailsift hunt: [0-9]+ (rules run|events searched)|  )|not correlated' "$1" |
+    sed -E 's/^trailsift (hunt|merge): //' || true
+}
+
+check_hunt() {  # check_hunt CORPUS_NAME ARGS...
+  local name=$1
+  shift
+  split_at_random "$work/list" "$work/shard"
+  local partials=() status=0 form
+  for shard in "$work"/shard.*; do
+    "$trailsift" hunt -o partial "$@" --files-from "$shard" > "$shard.partial" 2> /dev/null || true
+    partials+=("$shard.partial")
+  done
+  # The merge orders the inputs by name, as one run over a sorted list (or a folder) reads them.
+  for form in table csv tsv ndjson; do
+    status=0
+    "$trailsift" hunt -o "$form" "$@" --files-from "$work/list" > "$work/single" \
+      2> "$work/single.err" || status=$?
+    echo "exit $status" >> "$work/single"
+    status=0
+    "$trailsift" merge -o "$form" "${partials[@]}" > "$work/merged" 2> "$work/merged.err" || status=$?
+    echo "exit $status" >> "$work/merged"
+    same "$name: hunt $* -o $form (${#partials[@]} shards)" "$work/single" "$work/merged"
+    same "$name: hunt $* -o $form summary" <(hunt_summary "$work/single.err") \
+      <(hunt_summary "$work/merged.err")
+  done
+}
+
 mkdir "$work/empty"
 corpora=(examples generated)
 [[ -d $realdata ]] && corpora+=(realdata)  # beside the repository, not in it
@@ -125,6 +160,11 @@ for corpus in "${corpora[@]}"; do
     check_stats "$corpus#$round" --by resource-name --since 2024-03-01T09:30:00Z --errors
     check_diff "$corpus#$round" --by event-name,source-ip
     check_diff "$corpus#$round" --by username --threshold 2
+    check_hunt "$corpus#$round" -r "$hunt_rules"
+    check_hunt "$corpus#$round" -r "$hunt_rules" --since 2024-03-01T09:30:00Z --min-level low
+    if [[ $corpus == realdata && -d $sigma ]]; then
+      check_hunt "$corpus#$round" -r "$sigma" -r "$hunt_rules"
+    fi
   done
 done
 

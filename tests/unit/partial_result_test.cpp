@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
@@ -153,4 +154,166 @@ TEST_CASE("An input read by two shards is found") {
   CHECK(trailsift::repeated_input({"a", "b", "c"}).empty());
   CHECK(trailsift::repeated_input({"b", "a", "-", "-", "c"}).empty());
   CHECK(trailsift::repeated_input({"c", "a", "b", "a"}) == "a");
+}
+
+// ---------------------------------------------------------------------------------------------
+// hunt
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+using trailsift::EventPosition;
+using trailsift::HuntPartial;
+using trailsift::SigmaObservation;
+using trailsift::SigmaRuleSet;
+
+// A failed sign-in rule and a correlation of three of them by user within ten minutes.
+constexpr std::string_view kHuntRules = R"(title: Failed sign-in
+id: failed
+name: failed_login
+logsource: {product: aws, service: cloudtrail}
+detection:
+    selection: {eventName: ConsoleLogin, errorMessage|contains: failed}
+    condition: selection
+level: low
+---
+title: Three failed sign-ins
+id: three
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [userIdentity.userName]
+    timespan: 10m
+    condition: {gte: 3}
+    generate: true
+level: high
+)";
+
+std::string failed_login(std::string_view id, std::string_view time, std::string_view user) {
+  return fmt::format(
+      R"({{"eventTime":"2024-03-01T{}Z","eventName":"ConsoleLogin","eventID":"{}",)"
+      R"("errorMessage":"Failed authentication","userIdentity":{{"type":"IAMUser","userName":"{}"}}}})"
+      "\n",
+      time, id, user);
+}
+
+/// What `hunt -o partial` keeps of `ndjson`, read as the shard's one input `name`.
+HuntPartial hunt_partial(const SigmaRuleSet& rules, const trailsift::HuntRules& sources,
+                         const std::string& name, const std::string& ndjson) {
+  HuntPartial partial;
+  partial.rules = sources;
+  partial.inputs.push_back(name);
+  trailsift::EventReader reader;
+  std::vector<std::uint32_t> matched;
+  auto report = reader.read_bytes(name, ndjson, [&](const trailsift::Event& event) {
+    ++partial.events;
+    matched.clear();
+    CHECK(rules.match(event, matched, partial.observations));
+    for (const std::uint32_t rule : matched) {
+      partial.detections.push_back({{0, event.record}, rule, std::string(event.json)});
+    }
+    return trailsift::Visit::kContinue;
+  });
+  CHECK(report.ok());
+  return partial;
+}
+
+}  // namespace
+
+TEST_CASE("A hunt partial result reads back as it was written") {
+  trailsift::HuntRules sources{{{"rules/a.yml", std::string(kHuntRules)}}, {}};
+  sources.options.placeholders["admins"] = {"root", "b\"ob"};
+  sources.options.statuses = {"test"};
+  sources.options.min_level = trailsift::SigmaLevel::kLow;
+  sources.options.tags = {"attack.*"};
+  HuntPartial partial;
+  partial.rules = sources;
+  partial.selection_json = R"({"event_name":["ConsoleLogin"]})";
+  partial.failed = true;
+  partial.events = 7;
+  partial.inputs = {"b.json", "a\u0001.json"};
+  // Escapes in the record must come back as written, not re-serialized.
+  partial.detections.push_back({{1, 3}, 0, R"({"eventName":"Get\u0041\/x","n":"ø"})"});
+  SigmaObservation observation;
+  observation.time = 1709287200;
+  observation.position = {1, 3};
+  observation.first = 1709287100;
+  observation.first_position = {0, 2};
+  observation.slot = 0;
+  observation.group = "\"alice\"";
+  observation.events = "\"e1\",null";
+  observation.event_count = 2;
+  partial.observations.items.push_back(observation);
+  partial.observations.untimed = 4;
+
+  const std::string text = trailsift::format_hunt_partial(partial);
+  auto read = trailsift::parse_hunt_partial(text);
+  REQUIRE(read);
+  CHECK(trailsift::format_hunt_partial(*read) == text);
+  CHECK(read->rules.options.placeholders.at("admins") == std::vector<std::string>{"root", "b\"ob"});
+  CHECK(read->rules.options.min_level == trailsift::SigmaLevel::kLow);
+  CHECK(read->detections.at(0).event_json == R"({"eventName":"Get\u0041\/x","n":"ø"})");
+  CHECK(read->observations.items.at(0).first_position == EventPosition{0, 2});
+  CHECK(read->observations.untimed == 4);
+  CHECK(read->failed);
+}
+
+TEST_CASE("Correlations over merged hunt partial results equal one run's, windows across shards "
+          "included") {
+  const trailsift::HuntRules sources{{{"rules.yml", std::string(kHuntRules)}}, {}};
+  const SigmaRuleSet rules = SigmaRuleSet::compile(sources.sources, sources.options);
+  REQUIRE(rules.problems().empty());
+  // alice's three failures are split over both shards; bob's two never make a window.
+  const std::string first = failed_login("a1", "10:00:00", "alice") +
+                            failed_login("b1", "10:01:00", "bob") +
+                            failed_login("a2", "10:02:00", "alice");
+  const std::string second = failed_login("a3", "10:05:00", "alice") +
+                             failed_login("b2", "10:30:00", "bob");
+  // One run reads "a.json" then "b.json"; the shards come to the merge in the other order.
+  HuntPartial merged = hunt_partial(rules, sources, "b.json", second);
+  REQUIRE(trailsift::merge_hunt_partial(merged, hunt_partial(rules, sources, "a.json", first)));
+  trailsift::sort_hunt_inputs(merged);
+  CHECK(merged.inputs == std::vector<std::string>{"a.json", "b.json"});
+  CHECK(merged.events == 5);
+  CHECK(merged.detections.size() == 5);
+  for (const SigmaObservation& observation : merged.observations.items) {
+    CHECK(rules.fits(observation));
+  }
+  const auto detections = rules.correlate(merged.observations);
+  REQUIRE(detections.size() == 1);
+  CHECK(detections[0].events == R"("a1","a2","a3")");
+  CHECK(detections[0].first_position == EventPosition{0, 1});
+  CHECK(detections[0].last_position == EventPosition{1, 1});
+  // Either shard alone finds nothing: the window needs both.
+  CHECK(rules.correlate(hunt_partial(rules, sources, "a.json", first).observations).empty());
+}
+
+TEST_CASE("Hunt partial results of other rules, another selection, or out of range are refused") {
+  const trailsift::HuntRules sources{{{"rules.yml", std::string(kHuntRules)}}, {}};
+  const SigmaRuleSet rules = SigmaRuleSet::compile(sources.sources, sources.options);
+  HuntPartial partial = hunt_partial(rules, sources, "a.json", failed_login("a1", "10:00:00", "al"));
+  HuntPartial other_rules = partial;
+  other_rules.rules.options.min_level = trailsift::SigmaLevel::kHigh;
+  CHECK_FALSE(trailsift::merge_hunt_partial(partial, std::move(other_rules)));
+  HuntPartial other_selection = partial;
+  other_selection.selection_json = R"({"errors":true})";
+  CHECK_FALSE(trailsift::merge_hunt_partial(partial, std::move(other_selection)));
+
+  // An observation of a correlation, or with a group, that the rules do not have.
+  SigmaObservation observation = partial.observations.items.at(0);
+  CHECK(rules.fits(observation));
+  observation.correlation = 5;
+  CHECK_FALSE(rules.fits(observation));
+  observation.correlation = 0;
+  observation.group += "\x1f\"extra\"";
+  CHECK_FALSE(rules.fits(observation));
+
+  std::string text = trailsift::format_hunt_partial(partial);
+  const std::string detection = "[0,1,0,";
+  REQUIRE(text.find(detection) != std::string::npos);
+  text.replace(text.find(detection), detection.size(), "[1,1,0,");
+  auto read = trailsift::parse_hunt_partial(text);
+  REQUIRE_FALSE(read);
+  CHECK(read.error().message.find("out of range") != std::string::npos);
+  CHECK_FALSE(trailsift::parse_stats_partial(trailsift::format_hunt_partial(partial)));
 }
