@@ -494,16 +494,21 @@ Result<HuntRules> hunt_rules_at(element value) {
 
 /// `[time,input,record,first,first_input,first_record,correlation,slot,group,value,events,
 /// event_count]`
-void append_observation(std::string& out, const SigmaObservation& item) {
-  fmt::format_to(std::back_inserter(out), "[{},{},{},{},{},{},{},{},", item.time,
-                 item.position.input, item.position.record, item.first, item.first_position.input,
-                 item.first_position.record, item.correlation, item.slot);
-  append_json_string(out, item.group);
-  out += ',';
-  append_json_string(out, item.value);
-  out += ',';
-  append_json_string(out, item.events);
-  fmt::format_to(std::back_inserter(out), ",{}]", item.event_count);
+void write_observation(JsonWriter& json, const SigmaObservation& item) {
+  json.begin_array()
+      .number(item.time)
+      .number(item.position.input)
+      .number(item.position.record)
+      .number(item.first)
+      .number(item.first_position.input)
+      .number(item.first_position.record)
+      .number(item.correlation)
+      .number(item.slot)
+      .string(item.group)
+      .string(item.value)
+      .string(item.events)
+      .number(item.event_count)
+      .end_array();
 }
 
 Result<SigmaObservation> observation_at(element value, std::uint64_t inputs) {
@@ -551,60 +556,67 @@ Result<SigmaObservation> observation_at(element value, std::uint64_t inputs) {
 
 }  // namespace
 
-std::string format_hunt_rules(const HuntRules& rules) {
-  std::string out = "{\"sources\":[";
-  for (std::size_t i = 0; i < rules.sources.size(); ++i) {
-    out += i > 0 ? ",\n[" : "\n[";
-    append_json_string(out, rules.sources[i].path);
-    out += ',';
-    append_json_string(out, rules.sources[i].text);
-    out += ']';
+namespace {
+
+void write_hunt_rules(JsonWriter& json, const HuntRules& rules) {
+  json.begin_object().begin_array("sources");
+  for (const SigmaSource& source : rules.sources) {
+    json.line_break().begin_array().string(source.path).string(source.text).end_array();
   }
-  out += "],\n\"placeholders\":{";
-  bool first = true;
+  json.end_array().line_break().begin_object("placeholders");
   for (const auto& [name, values] : rules.options.placeholders) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, name);
-    out += ':';
-    append_strings(out, values);
+    json.key(name);
+    write_strings(json, values);
   }
-  out += "},\"statuses\":";
-  append_strings(out, rules.options.statuses);
-  out += ",\"min_level\":";
-  append_json_string(out, sigma_level_name(rules.options.min_level));
-  out += ",\"ids\":";
-  append_strings(out, rules.options.ids);
-  out += ",\"tags\":";
-  append_strings(out, rules.options.tags);
-  out += '}';
+  json.end_object().key("statuses");
+  write_strings(json, rules.options.statuses);
+  json.str("min_level", sigma_level_name(rules.options.min_level)).key("ids");
+  write_strings(json, rules.options.ids);
+  json.key("tags");
+  write_strings(json, rules.options.tags);
+  json.end_object();
+}
+
+}  // namespace
+
+std::string format_hunt_rules(const HuntRules& rules) {
+  std::string out;
+  JsonWriter json(out);
+  write_hunt_rules(json, rules);
   return out;
 }
 
 std::string format_hunt_partial(const HuntPartial& partial) {
-  std::string out =
-      fmt::format("{{\"{}\":{},\"command\":\"hunt\",\n\"rules\":", kVersionKey, kPartialVersion);
-  out += format_hunt_rules(partial.rules);
-  out += ",\n\"selection\":";
-  append_json_string(out, partial.selection_json);
-  fmt::format_to(std::back_inserter(out),
-                 ",\"failed\":{},\"events\":{},\"untimed\":{},\n\"inputs\":", partial.failed,
-                 partial.events, partial.observations.untimed);
-  append_strings(out, partial.inputs);
-  out += ",\n\"detections\":[";
-  for (std::size_t i = 0; i < partial.detections.size(); ++i) {
-    const HuntPartialDetection& detection = partial.detections[i];
-    fmt::format_to(std::back_inserter(out), "{}[{},{},{},", i > 0 ? ",\n" : "\n",
-                   detection.position.input, detection.position.record, detection.rule);
-    append_json_string(out, detection.event_json);
-    out += ']';
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object().num(kVersionKey, kPartialVersion).str("command", "hunt").line_break();
+  json.key("rules");
+  write_hunt_rules(json, partial.rules);
+  json.line_break()
+      .str("selection", partial.selection_json)
+      .boolean("failed", partial.failed)
+      .num("events", partial.events)
+      .num("untimed", partial.observations.untimed)
+      .line_break()
+      .key("inputs");
+  write_strings(json, partial.inputs);
+  json.line_break().begin_array("detections");
+  for (const HuntPartialDetection& detection : partial.detections) {
+    json.line_break()
+        .begin_array()
+        .number(detection.position.input)
+        .number(detection.position.record)
+        .number(detection.rule)
+        .string(detection.event_json)
+        .end_array();
   }
-  out += "],\n\"observations\":[";
-  for (std::size_t i = 0; i < partial.observations.items.size(); ++i) {
-    out += i > 0 ? ",\n" : "\n";
-    append_observation(out, partial.observations.items[i]);
+  json.end_array().line_break().begin_array("observations");
+  for (const SigmaObservation& item : partial.observations.items) {
+    json.line_break();
+    write_observation(json, item);
   }
-  out += "]}\n";
+  json.end_array().end_object();
+  out += '\n';
   return out;
 }
 
