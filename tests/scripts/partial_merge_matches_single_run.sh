@@ -17,6 +17,7 @@ realdata=$4
 hunt_rules=$5
 sigma=$6
 seed=${7:-12}
+rounds=${TRAILSIFT_TEST_ROUNDS:-2}  # random splits of each corpus; 1 under the sanitizers
 RANDOM=$seed
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -152,7 +153,7 @@ for corpus in "${corpora[@]}"; do
     realdata) find "$realdata" -type f -not -name '*.md' ;;
     generated) find "$work/generated" -name '*.json.gz' ;;
   esac | sort > "$work/list"
-  for round in 1 2; do
+  for ((round = 1; round <= rounds; round++)); do
     check_stats "$corpus#$round"
     check_stats "$corpus#$round" --interval 5m
     check_stats "$corpus#$round" --by event-name,username --top 7
