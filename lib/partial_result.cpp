@@ -48,6 +48,16 @@ void write_strings(JsonWriter& json, const std::vector<std::string>& values) {
   json.end_array();
 }
 
+/// `["a","b"]` into text written by hand (the hunt partial's layout).
+void append_strings(std::string& out, const std::vector<std::string>& values) {
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, values[i]);
+  }
+  out += ']';
+}
+
 /// `[["value",...],count,first,last]`, plus `[[start,count,first,last],...]` with buckets.
 void write_group(JsonWriter& json, const StatsGroup& group) {
   json.begin_array();
