@@ -120,7 +120,7 @@ TEST_CASE("The report does not depend on the number of threads", "[validation]")
   for (unsigned threads : {2u, 3u, 8u}) {
     const ValidationReport many = validate(mirror, keys, saved({east[4]}), threads);
     CHECK(lines(many) == lines(one));
-    CHECK(format_report_json(many, {}) == format_report_json(one, {}));
+    CHECK(format_report_json({{}, false, many}) == format_report_json({{}, false, one}));
   }
 }
 
@@ -392,7 +392,7 @@ TEST_CASE("Text reports escape control characters in keys; JSON keeps them exact
   CHECK(text.find("Log file\ts3://acme-trail/x\\tvalid\\n\\033[2J.json\tINVALID: not a CloudTrail "
                   "log file") != std::string::npos);
   CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(report.findings.size()));
-  CHECK(format_report_json(report, {})
+  CHECK(format_report_json({{}, false, report})
             .find(R"("s3_uri":"s3://acme-trail/x\tvalid\n\u001b[2J.json")") != std::string::npos);
 }
 
