@@ -264,6 +264,11 @@ std::string chain_of(const Finding& finding) {
                      finding.trail, finding.folder.account_path(), finding.folder.region);
 }
 
+void sort_unique(std::vector<std::string>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
 /// Adds the selection of `from` to `into`: the union in byte order (whatever the order of the
 /// reports), where an empty list means all.
 void add_selection(std::vector<std::string>& into, const std::vector<std::string>& from) {
@@ -272,8 +277,7 @@ void add_selection(std::vector<std::string>& into, const std::vector<std::string
     return;
   }
   into.insert(into.end(), from.begin(), from.end());
-  std::sort(into.begin(), into.end());
-  into.erase(std::unique(into.begin(), into.end()), into.end());
+  sort_unique(into);
 }
 
 }  // namespace
@@ -361,8 +365,8 @@ Result<ValidationRun> merge_validation_runs(std::vector<ValidationRun> runs,
   if (runs.empty()) return make_error("", "no report to merge");
   ValidationRun merged;
   merged.spec = runs.front().spec;
-  add_selection(merged.spec.accounts, merged.spec.accounts);
-  add_selection(merged.spec.regions, merged.spec.regions);
+  sort_unique(merged.spec.accounts);
+  sort_unique(merged.spec.regions);
   merged.strict = runs.front().strict;
   ValidationReport& report = merged.report;
   const std::optional<StateUse>& first_state = runs.front().report.state_use;
