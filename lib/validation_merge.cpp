@@ -329,6 +329,9 @@ Result<ValidationRun> parse_report_json(std::string_view text) {
     *count = *number;
   }
 
+  if (report.excluded_outside_trails > report.excluded_files) {
+    return malformed("'excluded_outside_trails' is more than 'excluded_files'");
+  }
   Result<std::vector<std::string>> errors = strings_of(document, "errors");
   if (!errors) return errors.error();
   Result<std::vector<std::string>> error_paths = strings_of(document, "error_paths");
