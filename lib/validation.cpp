@@ -44,7 +44,31 @@ bool selects_chain(const ValidationSpec& spec, const DigestKey& name) {
          (spec.home_region.empty() || name.home_region == spec.home_region);
 }
 
-
+/// Counts the findings and sorts them by folder, time, kind and key; the errors by path.
+void finish_report(ValidationReport& report) {
+  for (const Finding& finding : report.findings) {
+    FindingCounts* counts = finding.kind == FindingKind::kLog     ? &report.logs
+                            : finding.kind == FindingKind::kOther ? &report.others
+                            : finding.backfill                    ? &report.backfill_digests
+                                                                  : &report.digests;
+    if (finding.kind == FindingKind::kChain && finding.status == FindingStatus::kInvalid) {
+      counts->invalid += finding.missing;
+    }
+    if (finding.kind == FindingKind::kGap || finding.kind == FindingKind::kChain) continue;
+    if (finding.status == FindingStatus::kValid) ++counts->valid;
+    if (finding.status == FindingStatus::kInvalid) ++counts->invalid;
+    if (finding.status == FindingStatus::kUnverified) ++counts->unverified;
+  }
+  auto order = [](const Finding& f) {
+    return std::tie(f.folder.prefix, f.folder.org_id, f.folder.account, f.folder.region, f.time,
+                    f.kind, f.backfill, f.trail, f.key, f.status);
+  };
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [&](const Finding& a, const Finding& b) { return order(a) < order(b); });
+  std::sort(report.errors.begin(), report.errors.end(), [](const Error& a, const Error& b) {
+    return std::tie(a.path, a.message) < std::tie(b.path, b.message);
+  });
+}
 
 std::string outside_reason(const ResolvedKey& where) {
   return "leads outside the mirror (" + where.reason + "): not read";
@@ -68,7 +92,7 @@ Result<Workers> Workers::create(unsigned threads) {
 }
 
 Status Workers::run(std::size_t count, const std::function<void(std::size_t, Buffers&)>& work,
-                  const std::function<void(std::size_t)>& done) {
+                    const std::function<void(std::size_t)>& done) {
   return run_in_order(
       count, static_cast<unsigned>(buffers_.size()), buffers_.size() * 4,
       [&](std::size_t item, std::size_t, unsigned worker) { work(item, buffers_[worker]); },
@@ -536,32 +560,6 @@ void report_digests(Run& run) {
 
 // ---- the report ---------------------------------------------------------------------------------
 
-/// Counts the findings and sorts them by folder, time, kind and key; the errors by path.
-void finish(ValidationReport& report) {
-  for (const Finding& finding : report.findings) {
-    FindingCounts* counts = finding.kind == FindingKind::kLog     ? &report.logs
-                            : finding.kind == FindingKind::kOther ? &report.others
-                            : finding.backfill                    ? &report.backfill_digests
-                                                                  : &report.digests;
-    if (finding.kind == FindingKind::kChain && finding.status == FindingStatus::kInvalid) {
-      counts->invalid += finding.missing;
-    }
-    if (finding.kind == FindingKind::kGap || finding.kind == FindingKind::kChain) continue;
-    if (finding.status == FindingStatus::kValid) ++counts->valid;
-    if (finding.status == FindingStatus::kInvalid) ++counts->invalid;
-    if (finding.status == FindingStatus::kUnverified) ++counts->unverified;
-  }
-  auto order = [](const Finding& f) {
-    return std::tie(f.folder.prefix, f.folder.org_id, f.folder.account, f.folder.region, f.time,
-                    f.kind, f.backfill, f.trail, f.key, f.status);
-  };
-  std::stable_sort(report.findings.begin(), report.findings.end(),
-                   [&](const Finding& a, const Finding& b) { return order(a) < order(b); });
-  std::sort(report.errors.begin(), report.errors.end(), [](const Error& a, const Error& b) {
-    return std::tie(a.path, a.message) < std::tie(b.path, b.message);
-  });
-}
-
 /// Warnings about times, the name's and the key's: never failures, as for the AWS CLI.
 void add_time_warnings(std::vector<std::string>& warnings, const Digest& digest,
                        const DigestEvidence& evidence, const PublicKeyEntry& key) {
@@ -688,8 +686,9 @@ Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyri
   if (Status loaded = load_chain_digests(run, *workers); !loaded) return loaded.error();
   run.bucket = mirror_bucket(run);
   if (Status matches = check_known_state(run); !matches) return matches.error();
-  Status verified = workers->run(
-      run.digests.size(), [&](std::size_t i, Buffers&) { verify(run, run.digests[i], keys, signatures); });
+  Status verified = workers->run(run.digests.size(), [&](std::size_t i, Buffers&) {
+    verify(run, run.digests[i], keys, signatures);
+  });
   if (!verified) return verified.error();
   cross_check_hashes(run);
   report_digests(run);
@@ -697,7 +696,7 @@ Result<ValidationReport> validate_mirror(const ValidationSpec& spec, const Keyri
   if (Status checked = check_logs(run, *workers, progress); !checked) return checked.error();
   report_unexpected_files(run);
   record_state(run);
-  finish(run.report);
+  finish_report(run.report);
   return std::move(run.report);
 }
 

@@ -128,11 +128,30 @@ std::string format_summary(const ValidationReport& report, const TimeRange& requ
   return out;
 }
 
-std::string format_report_json(const ValidationReport& report, const TimeRange& requested) {
+std::string format_report_json(const ValidationRun& run) {
+  const ValidationReport& report = run.report;
+  const ValidationSpec& spec = run.spec;
   std::string out;
   JsonWriter json(out);
-  json.begin_object();
-  write_range(json, "requested", requested.start, requested.end);
+  // What the run was made with: reports merge only when made alike (merge_validation_runs).
+  json.begin_object().num("trailsift_validate", kReportVersion).begin_object("options");
+  json.str("root", spec.root).key("s3_bucket").string_or_null(spec.s3_bucket.value_or(""));
+  json.key("s3_prefix");
+  if (spec.prefix) {
+    json.string(*spec.prefix);
+  } else {
+    json.null();
+  }
+  json.begin_array("accounts");
+  for (const std::string& account : spec.accounts) json.string(account);
+  json.end_array().begin_array("regions");
+  for (const std::string& region : spec.regions) json.string(region);
+  json.end_array().key("trail").string_or_null(spec.trail);
+  json.key("home_region").string_or_null(spec.home_region).begin_array("exclude");
+  for (const std::string& glob : spec.exclude) json.string(glob);
+  json.end_array().num("max_size", spec.limits.max_bytes).boolean("strict", run.strict);
+  json.end_object().line_break();
+  write_range(json, "requested", spec.range.start, spec.range.end);
   json.line_break();
   write_range(json, "found", report.found_start, report.found_end);
   json.line_break().begin_object("totals");
@@ -141,9 +160,13 @@ std::string format_report_json(const ValidationReport& report, const TimeRange& 
   write_counts(json, "log_files", report.logs);
   write_counts(json, "other_files", report.others);
   json.num("excluded_files", report.excluded_files);
-  json.num("inflated_files", report.inflated_files).end_object();
+  json.num("inflated_files", report.inflated_files);
+  json.num("excluded_outside_trails", report.excluded_outside_trails).end_object();
   json.line_break().begin_array("errors");
   for (const Error& error : report.errors) json.string(error.to_string());
+  // The path of each error apart, so that a merge sorts them as one run does (by path).
+  json.end_array().begin_array("error_paths");
+  for (const Error& error : report.errors) json.string(error.path);
   json.end_array();
   if (const std::optional<StateUse>& use = report.state_use) {
     json.line_break().begin_object("state");

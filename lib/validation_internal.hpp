@@ -32,6 +32,10 @@ struct ChainId {
   friend auto operator<=>(const ChainId&, const ChainId&) = default;
 };
 
+/// Counts the findings into the report's counts (which start at 0) and sorts them by folder,
+/// time, kind and key; the errors by path. The last step of validate_mirror, and of a merge.
+void finish_report(ValidationReport& report);
+
 /// Where a digest's previousDigest* link leads: nowhere to worry about (no link, or a loaded
 /// digest), or somewhere it cannot be followed.
 enum class LinkEnd { kFollowed, kMissing, kOutside, kOtherBucket, kBeforeRange };

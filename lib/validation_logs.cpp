@@ -252,6 +252,7 @@ void report_unexpected_files(Run& run) {
     if (run.accounted[i] || own_keys.contains(file.key)) continue;
     if (excluded(run, file.key)) {
       ++run.report.excluded_files;
+      ++run.report.excluded_outside_trails;
       continue;
     }
     Finding finding;

@@ -19,6 +19,7 @@
 #include "trailsift/event_reader.hpp"
 #include "trailsift/input.hpp"
 #include "trailsift/partial_result.hpp"
+#include "trailsift/validation.hpp"
 
 namespace trailsift::cli {
 namespace {
@@ -27,6 +28,7 @@ struct MergeOptions {
   std::vector<std::string> paths;
   std::string format_name;  ///< empty: the merged command's default
   bool chart = false;
+  bool verbose = false;
   bool quiet = false;
 };
 
@@ -35,10 +37,12 @@ const std::vector<std::string>& formats_of(const std::string& command) {
   static const std::vector<std::string> kStats = {"table", "csv", "tsv", "json"};
   static const std::vector<std::string> kDiff = {"table", "csv", "tsv", "json"};
   static const std::vector<std::string> kHunt = {"table", "csv", "tsv", "ndjson"};
+  static const std::vector<std::string> kValidate = {"table", "json"};
   static const std::vector<std::string> kNone;
   if (command == "stats") return kStats;
   if (command == "diff") return kDiff;
   if (command == "hunt") return kHunt;
+  if (command == "validate") return kValidate;
   return kNone;
 }
 
@@ -189,6 +193,35 @@ int merge_hunt(const MergeOptions& options, const std::vector<std::string>& text
   return merged->failed ? kExitError : status;
 }
 
+/// Merges `validate -o json` reports of shards (one chain or more each) into the report of one
+/// run, written by validate's own code.
+int merge_validate(const MergeOptions& options, const std::vector<std::string>& texts,
+                   const std::string& format_name, Reporter& reporter) {
+  std::vector<ValidationRun> runs;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Result<ValidationRun> run = parse_report_json(texts[i]);
+    if (!run) {
+      reporter.error(make_error(options.paths[i], run.error().message));
+      return kExitError;
+    }
+    runs.push_back(std::move(*run));
+  }
+  Result<ValidationRun> merged = merge_validation_runs(std::move(runs), options.paths);
+  if (!merged) {
+    reporter.error(merged.error());
+    return kExitError;
+  }
+  return write_validation_result(
+      *merged, {.format = format_name, .verbose = options.verbose, .quiet = options.quiet},
+      reporter);
+}
+
+/// Which command wrote `text`: `validate -o json` reports start with their own version key.
+Result<std::string> command_of(std::string_view text) {
+  if (text.starts_with("{\"trailsift_validate\":")) return std::string("validate");
+  return partial_command(text);
+}
+
 int run_merge(const MergeOptions& options) {
   Reporter reporter("merge", false);
   std::vector<std::string> texts;
@@ -201,7 +234,7 @@ int run_merge(const MergeOptions& options) {
       return kExitError;
     }
     texts.emplace_back(text.view());
-    Result<std::string> made_by = partial_command(texts.back());
+    Result<std::string> made_by = command_of(texts.back());
     if (!made_by) {
       reporter.error(make_error(path, made_by.error().message));
       return kExitError;
@@ -229,6 +262,7 @@ int run_merge(const MergeOptions& options) {
     return kExitError;
   }
   if (command == "hunt") return merge_hunt(options, texts, format_name, reporter);
+  if (command == "validate") return merge_validate(options, texts, format_name, reporter);
   return merge_stats(options, texts, format_name, reporter);
 }
 
@@ -240,7 +274,8 @@ void add_merge_command(CLI::App& app, RunFn& run) {
       "merge", "Combine partial results (-o partial) of runs over shards into one result");
   command->footer(
       "'trailsift stats -o partial SHARD > part' on each shard, then 'trailsift merge part...'\n"
-      "writes what one 'trailsift stats' over every shard writes; so do diff --by and hunt. Exit\n"
+      "writes what one 'trailsift stats' over every shard writes; so do diff --by and hunt, and\n"
+      "validate -o json reports of shards by chain. Exit\n"
       "status: the single run's (2 also when the partial results do not fit together). See\n"
       "trailsift-merge(1).");
   command
@@ -249,11 +284,13 @@ void add_merge_command(CLI::App& app, RunFn& run) {
   command
       ->add_option("-o,--output", options->format_name,
                    "The merged command's output form: table (default), csv, tsv, json (stats, "
-                   "diff) or ndjson (hunt)")
+                   "diff, validate) or ndjson (hunt)")
       ->type_name("FORMAT");
   command->add_flag("--chart", options->chart,
                     "stats: draw the overview's timeline even when standard output is not a "
                     "terminal");
+  command->add_flag("-v,--verbose", options->verbose,
+                    "validate: also list valid files (table output)");
   command->add_flag("-q,--quiet", options->quiet, "No notes");
   command->callback([options, &run] { run = [options] { return run_merge(*options); }; });
 }

@@ -9,6 +9,7 @@
 
 #include "report.hpp"
 #include "trailsift/event_stats.hpp"
+#include "trailsift/validation.hpp"
 
 namespace trailsift::cli {
 
@@ -21,6 +22,18 @@ void write_stats_result(const EventStats& stats, StatsContext& context,
 int write_group_diff_result(const std::vector<EventField>& fields, double threshold,
                             const EventStats& left, const EventStats& right,
                             bool matches_everything, const std::string& format_name,
+                            Reporter& reporter);
+
+/// How to write a validation report: what validate's options and merge's say alike.
+struct ValidationOutput {
+  std::string format = "table";  ///< table or json
+  bool verbose = false;           ///< table: list valid files too
+  bool quiet = false;             ///< no notes (the no-digest warning and recheck note stay)
+};
+
+/// Writes `validate`'s report (table: problems on stderr, valid files with `verbose` and the
+/// summary on stdout; or JSON), its notes and its errors, and returns its exit status.
+int write_validation_result(const ValidationRun& run, const ValidationOutput& output,
                             Reporter& reporter);
 
 }  // namespace trailsift::cli

@@ -19,6 +19,7 @@
 #include "colour.hpp"
 #include "commands.hpp"
 #include "output_format.hpp"
+#include "partial.hpp"
 #include "report.hpp"
 #include "scan.hpp"
 #include "trailsift/parallel.hpp"
@@ -214,18 +215,18 @@ std::string describe_state_use(const StateUse& use) {
 }
 
 /// True when an option narrows what is validated.
-bool selected(const ValidateOptions& options) {
-  return !options.account_ids.empty() || !options.regions.empty() || options.s3_prefix ||
-         !options.trail_arn.empty() || !options.trail.empty() || !options.start_time.empty() ||
-         !options.end_time.empty();
+bool selected(const ValidationSpec& spec) {
+  return !spec.accounts.empty() || !spec.regions.empty() || spec.prefix || !spec.trail.empty() ||
+         !spec.home_region.empty() || spec.range.start || spec.range.end;
 }
 
-/// The report in the AWS CLI's layout (problems on stderr, valid files and the summary on
-/// stdout) or as JSON, then the notes.
-void print_report(const ValidateOptions& options, const ValidationReport& report,
-                  const TimeRange& range, Reporter& reporter) {
-  if (options.output == "json") {
-    write_stdout(format_report_json(report, range));
+}  // namespace
+
+int write_validation_result(const ValidationRun& run, const ValidationOutput& output,
+                            Reporter& reporter) {
+  const ValidationReport& report = run.report;
+  if (output.format == "json") {
+    write_stdout(format_report_json(run));
   } else {
     // Problems go to stderr, the rest to stdout: each coloured when it is a terminal.
     const StatusPaint colours{kGreen, kRed, kYellow, kYellow, kColourReset};
@@ -236,33 +237,39 @@ void print_report(const ValidateOptions& options, const ValidationReport& report
     for (const Finding& finding : report.findings) {
       if (finding.status != FindingStatus::kValid) {
         problems += format_finding(finding, error_paint) + "\n\n";  // the AWS CLI's spacing
-      } else if (options.verbose) {
+      } else if (output.verbose) {
         valid_lines += format_finding(finding, out_paint) + "\n";
       }
     }
     reporter.write(problems);
     write_stdout(valid_lines);
-    write_stdout((valid_lines.empty() ? "" : "\n") + format_summary(report, range, out_paint));
+    write_stdout((valid_lines.empty() ? "" : "\n") +
+                 format_summary(report, run.spec.range, out_paint));
   }
   if (report.found_no_digests()) {
     // Always said, even with -q: a cron job pointed at the wrong folder must not pass quietly.
     reporter.note(fmt::format("warning: no digest file found in {}{}: nothing was validated",
-                              options.root, selected(options) ? " for the selection given" : ""));
+                              run.spec.root, selected(run.spec) ? " for the selection given" : ""));
   }
-  if (report.excluded_files > 0 && !options.quiet) {
+  if (report.excluded_files > 0 && !output.quiet) {
     reporter.note(fmt::format("{} file(s) that no digest lists were not reported (--exclude)",
                               report.excluded_files));
   }
-  if (report.inflated_files > 0 && !options.quiet) {
+  if (report.inflated_files > 0 && !output.quiet) {
     reporter.note(
         fmt::format("{} file(s) were stored without gzip compression and were hashed as they are",
                     report.inflated_files));
   }
   // A recheck asked for is reported even with -q: its seed is what repeats it.
-  if (report.state_use && (!options.quiet || options.recheck_fraction > 0)) {
+  if (report.state_use && (!output.quiet || report.state_use->recheck_fraction > 0)) {
     reporter.note(describe_state_use(*report.state_use));
   }
+  for (const Error& error : report.errors) reporter.error(error);
+  if (!report.errors.empty()) return kExitError;
+  return report.failed(run.strict) ? kExitNo : kExitOk;
 }
+
+namespace {
 
 int run_validate(const ValidateOptions& options) {
   Reporter reporter("validate", !options.quiet);
@@ -297,16 +304,17 @@ int run_validate(const ValidateOptions& options) {
     return kExitError;
   }
 
-  print_report(options, *report, spec->range, reporter);
-  for (const Error& error : report->errors) reporter.error(error);
+  const ValidationRun run{std::move(*spec), options.strict, std::move(*report)};
+  const int status = write_validation_result(
+      run, {.format = options.output, .verbose = options.verbose, .quiet = options.quiet},
+      reporter);
   if (!options.state.empty()) {
-    if (Status saved = save_state(options.state, report->state); !saved) {
+    if (Status saved = save_state(options.state, run.report.state); !saved) {
       reporter.error(saved.error());
       return kExitError;
     }
   }
-  if (!report->errors.empty()) return kExitError;
-  return report->failed(options.strict) ? kExitNo : kExitOk;
+  return status;
 }
 
 }  // namespace

@@ -116,6 +116,9 @@ struct ValidationReport {
   std::uint64_t inflated_files = 0;   ///< files stored without gzip compression, hashed as they are
   std::uint64_t log_bytes = 0;        ///< inflated bytes of log files hashed
   std::uint64_t excluded_files = 0;   ///< files no digest lists, not reported because of --exclude
+  /// Of excluded_files, those outside every trail folder: every run over the mirror counts them,
+  /// whatever its selection (a merge counts them once).
+  std::uint64_t excluded_outside_trails = 0;
   std::optional<StateUse> state_use;  ///< with ValidationSpec::known or record_state
   ValidationState state;              ///< with ValidationSpec::record_state: what to save
 
@@ -183,9 +186,35 @@ std::string format_finding(const Finding& finding, const StatusPaint& paint = {}
 std::string format_summary(const ValidationReport& report, const TimeRange& requested,
                            const StatusPaint& paint = {});
 
-/// The whole report as one JSON document: the requested and found periods, the totals, the
-/// errors, how --state was used, and every finding (kind, status, reason, S3 URI, local path,
-/// account, region, trail, times): all a merge of reports of parts of a mirror would need.
-std::string format_report_json(const ValidationReport& report, const TimeRange& requested);
+/// The version of `-o json` reports this build writes and the only one it merges.
+inline constexpr std::uint64_t kReportVersion = 1;
+
+/// A validation report with what it was made with: what its JSON holds.
+struct ValidationRun {
+  ValidationSpec spec;  ///< root, bucket, selection, range, --exclude, --max-size
+  bool strict = false;  ///< --strict (the exit status depends on it)
+  ValidationReport report;
+};
+
+/// The whole report as one JSON document: the version, the options the run was made with, the
+/// requested and found periods, the totals, the errors, how --state was used, and every finding
+/// (kind, status, reason, S3 URI, local path, account, region, trail, times): all that
+/// merge_validation_runs needs. Ends in a newline.
+std::string format_report_json(const ValidationRun& run);
+
+/// Reads a report written by format_report_json (`report.state` stays empty, `log_bytes` 0).
+/// Refuses another version, and totals that do not match the findings. Errors name what is
+/// wrong, not the file.
+Result<ValidationRun> parse_report_json(std::string_view text);
+
+/// One report from reports of runs over shards of one mirror, one chain or more each: what one
+/// run with the union of their selections writes. `names` name the reports in errors. Refuses
+/// (naming the two reports) reports made with other options (root, bucket, time range,
+/// --exclude, --max-size, --strict, --recheck-fraction and seed), and shards that overlap: a
+/// chain (folder, trail, backfill), a digest or a log file in two reports. The files outside
+/// every trail folder, which every shard sees, are reported once: as a run over all of them
+/// reports them (only those no shard's digests list).
+Result<ValidationRun> merge_validation_runs(std::vector<ValidationRun> runs,
+                                            const std::vector<std::string>& names);
 
 }  // namespace trailsift

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: partial_merge_matches_single_run.sh TRAILSIFT GENERATOR EXAMPLES_DIR REALDATA_DIR
+# Usage: partial_merge_matches_single_run.sh TRAILSIFT GENERATOR SIGNER EXAMPLES_DIR REALDATA_DIR
 #        HUNT_RULES SIGMA_DIR [SEED]
 #
 # Sharding must never change an answer: the inputs of three corpora (the example bucket, the real
@@ -8,15 +8,20 @@
 # In every output form, the merge's stdout and exit status must equal one run's over every input
 # byte for byte, and so must the end-of-run notes (left out, diff's summary and warnings, hunt's
 # summary). hunt runs HUNT_RULES (single-event rules and correlations that fire on any data) and,
-# on the real data, SigmaHQ's rules in SIGMA_DIR when it exists.
+# on the real data, SigmaHQ's rules in SIGMA_DIR when it exists. `validate -o json` runs on
+# shards by chain (random sets of accounts, or of regions) of signed mirrors: the example bucket,
+# a generated mirror signed by SIGNER, and a tampered copy of the example (a log file deleted,
+# one changed, files outside the trails' folders); its merge must equal one run with the union of
+# the shards' selections, in text (stdout, stderr) and JSON, exit status included.
 set -euo pipefail
 trailsift=$1
 generator=$2
-examples=$3
-realdata=$4
-hunt_rules=$5
-sigma=$6
-seed=${7:-12}
+signer=$3
+examples=$4
+realdata=$5
+hunt_rules=$6
+sigma=$7
+seed=${8:-12}
 rounds=${TRAILSIFT_TEST_ROUNDS:-2}  # random splits of each corpus; 1 under the sanitizers
 RANDOM=$seed
 work=$(mktemp -d)
@@ -143,6 +148,63 @@ check_hunt() {  # check_hunt CORPUS_NAME ARGS...
       <(hunt_summary "$work/merged.err")
   done
 }
+
+# validate: the mirror $1 (keys $2, signatures $3) split by account or by region (chosen at
+# random) into random shards; then options ARGS... on every shard.
+check_validate() {
+  local name=$1 mirror=$2 keys=$3 signatures=$4
+  shift 4
+  local option=--account-id folder_pattern='AWSLogs/\([0-9]*\)/CloudTrail/.*'
+  if ((RANDOM % 2)); then
+    option=--region folder_pattern='AWSLogs/[0-9]*/CloudTrail/\([^/]*\)/.*'
+  fi
+  (cd "$mirror" && find AWSLogs -path '*/CloudTrail/*' -name '*.json.gz') |
+    sed -n "s|^$folder_pattern\$|\\1|p" | sort -u > "$work/chains"
+  split_at_random "$work/chains" "$work/vshard"
+  local common=(--public-keys "$keys" --signatures "$signatures" "$@") union=() reports=()
+  while IFS= read -r value; do union+=("$option" "$value"); done < "$work/chains"
+  for shard in "$work"/vshard.*; do
+    local selection=()
+    while IFS= read -r value; do selection+=("$option" "$value"); done < "$shard"
+    "$trailsift" validate -o json "${common[@]}" "${selection[@]}" "$mirror" \
+      > "$shard.json" 2> /dev/null || true
+    reports+=("$shard.json")
+  done
+  for form in "table" "table -v" "json"; do
+    local status=0 verbose=()
+    [[ $form == "table -v" ]] && verbose=(-v)
+    "$trailsift" validate -o "${form% -v}" "${verbose[@]}" "${common[@]}" "${union[@]}" \
+      "$mirror" > "$work/single" 2> "$work/single.err" || status=$?
+    echo "exit $status" >> "$work/single"
+    status=0
+    "$trailsift" merge -o "${form% -v}" "${verbose[@]}" "${reports[@]}" > "$work/merged" \
+      2> "$work/merged.err" || status=$?
+    echo "exit $status" >> "$work/merged"
+    same "$name: validate $* $option -o $form (${#reports[@]} shards)" "$work/single" "$work/merged"
+    same "$name: validate $* $option -o $form stderr" <(sed 's/^trailsift validate: //' "$work/single.err") \
+      <(sed 's/^trailsift merge: //' "$work/merged.err")
+  done
+}
+
+"$signer" --key "$examples/test-signing-key.pem" --bucket acme-trail \
+  --public-keys "$work/generated-keys.json" --signatures "$work/generated-signatures.json" \
+  "$work/generated" > /dev/null 2>&1
+cp -r "$examples/bucket" "$work/tampered"
+tampered_logs=$(find "$work/tampered" -path '*/CloudTrail/*' -name '*.json.gz' | sort)
+rm "$(sed -n 3p <<< "$tampered_logs")"
+printf '{"Records":[]}' | gzip > "$(sed -n 40p <<< "$tampered_logs")"
+echo notes > "$work/tampered/README.txt"
+printf '{"Records":[]}' > "$work/tampered/stray.json"
+for round in 1 2 3; do
+  check_validate "examples#$round" "$examples/bucket" "$examples/public-keys.json" \
+    "$examples/signatures.json"
+  check_validate "generated#$round" "$work/generated" "$work/generated-keys.json" \
+    "$work/generated-signatures.json" --strict
+  check_validate "tampered#$round" "$work/tampered" "$examples/public-keys.json" \
+    "$examples/signatures.json"
+  check_validate "tampered#$round" "$work/tampered" "$examples/public-keys.json" \
+    "$examples/signatures.json" --exclude README.txt --start-time 2024-03-01T09:30:00Z
+done
 
 mkdir "$work/empty"
 corpora=(examples generated)

@@ -120,7 +120,7 @@ TEST_CASE("The report does not depend on the number of threads", "[validation]")
   for (unsigned threads : {2u, 3u, 8u}) {
     const ValidationReport many = validate(mirror, keys, saved({east[4]}), threads);
     CHECK(lines(many) == lines(one));
-    CHECK(format_report_json(many, {}) == format_report_json(one, {}));
+    CHECK(format_report_json({{}, false, many}) == format_report_json({{}, false, one}));
   }
 }
 
@@ -392,7 +392,7 @@ TEST_CASE("Text reports escape control characters in keys; JSON keeps them exact
   CHECK(text.find("Log file\ts3://acme-trail/x\\tvalid\\n\\033[2J.json\tINVALID: not a CloudTrail "
                   "log file") != std::string::npos);
   CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(report.findings.size()));
-  CHECK(format_report_json(report, {})
+  CHECK(format_report_json({{}, false, report})
             .find(R"("s3_uri":"s3://acme-trail/x\tvalid\n\u001b[2J.json")") != std::string::npos);
 }
 
@@ -757,4 +757,119 @@ TEST_CASE("A file that only an INVALID digest names is reported on its own", "[v
   }
   CHECK(invalid["AWSLogs/forged.json"] == "not a CloudTrail log file that any digest lists");
   CHECK(invalid[forged.key].starts_with("public key not found"));
+}
+
+namespace {
+
+ValidationRun run_over(const Mirror& mirror, const Keyring& keys, std::vector<std::string> regions,
+                       const SignatureMap& signatures = {}) {
+  ValidationRun run;
+  run.spec.root = mirror.root();
+  run.spec.regions = std::move(regions);
+  run.spec.threads = 2;
+  Result<ValidationReport> report = validate_mirror(run.spec, keys, signatures);
+  REQUIRE(report);
+  run.report = std::move(*report);
+  return run;
+}
+
+/// The JSON of `run`, read back and written again.
+std::string round_trip(const ValidationRun& run) {
+  Result<ValidationRun> read = parse_report_json(format_report_json(run));
+  REQUIRE(read);
+  return format_report_json(*read);
+}
+
+}  // namespace
+
+TEST_CASE("A validation report's JSON reads back to the same report", "[validation][merge]") {
+  Mirror mirror;
+  const std::vector<SignedDigest> east = mirror.hourly(chain_in("us-east-1"), 4);
+  mirror.hourly(chain_in("eu-west-1"), 3);
+  mirror.put(log_key(chain_in("us-east-1").folder, hour(1) + 1800, "log1aaaaaaaaaaaa"),
+             gzip("changed"));
+  mirror.remove(east[2].key);
+  mirror.put("README\tnotes", "x");
+  ValidationRun run = run_over(mirror, keyring(), {}, saved({east[3]}));
+  run.strict = true;
+  run.spec.exclude = {"*.txt"};
+  run.spec.range.start = kStart;
+  run.report.errors = {make_error("m/a/b", "cannot be read: x"), make_error("m/a/b.c", "y: z")};
+  run.report.state_use = StateUse{1, 2, 3, 4, 5, 0.25, 99};
+  REQUIRE(run.report.failed(false));
+  CHECK(round_trip(run) == format_report_json(run));
+  Result<ValidationRun> read = parse_report_json(format_report_json(run));
+  REQUIRE(read);
+  CHECK(lines(read->report) == lines(run.report));
+  CHECK(format_summary(read->report, read->spec.range) ==
+        format_summary(run.report, run.spec.range));
+  CHECK(read->report.errors[1].path == "m/a/b.c");
+  CHECK(read->report.errors[1].message == "y: z");
+  CHECK(read->strict);
+}
+
+TEST_CASE("Reports of shards by region merge into one run's report", "[validation][merge]") {
+  Mirror mirror;
+  const std::vector<SignedDigest> east = mirror.hourly(chain_in("us-east-1"), 4);
+  mirror.hourly(chain_in("eu-west-1"), 3);
+  mirror.hourly(chain_in("us-west-2"), 2);
+  mirror.remove(log_key(chain_in("eu-west-1").folder, hour(1) + 1800, "log1aaaaaaaaaaaa"));
+  mirror.put("other/notes.md", "x");
+  const Keyring keys = keyring();
+  const SignatureMap signatures = saved({east[3]});
+  const ValidationRun one =
+      run_over(mirror, keys, {"eu-west-1", "us-east-1", "us-west-2"}, signatures);
+  std::vector<ValidationRun> shards;
+  std::vector<std::string> names;
+  for (const char* region : {"us-west-2", "eu-west-1", "us-east-1"}) {
+    Result<ValidationRun> shard =
+        parse_report_json(format_report_json(run_over(mirror, keys, {region}, signatures)));
+    REQUIRE(shard);
+    shards.push_back(std::move(*shard));
+    names.push_back(region);
+  }
+  Result<ValidationRun> merged = merge_validation_runs(shards, names);
+  REQUIRE(merged);
+  CHECK(merged->report.failed(false));
+  CHECK(merged->report.others.total() == 1);  // seen by every shard, reported once
+  CHECK(format_report_json(*merged) == format_report_json(one));
+  CHECK(lines(merged->report) == lines(one.report));
+
+  SECTION("a shard twice is refused") {
+    shards.push_back(shards.front());
+    names.push_back("again");
+    Result<ValidationRun> twice = merge_validation_runs(shards, names);
+    REQUIRE_FALSE(twice);
+    CHECK(twice.error().message.starts_with("us-west-2 and again: both hold"));
+  }
+  SECTION("other options are refused") {
+    shards[1].strict = true;
+    CHECK_FALSE(merge_validation_runs(shards, names));
+    shards[1].strict = false;
+    shards[2].spec.range.end = hour(3);
+    CHECK_FALSE(merge_validation_runs(shards, names));
+    shards[2].spec.range.end.reset();
+    shards[2].spec.root += "/";
+    CHECK_FALSE(merge_validation_runs(shards, names));
+  }
+}
+
+TEST_CASE("What is not a validation report of this version is refused", "[validation][merge]") {
+  Mirror mirror;
+  mirror.hourly(chain_in("us-east-1"), 2);
+  const std::string json = format_report_json(run_over(mirror, keyring(), {}));
+  REQUIRE(parse_report_json(json));
+  auto replaced = [&](std::string_view from, std::string_view to) {
+    std::string text = json;
+    const std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  CHECK(parse_report_json(replaced("\"trailsift_validate\":1", "\"trailsift_validate\":2"))
+            .error()
+            .message.find("version 2") != std::string::npos);
+  CHECK_FALSE(parse_report_json(replaced("\"invalid\":0", "\"invalid\":1")));  // totals changed
+  CHECK_FALSE(parse_report_json(replaced("\"status\":\"valid\"", "\"status\":\"fine\"")));
+  CHECK_FALSE(parse_report_json(json.substr(0, json.size() / 2)));
+  CHECK_FALSE(parse_report_json(R"({"trailsift_partial":1,"command":"stats"})"));
 }
