@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -54,7 +54,8 @@ struct Log {
 };
 
 /// Hashes every log file (inflated), and finds its oldest and newest eventTime, in parallel.
-void describe_logs(const std::string& root, std::vector<Log>& logs, const std::string& bucket, unsigned jobs) {
+void describe_logs(const std::string& root, std::vector<Log>& logs, const std::string& bucket,
+                   unsigned jobs) {
   std::vector<EventReader> readers(jobs);
   std::vector<ByteBuffer> raw(jobs);
   std::vector<ByteBuffer> inflated(jobs);
@@ -71,7 +72,8 @@ void describe_logs(const std::string& root, std::vector<Log>& logs, const std::s
         std::string oldest = "9999";
         std::string newest;
         readers[worker].read_bytes(path, inflated[worker].view(), [&](const Event& event) {
-          if (!event.event_time.empty() && event.event_time < oldest) oldest = std::string(event.event_time);
+          if (!event.event_time.empty() && event.event_time < oldest)
+            oldest = std::string(event.event_time);
           if (event.event_time > newest) newest = std::string(event.event_time);
           return Visit::kContinue;
         });
@@ -92,7 +94,8 @@ int run(const Settings& settings) {
   std::vector<Log> logs;
   for (const MirrorFile& file : *files) {
     if (std::optional<DigestKey> digest = parse_digest_key(file.key)) {
-      throw std::runtime_error(settings.dir + " already holds digest files: sign a mirror without them");
+      throw std::runtime_error(settings.dir +
+                               " already holds digest files: sign a mirror without them");
     }
     if (std::optional<LogKey> name = parse_log_key(file.key)) logs.push_back({file.key, *name, {}});
   }
@@ -106,31 +109,39 @@ int run(const Settings& settings) {
   std::vector<SignedDigest> all;
   UnixSeconds first_end = INT64_MAX;
   for (auto& [folder, members] : folders) {
-    std::sort(members.begin(), members.end(),
-              [](const Log* a, const Log* b) { return std::tie(a->name.delivered, a->key) < std::tie(b->name.delivered, b->key); });
+    std::sort(members.begin(), members.end(), [](const Log* a, const Log* b) {
+      return std::tie(a->name.delivered, a->key) < std::tie(b->name.delivered, b->key);
+    });
     ChainSpec chain{settings.bucket, folder, settings.trail, settings.home_region, false, ""};
     ChainBuilder builder(chain, key);
-    UnixSeconds end = members.front()->name.delivered - (members.front()->name.delivered - kPastHour) % kHour + kHour;
+    UnixSeconds end = members.front()->name.delivered -
+                      (members.front()->name.delivered - kPastHour) % kHour + kHour;
     first_end = std::min(first_end, end);
     for (std::size_t next = 0; next < members.size(); end += kHour) {
       std::vector<LogEntry> listed;
-      while (next < members.size() && members[next]->name.delivered < end) listed.push_back(members[next++]->entry);
+      while (next < members.size() && members[next]->name.delivered < end)
+        listed.push_back(members[next++]->entry);
       all.push_back(builder.add(end, listed));
       write_file(settings.dir, all.back().key, gzip(all.back().json));
     }
   }
   const UnixSeconds valid_from = first_end - first_end % 86400 - 15 * 86400;
-  write_file(settings.public_keys.parent_path(), settings.public_keys.filename().string(), public_keys_json({{key.pkcs1_der(), key.fingerprint(), valid_from, valid_from + kKeyValidity}}));
-  write_file(settings.signatures.parent_path(), settings.signatures.filename().string(), signatures_json(all));
-  std::fprintf(stderr, "trailsift-sign-mirror: %zu digest files for %zu log files in %zu folders\n", all.size(),
-               logs.size(), folders.size());
+  write_file(settings.public_keys.parent_path(), settings.public_keys.filename().string(),
+             public_keys_json(
+                 {{key.pkcs1_der(), key.fingerprint(), valid_from, valid_from + kKeyValidity}}));
+  write_file(settings.signatures.parent_path(), settings.signatures.filename().string(),
+             signatures_json(all));
+  std::fprintf(stderr, "trailsift-sign-mirror: %zu digest files for %zu log files in %zu folders\n",
+               all.size(), logs.size(), folders.size());
   return 0;
 }
 
 constexpr const char* kUsage =
-    "usage: trailsift-sign-mirror --key KEY.pem --bucket BUCKET [--trail NAME] [--home-region REGION]\n"
+    "usage: trailsift-sign-mirror --key KEY.pem --bucket BUCKET [--trail NAME] [--home-region "
+    "REGION]\n"
     "                             --public-keys OUT.json --signatures OUT.json [--jobs N] DIR\n"
-    "TEST-ONLY: signs the log files of the mirror DIR with a test key, as CloudTrail's hourly digests.\n";
+    "TEST-ONLY: signs the log files of the mirror DIR with a test key, as CloudTrail's hourly "
+    "digests.\n";
 
 }  // namespace
 
@@ -142,7 +153,8 @@ int main(int argc, char** argv) {
                          : flag == "--trail"       ? &settings.trail
                          : flag == "--home-region" ? &settings.home_region
                                                    : nullptr;
-    if (i + 1 < argc && (value || flag == "--key" || flag == "--public-keys" || flag == "--signatures" || flag == "--jobs")) {
+    if (i + 1 < argc && (value || flag == "--key" || flag == "--public-keys" ||
+                         flag == "--signatures" || flag == "--jobs")) {
       const std::string argument = argv[++i];
       if (value) *value = argument;
       if (flag == "--key") settings.key = argument;

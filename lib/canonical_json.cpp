@@ -100,9 +100,9 @@ std::size_t copy_plain(const char* data, std::size_t pos, std::size_t end, char*
   for (; pos + 16 <= end; pos += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (pos - start)), bytes);
-    const __m128i special = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
-        _mm_cmpeq_epi8(_mm_min_epu8(bytes, highest_control), bytes));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(bytes, highest_control), bytes));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
     if (mask != 0) return pos + static_cast<std::size_t>(std::countr_zero(mask));
   }
@@ -136,29 +136,14 @@ void append_canonical_string(Output& out, std::string_view text) {
     if (special == text.size()) break;
     const auto c = static_cast<unsigned char>(text[special]);
     switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        out.append(fmt::format("\\u{:04x}", c));
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default: out.append(fmt::format("\\u{:04x}", c));
     }
     pos = special + 1;
   }
@@ -330,20 +315,13 @@ bool JsonCanonicalizer::Impl::value(std::size_t depth) {
   skip_whitespace();
   if (pos >= json.size()) return fail("a value is missing");
   switch (json[pos]) {
-    case '{':
-      return object(depth + 1);
-    case '[':
-      return array(depth + 1);
-    case '"':
-      return string();
-    case 't':
-      return literal("true");
-    case 'f':
-      return literal("false");
-    case 'n':
-      return literal("null");
-    default:
-      return number();
+    case '{': return object(depth + 1);
+    case '[': return array(depth + 1);
+    case '"': return string();
+    case 't': return literal("true");
+    case 'f': return literal("false");
+    case 'n': return literal("null");
+    default: return number();
   }
 }
 
@@ -478,28 +456,14 @@ bool JsonCanonicalizer::Impl::escape() {
   switch (kind) {
     case '"':
     case '\\':
-    case '/':
-      text += kind;
-      return true;
-    case 'b':
-      text += '\b';
-      return true;
-    case 'f':
-      text += '\f';
-      return true;
-    case 'n':
-      text += '\n';
-      return true;
-    case 'r':
-      text += '\r';
-      return true;
-    case 't':
-      text += '\t';
-      return true;
-    case 'u':
-      break;
-    default:
-      return fail("an invalid escape");
+    case '/': text += kind; return true;
+    case 'b': text += '\b'; return true;
+    case 'f': text += '\f'; return true;
+    case 'n': text += '\n'; return true;
+    case 'r': text += '\r'; return true;
+    case 't': text += '\t'; return true;
+    case 'u': break;
+    default: return fail("an invalid escape");
   }
   std::uint32_t code_point = 0;
   if (!hex4(pos, code_point)) return fail("an invalid \\u escape");
@@ -576,9 +540,7 @@ std::size_t value_end(std::string_view text, std::size_t pos) {
         break;
       }
       case '{':
-      case '[':
-        ++depth;
-        break;
+      case '[': ++depth; break;
       case '}':
       case ']':
         if (depth == 0) return i;  // the end of a scalar that closes its container
@@ -587,8 +549,7 @@ std::size_t value_end(std::string_view text, std::size_t pos) {
       case ',':
         if (depth == 0) return i;
         break;
-      default:
-        break;
+      default: break;
     }
   }
   return text.size();
@@ -629,29 +590,18 @@ std::string unescape(std::string_view quoted) {
     if (c == '\\' && i + 2 < quoted.size()) {
       c = quoted[++i];
       switch (c) {
-        case 'b':
-          c = '\b';
-          break;
-        case 'f':
-          c = '\f';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 't':
-          c = '\t';
-          break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
         case 'u':  // canonical strings use \u00xx only, for control characters
           if (i + 5 < quoted.size()) {
             c = static_cast<char>(hex_digit(quoted[i + 3]) * 16 + hex_digit(quoted[i + 4]));
             i += 4;
           }
           break;
-        default:
-          break;  // '"' and '\\' stand for themselves
+        default: break;  // '"' and '\\' stand for themselves
       }
     }
     text += c;

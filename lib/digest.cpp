@@ -5,17 +5,17 @@
 // docs/man/trailsift-validate.1.md.
 #include "trailsift/digest.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <simdjson.h>
-
-#include <algorithm>
-#include <array>
-#include <charconv>
-#include <cmath>
 
 #include "trailsift/ascii.hpp"
 
@@ -42,8 +42,6 @@ bool all_digits(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
-
-
 
 bool is_region(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {

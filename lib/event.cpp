@@ -4,16 +4,15 @@
 // run only for the filters that need them.
 #include "trailsift/event.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "trailsift/ascii.hpp"
 
@@ -156,7 +155,8 @@ std::string_view Event::failure() const {
   if (!error_code.empty() || event_type != "AwsConsoleSignIn") return error_code;
   // responseElements of sign-in events is one flat object: {"ConsoleLogin":"Failure"}.
   bool failed = !error_message.empty();
-  for (std::size_t at = response_elements_json.find("\"Failure\""); !failed && at != std::string_view::npos;
+  for (std::size_t at = response_elements_json.find("\"Failure\"");
+       !failed && at != std::string_view::npos;
        at = response_elements_json.find("\"Failure\"", at + 1)) {
     const std::size_t before = response_elements_json.find_last_not_of(" \t\r\n", at - 1);
     failed = before != std::string_view::npos && response_elements_json[before] == ':';
@@ -173,7 +173,8 @@ std::string_view Event::username() const {
     if (const std::size_t slash = identity.arn.rfind('/'); slash != std::string_view::npos) {
       return identity.arn.substr(slash + 1);
     }
-    if (const std::size_t colon = identity.principal_id.find(':'); colon != std::string_view::npos) {
+    if (const std::size_t colon = identity.principal_id.find(':');
+        colon != std::string_view::npos) {
       return identity.principal_id.substr(colon + 1);
     }
   }
@@ -193,7 +194,8 @@ Status for_each_resource(const Event& event, const ResourceVisitor& user_visit) 
   dom::element root;
   const auto parse = [&](std::string_view json, std::string_view what) -> Status {
     if (auto error = parser.parse(json.data(), json.size()).get(root)) {
-      return make_error("", fmt::format("cannot read {}: {}", what, simdjson::error_message(error)));
+      return make_error("",
+                        fmt::format("cannot read {}: {}", what, simdjson::error_message(error)));
     }
     return {};
   };
@@ -217,7 +219,8 @@ Status for_each_resource(const Event& event, const ResourceVisitor& user_visit) 
     }
   }
   if (!event.request_parameters_json.empty()) {
-    if (Status parsed = parse(event.request_parameters_json, "requestParameters"); !parsed) return parsed;
+    if (Status parsed = parse(event.request_parameters_json, "requestParameters"); !parsed)
+      return parsed;
     visit_identifiers(root, 0, visit);
   }
   return {};
@@ -234,7 +237,8 @@ Status for_each_value_at_path(const Event& event, std::string_view dotted_path,
   }
   dom::element root;
   if (auto error = thread_parser().parse(event.json.data(), event.json.size()).get(root)) {
-    return make_error("", fmt::format("cannot read the record: {}", simdjson::error_message(error)));
+    return make_error("",
+                      fmt::format("cannot read the record: {}", simdjson::error_message(error)));
   }
   visit_path(root, segments, 0, visit);
   return {};
@@ -247,11 +251,10 @@ std::optional<InsightDetails> insight_details(const Event& event) {
   dom::element element;
   if (root["insightDetails"].get(element) || !element.is_object()) return std::nullopt;
   const dom::object details = object_of(element);
-  return InsightDetails{std::string(string_at(details, "state")),
-                        std::string(string_at(details, "eventSource")),
-                        std::string(string_at(details, "eventName")),
-                        std::string(string_at(details, "insightType")),
-                        std::string(string_at(details, "errorCode"))};
+  return InsightDetails{
+      std::string(string_at(details, "state")), std::string(string_at(details, "eventSource")),
+      std::string(string_at(details, "eventName")), std::string(string_at(details, "insightType")),
+      std::string(string_at(details, "errorCode"))};
 }
 
 }  // namespace trailsift

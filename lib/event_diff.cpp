@@ -11,21 +11,19 @@
 // still compared by SHA-256, so it can change how a difference is labelled, never hide it.
 #include "trailsift/event_diff.hpp"
 
-#include "trailsift/text_escape.hpp"
-
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <numeric>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "json_writer.hpp"
 #include "trailsift/canonical_json.hpp"
 #include "trailsift/event_format.hpp"
 #include "trailsift/event_reader.hpp"
 #include "trailsift/parallel.hpp"
+#include "trailsift/text_escape.hpp"
 #include "trailsift/time.hpp"
 
 namespace trailsift {

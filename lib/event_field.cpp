@@ -26,27 +26,51 @@ constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 8> 
 constexpr std::string_view kAcceptedNames =
     "event-time, event-name, event-source, username, resource-name, resource-type, read-only, "
     "access-key-id, event-id, region, account, source-ip, error-code, event-type, user-agent, "
-    "principal-arn, insight, a top-level record field such as eventCategory, or a dotted record path such "
+    "principal-arn, insight, a top-level record field such as eventCategory, or a dotted record "
+    "path such "
     "as userIdentity.type";
 
 /// The named fields, for suggestions.
 const std::vector<std::string_view> kNamedFields = {
-    "event-time", "event-name", "event-source", "username",   "resource-name", "resource-type",
-    "read-only",  "access-key-id", "event-id",  "region",        "account",
-    "source-ip",  "error-code",    "event-type", "user-agent",   "principal-arn",
-    "insight"};
+    "event-time",    "event-name", "event-source",  "username",   "resource-name",
+    "resource-type", "read-only",  "access-key-id", "event-id",   "region",
+    "account",       "source-ip",  "error-code",    "event-type", "user-agent",
+    "principal-arn", "insight"};
 
 /// The top-level fields of a CloudTrail record (eventVersion 1.11) and of an Insights event: a
 /// path without a dot must be one of them, so that a typo is not taken for a field no record has.
-const std::vector<std::string_view> kRecordFields = {
-    "eventVersion",     "userIdentity",       "eventTime",          "eventSource",
-    "eventName",        "awsRegion",          "sourceIPAddress",    "userAgent",
-    "errorCode",        "errorMessage",       "requestParameters",  "responseElements",
-    "additionalEventData", "requestID",       "eventID",            "eventType",
-    "apiVersion",       "managementEvent",    "readOnly",           "resources",
-    "recipientAccountId", "serviceEventDetails", "sharedEventID",   "vpcEndpointId",
-    "vpcEndpointAccountId", "eventCategory",  "addendum",           "sessionCredentialFromConsole",
-    "edgeDeviceDetails", "tlsDetails",        "insightDetails",     "eventContext"};
+const std::vector<std::string_view> kRecordFields = {"eventVersion",
+                                                     "userIdentity",
+                                                     "eventTime",
+                                                     "eventSource",
+                                                     "eventName",
+                                                     "awsRegion",
+                                                     "sourceIPAddress",
+                                                     "userAgent",
+                                                     "errorCode",
+                                                     "errorMessage",
+                                                     "requestParameters",
+                                                     "responseElements",
+                                                     "additionalEventData",
+                                                     "requestID",
+                                                     "eventID",
+                                                     "eventType",
+                                                     "apiVersion",
+                                                     "managementEvent",
+                                                     "readOnly",
+                                                     "resources",
+                                                     "recipientAccountId",
+                                                     "serviceEventDetails",
+                                                     "sharedEventID",
+                                                     "vpcEndpointId",
+                                                     "vpcEndpointAccountId",
+                                                     "eventCategory",
+                                                     "addendum",
+                                                     "sessionCredentialFromConsole",
+                                                     "edgeDeviceDetails",
+                                                     "tlsDetails",
+                                                     "insightDetails",
+                                                     "eventContext"};
 
 bool is_path(std::string_view name) {
   if (name.empty() || name.front() == '.' || name.back() == '.' ||
@@ -92,39 +116,34 @@ Result<EventField> EventField::parse(std::string_view name) {
     field.kind_ = Kind::kResourceType;
   } else if (name == "insight") {
     field.kind_ = Kind::kInsight;
-  } else if (is_path(name) && (name.find('.') != std::string_view::npos ||
-                                std::find(kRecordFields.begin(), kRecordFields.end(), name) !=
-                                    kRecordFields.end())) {
+  } else if (is_path(name) &&
+             (name.find('.') != std::string_view::npos ||
+              std::find(kRecordFields.begin(), kRecordFields.end(), name) != kRecordFields.end())) {
     field.kind_ = Kind::kPath;
   } else {
     std::vector<std::string_view> known = kNamedFields;
     known.insert(known.end(), kRecordFields.begin(), kRecordFields.end());
     const std::string suggestion = did_you_mean(closest_names(name, known));
-    return make_error("", fmt::format("unknown field '{}'{}: expected {}", name,
-                                      suggestion.empty() ? "" : " (" + suggestion + ")",
-                                      kAcceptedNames));
+    return make_error(
+        "", fmt::format("unknown field '{}'{}: expected {}", name,
+                        suggestion.empty() ? "" : " (" + suggestion + ")", kAcceptedNames));
   }
   return field;
 }
 
 std::string_view EventField::value(const Event& event) const {
   switch (kind_) {
-    case Kind::kMember:
-      return event.*member_;
-    case Kind::kIdentity:
-      return event.user_identity.*identity_member_;
-    case Kind::kUsername:
-      return event.username();
-    case Kind::kFailure:
-      return event.failure();
+    case Kind::kMember: return event.*member_;
+    case Kind::kIdentity: return event.user_identity.*identity_member_;
+    case Kind::kUsername: return event.username();
+    case Kind::kFailure: return event.failure();
     case Kind::kAccount:
       return event.recipient_account_id.empty() ? event.user_identity.account_id
                                                 : event.recipient_account_id;
     case Kind::kResourceName:
     case Kind::kResourceType:
     case Kind::kPath:
-    case Kind::kInsight:
-      break;
+    case Kind::kInsight: break;
   }
   return {};
 }
@@ -139,13 +158,14 @@ Status EventField::values(const Event& event, std::vector<std::string>& out) con
   if (kind_ == Kind::kInsight) {
     if (const std::optional<InsightDetails> insight = insight_details(event)) {
       std::string& line = out.emplace_back(insight->insight_type);
-      for (const std::string* part : {&insight->event_source, &insight->event_name,
-                                      &insight->error_code}) {
+      for (const std::string* part :
+           {&insight->event_source, &insight->event_name, &insight->error_code}) {
         if (!part->empty()) line += ' ' + *part;
       }
     }
   } else if (kind_ == Kind::kPath) {
-    read = for_each_value_at_path(event, name_, [&](std::string_view text) { out.emplace_back(text); });
+    read = for_each_value_at_path(event, name_,
+                                  [&](std::string_view text) { out.emplace_back(text); });
   } else {
     read = for_each_resource(event, [&](std::string_view resource_name, std::string_view type) {
       out.emplace_back(kind_ == Kind::kResourceName ? resource_name : type);

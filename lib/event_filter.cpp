@@ -104,9 +104,9 @@ Status add_lookup_attribute(const std::string& text, FilterSpec& spec) {
                                   text));
 }
 
-/// The values of one condition, when each is exact (in either case with -i) and written in JSON as it is
-/// (no quote, backslash, slash (which may be written \/) or control character; text past ASCII
-/// may be written as \u escapes, which the reader checks for).
+/// The values of one condition, when each is exact (in either case with -i) and written in JSON as
+/// it is (no quote, backslash, slash (which may be written \/) or control character; text past
+/// ASCII may be written as \u escapes, which the reader checks for).
 std::optional<std::vector<std::string>> literal_values(const std::vector<std::string>& values) {
   if (values.empty()) return std::nullopt;
   for (const std::string& value : values) {
@@ -220,24 +220,26 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
   // These parse part of the record again, so they come last.
   auto& costly = filter.costly_;
   if (!spec.resource_types.empty()) {
-    costly.push_back([patterns = make_patterns(spec.resource_types, fold)](const Event& event) -> Result<bool> {
-      bool found = false;
-      Status read = for_each_resource(event, [&](std::string_view, std::string_view type) {
-        found = found || (!type.empty() && any_matches(patterns, type));
-      });
-      if (!read && !found) return make_error("", "--resource-type: " + read.error().message);
-      return found;
-    });
+    costly.push_back(
+        [patterns = make_patterns(spec.resource_types, fold)](const Event& event) -> Result<bool> {
+          bool found = false;
+          Status read = for_each_resource(event, [&](std::string_view, std::string_view type) {
+            found = found || (!type.empty() && any_matches(patterns, type));
+          });
+          if (!read && !found) return make_error("", "--resource-type: " + read.error().message);
+          return found;
+        });
   }
   if (!spec.resource_names.empty()) {
-    costly.push_back([patterns = make_patterns(spec.resource_names, fold)](const Event& event) -> Result<bool> {
-      bool found = false;
-      Status read = for_each_resource(event, [&](std::string_view name, std::string_view) {
-        found = found || (!name.empty() && resource_name_matches(patterns, name));
-      });
-      if (!read && !found) return make_error("", "--resource-name: " + read.error().message);
-      return found;
-    });
+    costly.push_back(
+        [patterns = make_patterns(spec.resource_names, fold)](const Event& event) -> Result<bool> {
+          bool found = false;
+          Status read = for_each_resource(event, [&](std::string_view name, std::string_view) {
+            found = found || (!name.empty() && resource_name_matches(patterns, name));
+          });
+          if (!read && !found) return make_error("", "--resource-name: " + read.error().message);
+          return found;
+        });
   }
   // --match values on the same path are ORed like the values of any one option.
   std::vector<std::pair<std::string, Patterns>> paths;
@@ -255,23 +257,25 @@ Result<EventFilter> EventFilter::compile(const FilterSpec& user_spec) {
     same_path->second.emplace_back(field_match.substr(equals + 1), fold);
   }
   for (auto& [path, patterns] : paths) {
-    costly.push_back([path = path, patterns = std::move(patterns)](const Event& event) -> Result<bool> {
-      bool found = false;
-      Status read = for_each_value_at_path(event, path, [&](std::string_view text) {
-        found = found || any_matches(patterns, text);
-      });
-      if (!read) return make_error("", "--match: " + read.error().message);
-      return found;
-    });
+    costly.push_back(
+        [path = path, patterns = std::move(patterns)](const Event& event) -> Result<bool> {
+          bool found = false;
+          Status read = for_each_value_at_path(event, path, [&](std::string_view text) {
+            found = found || any_matches(patterns, text);
+          });
+          if (!read) return make_error("", "--match: " + read.error().message);
+          return found;
+        });
   }
   // The most selective condition whose values appear in every matching record as written.
   // "root" is a user name the console derives from the identity type, not a value in the record
   // (in any case: with -i, ROOT is root).
-  const bool root_asked = std::any_of(spec.usernames.begin(), spec.usernames.end(), [](const std::string& name) {
-    return ascii_equal_ignoring_case(name, "root");
-  });
-  for (const std::vector<std::string>* values : {&spec.event_ids, &spec.access_key_ids, &spec.usernames,
-                                                &spec.event_names, &spec.event_sources}) {
+  const bool root_asked =
+      std::any_of(spec.usernames.begin(), spec.usernames.end(),
+                  [](const std::string& name) { return ascii_equal_ignoring_case(name, "root"); });
+  for (const std::vector<std::string>* values :
+       {&spec.event_ids, &spec.access_key_ids, &spec.usernames, &spec.event_names,
+        &spec.event_sources}) {
     if (values == &spec.usernames && root_asked) continue;
     if (std::optional<std::vector<std::string>> literals = literal_values(*values)) {
       filter.required_literals_ = std::move(*literals);

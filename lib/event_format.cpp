@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "trailsift/event_format.hpp"
 
-#include "trailsift/text_escape.hpp"
-
-#include <simdjson.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <simdjson.h>
+
+#include "trailsift/text_escape.hpp"
 
 namespace trailsift {
 namespace {
@@ -70,10 +69,10 @@ void append_csv_field(std::string& out, std::string_view text) {
 
 const std::vector<std::string_view>& console_csv_columns() {
   static const std::vector<std::string_view> kColumns = {
-      "User name",  "AWS access key", "Event time", "Event source",       "Event name",
-      "AWS region", "Source IP address", "User agent", "Error code",        "Resources",
-      "Request ID", "Event ID",       "Read-only",  "Event type",         "Recipient Account Id",
-      "Event category"};
+      "User name",  "AWS access key", "Event time",           "Event source",
+      "Event name", "AWS region",     "Source IP address",    "User agent",
+      "Error code", "Resources",      "Request ID",           "Event ID",
+      "Read-only",  "Event type",     "Recipient Account Id", "Event category"};
   return kColumns;
 }
 
@@ -136,13 +135,22 @@ Status append_console_csv_row(std::string& out, const Event& event, Delimited fo
   });
   if (!resources.empty()) resources += ']';
 
-  const std::string_view fields[] = {
-      event.username(),         event.user_identity.access_key_id, event.event_time,
-      event.event_source,       event.event_name,                  event.aws_region,
-      event.source_ip_address,  event.user_agent,                  event.error_code,
-      resources,                event.request_id,                  event.event_id,
-      event.read_only,          event.event_type,                  event.recipient_account_id,
-      event.event_category};
+  const std::string_view fields[] = {event.username(),
+                                     event.user_identity.access_key_id,
+                                     event.event_time,
+                                     event.event_source,
+                                     event.event_name,
+                                     event.aws_region,
+                                     event.source_ip_address,
+                                     event.user_agent,
+                                     event.error_code,
+                                     resources,
+                                     event.request_id,
+                                     event.event_id,
+                                     event.read_only,
+                                     event.event_type,
+                                     event.recipient_account_id,
+                                     event.event_category};
   for (std::size_t i = 0; i < std::size(fields); ++i) {
     if (i > 0) out += format == Delimited::kCsv ? ',' : '\t';
     append_delimited_field(out, format, fields[i]);
@@ -166,7 +174,8 @@ std::string format_table(std::vector<std::vector<std::string>> rows, const CellP
 
 void TableLayout::fit(const std::vector<std::string>& row) {
   if (row.size() > widths_.size()) widths_.resize(row.size(), 0);
-  for (std::size_t i = 0; i < row.size(); ++i) widths_[i] = std::max(widths_[i], display_width(row[i]));
+  for (std::size_t i = 0; i < row.size(); ++i)
+    widths_[i] = std::max(widths_[i], display_width(row[i]));
 }
 
 void TableLayout::append_row(std::string& out, const std::vector<std::string>& row) {

@@ -13,8 +13,6 @@
 // path, the chunk size or the thread that parses a batch.
 #include "trailsift/event_reader.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <array>
 #include <bitset>
@@ -24,6 +22,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "json_framer.hpp"
 #include "json_scanner.hpp"
@@ -62,11 +61,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view UserIdentity::
 
 /// What one pass over an object's keys found besides record fields.
 struct ObjectScan {
-  bool record_fields = false;   // at least one field of Event, or userIdentity
-  bool wrapper = false;         // a Records or Events array (already read)
-  bool digest = false;          // digest file keys
-  std::uint32_t seen = 0;       // record keys met, to tell duplicates
-  std::string_view duplicate;   // the first record key met twice
+  bool record_fields = false;                        // at least one field of Event, or userIdentity
+  bool wrapper = false;                              // a Records or Events array (already read)
+  bool digest = false;                               // digest file keys
+  std::uint32_t seen = 0;                            // record keys met, to tell duplicates
+  std::string_view duplicate;                        // the first record key met twice
   std::optional<std::string_view> cloudtrail_event;  // lookup-events: the record as a string
   std::optional<std::string_view> message;           // CloudWatch Logs: the record as a string
   std::string_view detail_type;                      // EventBridge
@@ -81,8 +80,7 @@ simdjson::error_code scalar_text(od::value value, std::string_view& out) {
   od::json_type type;
   if (auto error = value.type().get(type)) return error;
   switch (type) {
-    case od::json_type::string:
-      return value.get_string().get(out);
+    case od::json_type::string: return value.get_string().get(out);
     case od::json_type::boolean: {
       bool flag = false;
       if (auto error = value.get_bool().get(flag)) return error;
@@ -93,8 +91,7 @@ simdjson::error_code scalar_text(od::value value, std::string_view& out) {
       out = trim(value.raw_json_token());
       return simdjson::SUCCESS;
     }
-    default:
-      return simdjson::SUCCESS;  // left unread: the iterator skips it
+    default: return simdjson::SUCCESS;  // left unread: the iterator skips it
   }
 }
 
@@ -165,7 +162,7 @@ struct BatchItem {
   std::uint64_t offset = 0;  // in the input
   std::uint64_t length = 0;
   std::uint64_t line = 0;
-  std::size_t pos = 0;       // in the batch's bytes (kRecord, kBroken)
+  std::size_t pos = 0;  // in the batch's bytes (kRecord, kBroken)
   std::optional<Error> error;
 };
 
@@ -173,13 +170,13 @@ struct BatchItem {
 
 struct RecordBatch::Impl {
   std::string name;
-  bool whole = false;           // `bytes` is the whole input
-  ByteBuffer bytes;             // whole: the input; else runs `[r1,r2]` and broken values
+  bool whole = false;  // `bytes` is the whole input
+  ByteBuffer bytes;    // whole: the input; else runs `[r1,r2]` and broken values
   std::vector<BatchItem> items;
-  std::uint64_t first_record = 0;  // records of the input before this batch
-  std::uint64_t input_bytes = 0;   // raw bytes of the input accounted for by this batch
+  std::uint64_t first_record = 0;    // records of the input before this batch
+  std::uint64_t input_bytes = 0;     // raw bytes of the input accounted for by this batch
   std::uint64_t inflated_bytes = 0;  // and the same, inflated
-  std::vector<Error> end_errors;   // a read error that ended the input
+  std::vector<Error> end_errors;     // a read error that ended the input
   std::vector<Error> warnings;
   std::string not_json;
   bool last = false;
@@ -206,9 +203,7 @@ struct RecordBatch::Impl {
         bytes.append(text());
         bytes.append(kSpaces);  // what the parser may look at after it is always the same
         break;
-      case FrameItem::Kind::kOversize:
-        close_run();
-        break;
+      case FrameItem::Kind::kOversize: close_run(); break;
       case FrameItem::Kind::kError:
         close_run();
         entry.error = std::move(item.error);
@@ -244,7 +239,7 @@ bool RecordBatch::last() const { return impl_->last; }
 struct InputSplitter::Impl {
   ReadLimits limits;
   std::optional<InputStream> stream;
-  ByteBuffer window;               // input bytes from window_offset on
+  ByteBuffer window;  // input bytes from window_offset on
   std::uint64_t window_offset = 0;
   detail::JsonFramer framer;
   std::vector<FrameItem> items;
@@ -397,17 +392,17 @@ struct EventReader::Impl {
   std::string_view name;
   const EventVisitor* visit = nullptr;
   ReadReport* report = nullptr;
-  std::uint64_t record = 0;            // the current record's number (0: between records)
-  std::uint64_t line = 0;              // its line, for line-delimited inputs
-  std::vector<Event> pending;          // the fast path's events, visited once it succeeds
+  std::uint64_t record = 0;    // the current record's number (0: between records)
+  std::uint64_t line = 0;      // its line, for line-delimited inputs
+  std::vector<Event> pending;  // the fast path's events, visited once it succeeds
   static constexpr std::size_t kMaxPending = 16384;
   bool stopped = false;
-  bool fast_path = false;              // give up at the first problem (see read_whole)
+  bool fast_path = false;  // give up at the first problem (see read_whole)
   bool gave_up = false;
   // Where the document being parsed lies in the input, for byte offsets.
   const char* doc_base = nullptr;
-  const char* doc_end = nullptr;       // set when a record is a document of its own
-  const char* doc_limit = nullptr;     // the end of the document being parsed
+  const char* doc_end = nullptr;    // set when a record is a document of its own
+  const char* doc_limit = nullptr;  // the end of the document being parsed
   std::uint64_t doc_offset = 0;
   od::document* current_document = nullptr;
 
@@ -434,7 +429,8 @@ struct EventReader::Impl {
     Error error = make_error(std::string(name), std::move(message));
     if (record > 0) error.record = record;
     if (line > 0) error.line = line;
-    if (location && doc_base) error.offset = doc_offset + static_cast<std::uint64_t>(location - doc_base);
+    if (location && doc_base)
+      error.offset = doc_offset + static_cast<std::uint64_t>(location - doc_base);
     return error;
   }
   void add_error(std::string message, const char* location = nullptr) {
@@ -639,16 +635,19 @@ void EventReader::Impl::deliver_inner(std::string_view text, std::string_view wh
   od::object object;
   Event event;
   ObjectScan scan;
-  simdjson::error_code error =
-      inner_parser.iterate(inner_text.data(), inner_text.size(), inner_text.capacity() + ByteBuffer::kPadding)
-          .get(document);
+  simdjson::error_code error = inner_parser
+                                   .iterate(inner_text.data(), inner_text.size(),
+                                            inner_text.capacity() + ByteBuffer::kPadding)
+                                   .get(document);
   if (!error) error = document.get_object().get(object);
   if (!error) error = scan_object(object, event, scan, false);
   if (error) {
     if (what == "message") {  // a log group's other messages are not CloudTrail's
-      not_a_record(fmt::format("message: invalid JSON: {}", simdjson::error_message(error)), location);
+      not_a_record(fmt::format("message: invalid JSON: {}", simdjson::error_message(error)),
+                   location);
     } else {
-      add_error(fmt::format("{}: invalid JSON: {}", what, simdjson::error_message(error)), location);
+      add_error(fmt::format("{}: invalid JSON: {}", what, simdjson::error_message(error)),
+                location);
     }
     return;
   }
@@ -699,14 +698,15 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
   gave_up = false;
   const ReadReport before = *report;
   std::size_t start = 0;
-  if (bytes.starts_with("\xEF\xBB\xBF")) start = 3;  // a UTF-8 byte order mark, as some editors write
+  if (bytes.starts_with("\xEF\xBB\xBF"))
+    start = 3;  // a UTF-8 byte order mark, as some editors write
   doc_base = bytes.data();
   doc_offset = 0;
   doc_limit = bytes.data() + bytes.size();
   od::document document;
   const std::string_view json = bytes.substr(start);
-  bool clean = !parser.iterate(json.data(), json.size(), json.size() + ByteBuffer::kPadding)
-                    .get(document);
+  bool clean =
+      !parser.iterate(json.data(), json.size(), json.size() + ByteBuffer::kPadding).get(document);
   if (clean) {
     current_document = &document;
     od::json_type type;
@@ -809,7 +809,8 @@ bool EventReader::Impl::cannot_match(std::string_view bytes) const {
        at = detail::find_literal(bytes, "\\u", at + 2)) {
     unsigned code = 0;
     const std::string_view hex = bytes.substr(at + 2, 4);
-    if (hex.size() < 4 || std::from_chars(hex.data(), hex.data() + 4, code, 16).ptr != hex.data() + 4) {
+    if (hex.size() < 4 ||
+        std::from_chars(hex.data(), hex.data() + 4, code, 16).ptr != hex.data() + 4) {
       return false;  // not an escape after all (an escaped backslash before a u?): parse
     }
     if (code < literal_characters.size() && literal_characters[code]) return false;
@@ -844,11 +845,11 @@ void EventReader::Impl::read_items(const RecordBatch::Impl& batch) {
         break;
       case FrameItem::Kind::kOversize: {
         ++report->records;
-        Error error = make_error(std::string(name),
-                                 fmt::format("a value of {} is larger than the {} limit on one "
-                                             "record (--max-record): skipped",
-                                             format_size(item.length),
-                                             format_size(limits.max_record_bytes)));
+        Error error =
+            make_error(std::string(name),
+                       fmt::format("a value of {} is larger than the {} limit on one "
+                                   "record (--max-record): skipped",
+                                   format_size(item.length), format_size(limits.max_record_bytes)));
         error.record = record;
         if (line > 0) error.line = line;
         error.offset = item.offset;
@@ -872,13 +873,14 @@ void EventReader::Impl::parse_run(const RecordBatch::Impl& batch, std::size_t be
                                   std::size_t end, const std::vector<std::uint64_t>& numbers) {
   const BatchItem& last = batch.items[end - 1];
   const std::size_t run_start = batch.items[begin].pos - 1;  // its '['
-  const std::size_t run_end = last.pos + last.length + 1;   // just past its ']'
+  const std::size_t run_end = last.pos + last.length + 1;    // just past its ']'
   const char* base = batch.bytes.data();
   std::size_t next = begin;  // the first item not yet read
   doc_limit = base + run_end;
   od::document document;
-  if (!parser.iterate(base + run_start, run_end - run_start,
-                      batch.bytes.capacity() + ByteBuffer::kPadding - run_start)
+  if (!parser
+           .iterate(base + run_start, run_end - run_start,
+                    batch.bytes.capacity() + ByteBuffer::kPadding - run_start)
            .get(document)) {
     current_document = &document;
     od::array array;
@@ -973,7 +975,8 @@ void EventReader::Impl::parse_alone(const RecordBatch::Impl& batch, const BatchI
   doc_end = nullptr;
 }
 
-ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor) {
+ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch,
+                                         const EventVisitor& visitor) {
   ReadReport result;
   name = batch.name;
   visit = &visitor;
@@ -1061,7 +1064,8 @@ ReadReport EventReader::read_file(const std::string& path, const EventVisitor& v
 
 ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes,
                                    const EventVisitor& visit, std::size_t raw_chunk) {
-  InputSplitter splitter = InputSplitter::from_memory(std::string(name), bytes, impl_->limits, raw_chunk);
+  InputSplitter splitter =
+      InputSplitter::from_memory(std::string(name), bytes, impl_->limits, raw_chunk);
   return read_all(splitter, *this, visit);
 }
 
@@ -1076,7 +1080,8 @@ void EventReader::set_required_literals(std::vector<std::string> literals) {
       const auto byte = static_cast<unsigned char>(c);
       if (byte >= 128) continue;
       impl_->literal_characters.set(byte);
-      if ((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z') impl_->literal_characters.set(byte ^ 0x20);  // the other case
+      if ((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z')
+        impl_->literal_characters.set(byte ^ 0x20);  // the other case
     }
   }
   impl_->required_literals = std::move(literals);

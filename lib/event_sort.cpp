@@ -126,11 +126,14 @@ class RunReader {
     while (size > 0) {
       if (pos_ == end_) {
         buffer_.resize(kIoBuffer);
-        const ssize_t n = ::pread(run_.fd, buffer_.data(), buffer_.size(), static_cast<off_t>(offset_));
+        const ssize_t n =
+            ::pread(run_.fd, buffer_.data(), buffer_.size(), static_cast<off_t>(offset_));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return make_error("", io_message(folder_, "--temp-dir: cannot read"));
-        if (n == 0) return make_error("", fmt::format("--temp-dir: a temporary file in {} is "
-                                                      "shorter than written", folder_));
+        if (n == 0)
+          return make_error("", fmt::format("--temp-dir: a temporary file in {} is "
+                                            "shorter than written",
+                                            folder_));
         offset_ += static_cast<std::uint64_t>(n);
         pos_ = 0;
         end_ = static_cast<std::size_t>(n);
@@ -155,7 +158,8 @@ class RunReader {
 using MergeVisit = std::function<Result<bool>(const PieceHeader& header, std::string_view piece)>;
 
 /// K-way merge of runs, smallest (time, sequence) first, until `visit` returns false.
-Status merge_runs(const std::vector<Run>& runs, const std::string& folder, const MergeVisit& visit) {
+Status merge_runs(const std::vector<Run>& runs, const std::string& folder,
+                  const MergeVisit& visit) {
   struct Head {
     RunReader reader;
     PieceHeader header;
@@ -163,7 +167,9 @@ Status merge_runs(const std::vector<Run>& runs, const std::string& folder, const
   };
   std::vector<Head> heads;
   heads.reserve(runs.size());
-  const auto later = [&](std::size_t a, std::size_t b) { return heads[b].header < heads[a].header; };
+  const auto later = [&](std::size_t a, std::size_t b) {
+    return heads[b].header < heads[a].header;
+  };
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> queue(later);
   for (const Run& run : runs) {
     Head& head = heads.emplace_back(Head{RunReader(run, folder), {}, {}});
@@ -228,7 +234,8 @@ struct EventSorter::State {
     ++spilled;
     RunWriter writer(runs.back(), limits.temp_dir);
     for (const Entry& entry : entries) {
-      Status written = writer.write(entry.header, std::string_view(text).substr(entry.offset, entry.header.length));
+      Status written = writer.write(
+          entry.header, std::string_view(text).substr(entry.offset, entry.header.length));
       if (!written) return written;
     }
     if (Status flushed = writer.flush(); !flushed) return flushed;
@@ -246,13 +253,14 @@ struct EventSorter::State {
       into->level = merged.back().level + 1;
       runs.push_back(*into);
       RunWriter merged_writer(runs.back(), limits.temp_dir);
-      Status done = merge_runs(merged, limits.temp_dir,
-                               [&](const PieceHeader& header, std::string_view piece) -> Result<bool> {
-                                 if (Status written = merged_writer.write(header, piece); !written) {
-                                   return written.error();
-                                 }
-                                 return true;
-                               });
+      Status done =
+          merge_runs(merged, limits.temp_dir,
+                     [&](const PieceHeader& header, std::string_view piece) -> Result<bool> {
+                       if (Status written = merged_writer.write(header, piece); !written) {
+                         return written.error();
+                       }
+                       return true;
+                     });
       if (done) done = merged_writer.flush();
       close_runs(merged);
       if (!done) return done;
@@ -299,10 +307,9 @@ Status EventSorter::for_each(const std::function<bool(std::string_view piece)>& 
   if (!s.entries.empty()) {
     if (Status spilled = s.spill(); !spilled) return spilled;
   }
-  return merge_runs(s.runs, s.limits.temp_dir,
-                    [&](const PieceHeader&, std::string_view piece) -> Result<bool> {
-                      return visit(piece);
-                    });
+  return merge_runs(
+      s.runs, s.limits.temp_dir,
+      [&](const PieceHeader&, std::string_view piece) -> Result<bool> { return visit(piece); });
 }
 
 std::uint64_t EventSorter::size() const { return state_->added; }

@@ -88,7 +88,8 @@ StatsGroup make_group(const Entry& entry, std::size_t fields) {
   }
   group.counts = entry.second.counts;
   for (const auto& [start, counts] : entry.second.buckets) {
-    group.buckets.push_back({start == kTimelessBucket ? std::nullopt : std::optional(start), counts});
+    group.buckets.push_back(
+        {start == kTimelessBucket ? std::nullopt : std::optional(start), counts});
   }
   return group;
 }
@@ -126,9 +127,8 @@ UnixSeconds bucket_start(UnixSeconds time, std::int64_t interval) {
 
 const std::vector<std::string_view>& overview_field_names() {
   static const std::vector<std::string_view> kNames = {
-      "account",       "region",    "event-name", "event-source", "username",
-      "principal-arn", "source-ip", "user-agent", "error-code",   "access-key-id",
-      "insight"};
+      "account",   "region",     "event-name", "event-source",  "username", "principal-arn",
+      "source-ip", "user-agent", "error-code", "access-key-id", "insight"};
   return kNames;
 }
 
@@ -338,8 +338,8 @@ Status EventStats::add_group(std::size_t list, const StatsGroup& group) {
   Impl& s = *impl_;
   const std::size_t values = s.spec.by.empty() ? 1 : s.fields.size();
   if (list >= s.tallies.size() || group.key.size() != values) {
-    return make_error("", fmt::format("a group of {} values where {} are counted", group.key.size(),
-                                      values));
+    return make_error(
+        "", fmt::format("a group of {} values where {} are counted", group.key.size(), values));
   }
   std::string key;
   if (values == 1) {

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 // Rendering for `trailsift stats`: the table, JSON, CSV and chart made of an EventStats's counts.
-#include "trailsift/event_stats.hpp"
-
 #include <algorithm>
 #include <functional>
 #include <iterator>
@@ -10,6 +8,7 @@
 
 #include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
+#include "trailsift/event_stats.hpp"
 
 namespace trailsift {
 namespace {
@@ -44,7 +43,6 @@ std::string table_time(std::optional<UnixSeconds> time) {
 std::string table_value(std::string_view value) {
   return value.empty() ? "(none)" : std::string(value);
 }
-
 
 /// The head of every JSON form: selection, interval, top, and the totals both forms share
 /// (the totals object is left open).
@@ -191,8 +189,9 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
       {"errors", part(totals.errors)},
   };
   if (context.left_out_without_time > 0) {
-    totals_rows.insert(totals_rows.begin() + 5, {"left out", fmt::format("{} without eventTime: not in the time range",
-                                                            context.left_out_without_time)});
+    totals_rows.insert(totals_rows.begin() + 5,
+                       {"left out", fmt::format("{} without eventTime: not in the time range",
+                                                context.left_out_without_time)});
   }
   std::string out = format_table(std::move(totals_rows));
   if (context.chart && stats.spec().interval > 0) {
@@ -218,7 +217,6 @@ std::string overview_table(const EventStats& stats, const StatsContext& context)
 }
 
 }  // namespace
-
 
 std::string format_stats_table(const EventStats& stats, const StatsContext& context) {
   if (stats.spec().by.empty()) return overview_table(stats, context);

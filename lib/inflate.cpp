@@ -32,7 +32,8 @@ Result<std::size_t> gzip_header_length(std::string_view bytes) {
   constexpr unsigned kText = 1, kHeaderCrc = 2, kExtra = 4, kName = 8, kComment = 16;
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
   if (bytes.size() < 10) return std::size_t{0};
-  if (byte(0) != 0x1f || byte(1) != 0x8b) return data_error("corrupt gzip data: not a gzip header", 0);
+  if (byte(0) != 0x1f || byte(1) != 0x8b)
+    return data_error("corrupt gzip data: not a gzip header", 0);
   if (byte(2) != 8) return data_error("corrupt gzip data: unknown compression method", 2);
   const unsigned flags = byte(3);
   if (flags & ~(kText | kHeaderCrc | kExtra | kName | kComment)) {
@@ -57,7 +58,8 @@ Result<std::size_t> gzip_header_length(std::string_view bytes) {
   }
   if (flags & kHeaderCrc) {
     if (bytes.size() < length + 2) return std::size_t{0};
-    const auto crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(length));
+    const auto crc =
+        crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(length));
     if ((crc & 0xffffu) != static_cast<uLong>(byte(length) | (byte(length + 1) << 8))) {
       return data_error("corrupt gzip data: the header checksum does not match", length);
     }
@@ -80,7 +82,7 @@ struct GzipMemberInflater::Impl {
 const char* GzipMemberInflater::name() { return "ISA-L"; }
 
 GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* out,
-                                                   std::size_t out_capacity) {
+                                                     std::size_t out_capacity) {
   inflate_state& state = impl_->state;
   state.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(in.data()));
   state.avail_in = static_cast<std::uint32_t>(std::min(in.size(), kMaxStep));
@@ -118,7 +120,7 @@ struct GzipMemberInflater::Impl {
   bool ready = false;
   bool deflate_done = false;
   uLong crc = 0;
-  std::uint32_t size = 0;           // the inflated size, modulo 2^32 as the trailer has it
+  std::uint32_t size = 0;  // the inflated size, modulo 2^32 as the trailer has it
   unsigned char trailer[8] = {};
   std::size_t trailer_bytes = 0;
   Impl() {
@@ -140,7 +142,7 @@ struct GzipMemberInflater::Impl {
 const char* GzipMemberInflater::name() { return "zlib"; }
 
 GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* out,
-                                                   std::size_t out_capacity) {
+                                                     std::size_t out_capacity) {
   Impl& impl = *impl_;
   Step step;
   if (!impl.ready) {
@@ -158,7 +160,8 @@ GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* 
     const int result = ::inflate(&stream, Z_NO_FLUSH);
     step.consumed = in_before - stream.avail_in;
     step.produced = out_before - stream.avail_out;
-    impl.crc = crc32(impl.crc, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(step.produced));
+    impl.crc =
+        crc32(impl.crc, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(step.produced));
     impl.size += static_cast<std::uint32_t>(step.produced);
     if (result == Z_MEM_ERROR) {
       step.error = make_error("", "zlib: out of memory");
@@ -166,7 +169,8 @@ GzipMemberInflater::Step GzipMemberInflater::inflate(std::string_view in, char* 
     }
     if (result != Z_OK && result != Z_STREAM_END && result != Z_BUF_ERROR) {
       step.error = data_error(
-          stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data", step.consumed);
+          stream.msg ? fmt::format("corrupt gzip data: {}", stream.msg) : "corrupt gzip data",
+          step.consumed);
       return step;
     }
     if (result != Z_STREAM_END) return step;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Input discovery and reading, streamed or whole. This is the only file of the core that touches
 // the file system.
+#include "trailsift/input.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,8 +16,6 @@
 
 #include <fmt/format.h>
 
-#include "trailsift/input.hpp"
-
 #include "inflate.hpp"
 #include "trailsift/ascii.hpp"
 #include "trailsift/digest.hpp"
@@ -26,27 +26,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 Error system_error(const std::string& path, int error_number) {
   return make_error(path, std::strerror(error_number));
 }
 
-Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits,
-                       ByteBuffer& out) {
+Status read_descriptor(int fd, const std::string& path, const ReadLimits& limits, ByteBuffer& out) {
   out.resize(0);
   struct stat info {};
   if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
     if (static_cast<std::uint64_t>(info.st_size) > limits.max_bytes) {
-      return make_error(path, fmt::format("file is larger than the {} limit",
-                                          format_size(limits.max_bytes)));
+      return make_error(
+          path, fmt::format("file is larger than the {} limit", format_size(limits.max_bytes)));
     }
     out.reserve(static_cast<std::size_t>(info.st_size) + 1);
   }
   while (true) {
     if (out.size() == out.capacity()) {
       if (out.size() >= limits.max_bytes) {
-        return make_error(path, fmt::format("input is larger than the {} limit",
-                                            format_size(limits.max_bytes)));
+        return make_error(
+            path, fmt::format("input is larger than the {} limit", format_size(limits.max_bytes)));
       }
       out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
           limits.max_bytes, std::max<std::size_t>(out.capacity() * 2, 1 << 16))));
@@ -88,11 +86,11 @@ Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits
   while (true) {
     if (out.size() == out.capacity()) {
       if (out.capacity() >= limits.max_bytes) return too_large(limits);
-      out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(
-          limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
+      out.reserve(static_cast<std::size_t>(
+          std::min<std::uint64_t>(limits.max_bytes, std::uint64_t{out.capacity()} * 2 + 4096)));
     }
-    detail::GzipMemberInflater::Step step = inflater.inflate(
-        in.substr(used), out.data() + out.size(), out.capacity() - out.size());
+    detail::GzipMemberInflater::Step step =
+        inflater.inflate(in.substr(used), out.data() + out.size(), out.capacity() - out.size());
     if (step.error) {
       Error error = *step.error;
       if (error.offset) *error.offset += used;
@@ -113,7 +111,8 @@ Result<std::size_t> inflate_member(std::string_view in, const ReadLimits& limits
 std::size_t guess_inflated_size(std::string_view compressed, const ReadLimits& limits) {
   std::uint64_t guess = compressed.size() * std::uint64_t{4};
   if (compressed.size() >= 18) {
-    const auto* tail = reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+    const auto* tail =
+        reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
     const std::uint64_t trailer_size =
         tail[0] | (tail[1] << 8) | (tail[2] << 16) | (std::uint64_t{tail[3]} << 24);
     if (trailer_size >= compressed.size() / 2) guess = trailer_size + 16;
@@ -143,7 +142,8 @@ class DescriptorSource final : public RawSource {
       if (count < 0 && errno == EINTR) continue;
       if (count < 0) return system_error(path_, errno);
       if (copy_fd_ >= 0) {
-        if (Status copied = copy(out, static_cast<std::size_t>(count)); !copied) return copied.error();
+        if (Status copied = copy(out, static_cast<std::size_t>(count)); !copied)
+          return copied.error();
       }
       return static_cast<std::size_t>(count);
     }
@@ -155,8 +155,8 @@ class DescriptorSource final : public RawSource {
       const ssize_t written = ::write(copy_fd_, bytes, count);
       if (written < 0 && errno == EINTR) continue;
       if (written < 0) {
-        return make_error(path_, fmt::format("cannot keep a copy for a second read: {}",
-                                             std::strerror(errno)));
+        return make_error(
+            path_, fmt::format("cannot keep a copy for a second read: {}", std::strerror(errno)));
       }
       bytes += written;
       count -= static_cast<std::size_t>(written);
@@ -172,7 +172,8 @@ class DescriptorSource final : public RawSource {
 
 class MemorySource final : public RawSource {
  public:
-  MemorySource(std::string_view bytes, std::size_t chunk) : bytes_(bytes), chunk_(std::max<std::size_t>(chunk, 1)) {}
+  MemorySource(std::string_view bytes, std::size_t chunk)
+      : bytes_(bytes), chunk_(std::max<std::size_t>(chunk, 1)) {}
   Result<std::size_t> read(char* out, std::size_t capacity) override {
     const std::size_t count = std::min({capacity, chunk_, bytes_.size()});
     if (count > 0) std::memcpy(out, bytes_.data(), count);
@@ -191,11 +192,19 @@ struct InputStream::Impl {
   std::string path;
   ReadLimits limits;
   std::unique_ptr<RawSource> source;
-  ByteBuffer raw;              // raw bytes read but not yet used: [raw_pos, raw.size())
+  ByteBuffer raw;  // raw bytes read but not yet used: [raw_pos, raw.size())
   std::size_t raw_pos = 0;
   std::uint64_t raw_offset = 0;  // offset of raw[0] in the input
   bool raw_eof = false;
-  enum class State { kStart, kPlain, kHeader, kMember, kCorrupt, kBetweenMembers, kEnd } state = State::kStart;
+  enum class State {
+    kStart,
+    kPlain,
+    kHeader,
+    kMember,
+    kCorrupt,
+    kBetweenMembers,
+    kEnd
+  } state = State::kStart;
   detail::GzipMemberInflater inflater;
   std::uint64_t member_start = 0;  // raw offset of the member being read
   bool gzip = false;
@@ -221,7 +230,8 @@ struct InputStream::Impl {
     }
     raw.reserve(std::max(limits.chunk_bytes, wanted));
     while (raw.size() < wanted && !raw_eof) {
-      Result<std::size_t> count = source->read(raw.data() + raw.size(), raw.capacity() - raw.size());
+      Result<std::size_t> count =
+          source->read(raw.data() + raw.size(), raw.capacity() - raw.size());
       if (!count) return count.error();
       if (*count == 0) raw_eof = true;
       raw.resize(raw.size() + *count);
@@ -291,7 +301,8 @@ struct InputStream::Impl {
         state = State::kMember;
         return {};
       }
-      if (raw_eof) return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
+      if (raw_eof)
+        return error_at("truncated gzip data (in the gzip member that starts here)", member_start);
       if (Status filled = fill(available().size() + 1); !filled) return filled;
     }
   }
@@ -308,8 +319,9 @@ struct InputStream::Impl {
         // Where an inflater notices bad data depends on how much it was handed at a time: the
         // member's start is a position that does not. What was decoded before comes first, as
         // it would in smaller steps.
-        corrupt = error_at(fmt::format("{} (in the gzip member that starts here)", step.error->message),
-                           member_start);
+        corrupt =
+            error_at(fmt::format("{} (in the gzip member that starts here)", step.error->message),
+                     member_start);
         state = State::kCorrupt;
         if (step.produced > 0) return step.produced;
         return *corrupt;
@@ -347,18 +359,13 @@ struct InputStream::Impl {
           count = read_plain(out, capacity);
           if (count && *count == 0) state = State::kEnd;
           break;
-        case State::kMember:
-          count = read_member(out, capacity);
-          break;
-        case State::kCorrupt:
-          count = *corrupt;
-          break;
+        case State::kMember: count = read_member(out, capacity); break;
+        case State::kCorrupt: count = *corrupt; break;
         case State::kBetweenMembers: {
           if (Status next = next_member(); !next) return next.error();
           continue;
         }
-        case State::kEnd:
-          return std::size_t{0};
+        case State::kEnd: return std::size_t{0};
       }
       if (!count) {
         state = State::kEnd;
@@ -380,7 +387,8 @@ InputStream::InputStream(InputStream&&) noexcept = default;
 InputStream& InputStream::operator=(InputStream&&) noexcept = default;
 InputStream::~InputStream() = default;
 
-Result<InputStream> InputStream::open(const std::string& path, const ReadLimits& limits, int copy_fd) {
+Result<InputStream> InputStream::open(const std::string& path, const ReadLimits& limits,
+                                      int copy_fd) {
   const bool from_stdin = path == kStdinPath;
   const int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return system_error(path, errno);
@@ -400,17 +408,16 @@ InputStream InputStream::from_memory(std::string name, std::string_view bytes,
   return InputStream(std::move(impl));
 }
 
-Result<std::size_t> InputStream::read(char* out, std::size_t capacity) { return impl_->read(out, capacity); }
+Result<std::size_t> InputStream::read(char* out, std::size_t capacity) {
+  return impl_->read(out, capacity);
+}
 std::vector<Error> InputStream::take_warnings() { return std::exchange(impl_->warnings, {}); }
 const std::string& InputStream::path() const { return impl_->path; }
 void InputStream::rename(std::string name) { impl_->path = std::move(name); }
-bool InputStream::gzip() const {
-  return impl_->gzip;
-}
+bool InputStream::gzip() const { return impl_->gzip; }
 std::uint64_t InputStream::raw_bytes() const { return impl_->position(); }
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 namespace {
 
@@ -469,7 +476,8 @@ class Walker {
   void walk(const fs::path& directory) {
     std::error_code error;
     std::vector<fs::directory_entry> entries;
-    for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+    for (fs::directory_iterator it(directory, error), end; !error && it != end;
+         it.increment(error)) {
       entries.push_back(*it);
     }
     if (error) {
@@ -511,7 +519,7 @@ class Walker {
     const fs::file_status status = entry.status(error);
     if (fs::is_symlink(link_status) && error) {
       skip(entry, error == std::errc::too_many_symbolic_link_levels ? "a symbolic link loop"
-                                                                     : "a dangling symbolic link");
+                                                                    : "a dangling symbolic link");
       return;
     }
     if (fs::is_directory(status)) {
@@ -565,7 +573,8 @@ class Walker {
 bool is_event_file_name(std::string_view name) {
   if (name.find("_CloudTrail-Digest_") != std::string_view::npos) return false;
   if (ascii_ends_with_ignoring_case(name, ".gz")) name.remove_suffix(3);
-  return ascii_ends_with_ignoring_case(name, ".json") || ascii_ends_with_ignoring_case(name, ".jsonl") ||
+  return ascii_ends_with_ignoring_case(name, ".json") ||
+         ascii_ends_with_ignoring_case(name, ".jsonl") ||
          ascii_ends_with_ignoring_case(name, ".ndjson");
 }
 
@@ -750,12 +759,14 @@ std::string not_a_file(fs::file_type type) {
 /// Why the link to a folder at `link` may not be walked, or "" when it may: it must stay inside
 /// `real_root` and not lead to a folder that holds it (a loop). `within_link`: found in a folder
 /// reached through a link; not walked, so that links cannot multiply what is listed.
-std::string linked_folder_problem(const fs::path& link, const fs::path& real_root, bool within_link) {
+std::string linked_folder_problem(const fs::path& link, const fs::path& real_root,
+                                  bool within_link) {
   std::error_code error;
   const fs::path target = fs::canonical(link, error);
   const fs::path holder = fs::canonical(link.parent_path(), error);
   if (error) return "a symbolic link to a folder that cannot be resolved: not walked";
-  if (holder == target || holder.string().compare(0, target.string().size() + 1, target.string() + "/") == 0) {
+  if (holder == target ||
+      holder.string().compare(0, target.string().size() + 1, target.string() + "/") == 0) {
     return "a symbolic link to a folder that holds it: not walked";
   }
   const std::string inside = real_root.string() + "/";
@@ -785,7 +796,8 @@ Result<std::vector<MirrorFile>> list_mirror(const std::string& root) {
   while (!pending.empty()) {
     const Folder folder = std::move(pending.back());
     pending.pop_back();
-    for (fs::directory_iterator it(folder.path, error), end; !error && it != end; it.increment(error)) {
+    for (fs::directory_iterator it(folder.path, error), end; !error && it != end;
+         it.increment(error)) {
       MirrorFile file{folder.prefix + it->path().filename().string(), 0, folder.linked, ""};
       const fs::file_status status = it->symlink_status(error);
       if (error) break;

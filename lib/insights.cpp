@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Counting for `trailsift insights`: the events Insights analyses, per series and minute.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <limits>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "insights_internal.hpp"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Insights as CloudTrail writes them (NDJSON, or a log file's {"Records":[...]}), and as a table.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <iterator>
+
+#include <fmt/format.h>
 
 #include "json_writer.hpp"
 #include "trailsift/digest.hpp"
@@ -97,7 +97,8 @@ Status for_each_record(const InsightsReport& report, Write&& write) {
   std::stable_sort(records.begin(), records.end(),
                    [](const Record& a, const Record& b) { return a.time < b.time; });
   for (const Record& record : records) {
-    if (Status written = write(report.insights[record.insight], record.start); !written) return written;
+    if (Status written = write(report.insights[record.insight], record.start); !written)
+      return written;
   }
   return {};
 }

@@ -16,7 +16,8 @@ namespace trailsift::detail {
 namespace {
 
 constexpr std::string_view kWhitespace = " \t\r\n";
-/// How far after a top-level `{` its first key is looked for before giving up on it being a wrapper.
+/// How far after a top-level `{` its first key is looked for before giving up on it being a
+/// wrapper.
 constexpr std::size_t kPeekLimit = 4096;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -39,7 +40,7 @@ std::string describe_not_json(std::string_view start) {
   static constexpr std::pair<std::string_view, std::string_view> kArchives[] = {
       {"PK\x03\x04", "a zip archive, not JSON or gzip (unzip it first)"},
       {"BZh", "bzip2 data, not JSON or gzip (bunzip2 it first)"},
-      {"\xFD" "7zXZ", "xz data, not JSON or gzip (unxz it first)"},
+      {"\xFD\x37zXZ", "xz data, not JSON or gzip (unxz it first)"},
       {"\x28\xB5\x2F\xFD", "zstd data, not JSON or gzip (unzstd it first)"},
   };
   for (const auto& [magic, description] : kArchives) {
@@ -176,10 +177,10 @@ bool unescape_json_string(std::string_view escaped, std::string& out) {
         for (int k = 1; k <= 4; ++k) {
           const char h = escaped[i + k];
           value <<= 4;
-          if (h >= '0' && h <= '9') value |= static_cast<unsigned>(h - '0');
-          else if (h >= 'a' && h <= 'f') value |= static_cast<unsigned>(h - 'a' + 10);
-          else if (h >= 'A' && h <= 'F') value |= static_cast<unsigned>(h - 'A' + 10);
-          else return false;
+          const bool decimal = h >= '0' && h <= '9';
+          const char lower = static_cast<char>(h | 0x20);
+          if (!decimal && (lower < 'a' || lower > 'f')) return false;
+          value |= static_cast<unsigned>(decimal ? h - '0' : lower - 'a' + 10);
         }
         out += value < 0x80 ? static_cast<char>(value) : '\x01';
         i += 4;
@@ -195,8 +196,7 @@ JsonFramer::JsonFramer(const ReadLimits& limits) : limits_(limits) {}
 
 std::uint64_t JsonFramer::keep_offset() const {
   switch (state_) {
-    case State::kObjectPeek:
-      return object_start_;
+    case State::kObjectPeek: return object_start_;
     case State::kValue:
     case State::kString:
     case State::kScalar:
@@ -204,10 +204,8 @@ std::uint64_t JsonFramer::keep_offset() const {
         return oversize_ ? pos_ : value_start_;
       }
       return full_walk_ ? object_start_ : pos_;
-    case State::kMembers:
-      return full_walk_ ? object_start_ : pos_;
-    default:
-      return mode_ == Mode::kUndecided ? 0 : pos_;
+    case State::kMembers: return full_walk_ ? object_start_ : pos_;
+    default: return mode_ == Mode::kUndecided ? 0 : pos_;
   }
 }
 
@@ -249,7 +247,8 @@ bool JsonFramer::decide_mode(std::string_view bytes, bool end_of_input) {
   }
   if (c == '{') {
     bool complete = false;
-    if (wrapper_array_start(bytes.substr(first), complete, nullptr) > 0) return decide(Mode::kDocument);
+    if (wrapper_array_start(bytes.substr(first), complete, nullptr) > 0)
+      return decide(Mode::kDocument);
     if (!complete && !end_of_input) return false;
   }
   const std::size_t first_end = bytes.find('\n', first);
@@ -322,7 +321,8 @@ void JsonFramer::emit(FrameItem::Kind kind, std::uint64_t start, std::uint64_t e
   out.push_back(std::move(item));
 }
 
-void JsonFramer::emit_error(std::string message, std::uint64_t offset, std::vector<FrameItem>& out) {
+void JsonFramer::emit_error(std::string message, std::uint64_t offset,
+                            std::vector<FrameItem>& out) {
   FrameItem item;
   item.kind = FrameItem::Kind::kError;
   item.offset = offset;
@@ -456,7 +456,8 @@ void JsonFramer::step_value(bool end_of_input, std::vector<FrameItem>& out) {
     } else {
       return;  // resumes here, with the scanner's state as it was
     }
-    const std::uint64_t in_block = length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1;
+    const std::uint64_t in_block =
+        length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1;
     const std::uint64_t newlines = mode_ == Mode::kLines ? bits.newline & in_block : 0;
     std::uint64_t marks = (is_string ? bits.quote : bits.open | bits.close) & in_block;
     std::uint64_t events = marks | newlines;
@@ -468,7 +469,8 @@ void JsonFramer::step_value(bool end_of_input, std::vector<FrameItem>& out) {
         // The line ends inside the value: it is broken.
         pos_ += static_cast<std::uint64_t>(at);
         if (keeps_bytes) {
-          emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kBroken, value_start_, pos_, out);
+          emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kBroken, value_start_,
+               pos_, out);
         } else {
           emit_error("invalid JSON: the line ends inside an object", pos_, out);
         }
@@ -491,11 +493,13 @@ void JsonFramer::step_value(bool end_of_input, std::vector<FrameItem>& out) {
       }
     }
     pos_ += length;
-    if (keeps_bytes && !oversize_ && pos_ - value_start_ > limits_.max_record_bytes) oversize_ = true;
+    if (keeps_bytes && !oversize_ && pos_ - value_start_ > limits_.max_record_bytes)
+      oversize_ = true;
     if (length < 64) {
       // The input ends inside the value.
       if (keeps_bytes) {
-        emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kBroken, value_start_, pos_, out);
+        emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kBroken, value_start_, pos_,
+             out);
       } else {
         emit_error("invalid JSON: the input ends inside an object", pos_, out);
       }
@@ -525,7 +529,8 @@ void JsonFramer::value_done(std::uint64_t end, std::vector<FrameItem>& out) {
   pos_ = end;
   switch (purpose_) {
     case Purpose::kRecord:
-      emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kRecord, value_start_, end, out);
+      emit(oversize_ ? FrameItem::Kind::kOversize : FrameItem::Kind::kRecord, value_start_, end,
+           out);
       element_expected_ = false;
       state_ = State::kElements;
       return;
@@ -559,9 +564,7 @@ void JsonFramer::value_done(std::uint64_t end, std::vector<FrameItem>& out) {
       member_step_ = MemberStep::kCommaOrEnd;
       state_ = State::kMembers;
       return;
-    case Purpose::kRestOfObject:
-      end_of_top_object(end, out);
-      return;
+    case Purpose::kRestOfObject: end_of_top_object(end, out); return;
   }
 }
 
@@ -610,7 +613,8 @@ void JsonFramer::step_elements(bool end_of_input, std::vector<FrameItem>& out) {
       ++pos_;
       continue;
     }
-    if (!element_expected_) emit_error("invalid JSON: expected ',' or ']' after a record", pos_, out);
+    if (!element_expected_)
+      emit_error("invalid JSON: expected ',' or ']' after a record", pos_, out);
     if (c == '{' || c == '[') {
       start_value(Purpose::kRecord, pos_, 0);
     } else {

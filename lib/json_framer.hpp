@@ -18,15 +18,15 @@ namespace trailsift::detail {
 /// What the framer found, in input order.
 struct FrameItem {
   enum class Kind : std::uint8_t {
-    kRecord,    ///< a complete JSON value that stands for one record (it may still be invalid)
-    kBroken,    ///< a value cut short by the end of its line or of the input: parse it for its error
+    kRecord,  ///< a complete JSON value that stands for one record (it may still be invalid)
+    kBroken,  ///< a value cut short by the end of its line or of the input: parse it for its error
     kOversize,  ///< a value larger than ReadLimits::max_record_bytes: skipped, not held
     kError,     ///< a problem with the structure around records; `error` says what
   };
   Kind kind = Kind::kRecord;
-  std::uint64_t offset = 0;  ///< where it starts in the (inflated) input
-  std::uint64_t length = 0;  ///< its bytes (kRecord, kBroken), or its size (kOversize)
-  std::uint64_t line = 0;    ///< line-delimited inputs: the line it starts on; else 0
+  std::uint64_t offset = 0;    ///< where it starts in the (inflated) input
+  std::uint64_t length = 0;    ///< its bytes (kRecord, kBroken), or its size (kOversize)
+  std::uint64_t line = 0;      ///< line-delimited inputs: the line it starts on; else 0
   std::optional<Error> error;  ///< kError only (its path is left empty)
 };
 
@@ -67,14 +67,14 @@ class JsonFramer {
  private:
   enum class Mode { kUndecided, kLines, kDocument };
   enum class State {
-    kTop,          // between top-level values
-    kObjectPeek,   // after a top-level `{`: is its first key a wrapper's?
-    kValue,        // inside a bracketed value, counting brackets until it closes
-    kString,       // inside a string value (an element or a member's value)
-    kScalar,       // inside a number or literal (an element or a member's value)
-    kElements,     // between the elements of an array of records
-    kMembers,      // between the members of a top-level object that is not a record
-    kSkipLine,     // after a broken line: skipping to its end
+    kTop,         // between top-level values
+    kObjectPeek,  // after a top-level `{`: is its first key a wrapper's?
+    kValue,       // inside a bracketed value, counting brackets until it closes
+    kString,      // inside a string value (an element or a member's value)
+    kScalar,      // inside a number or literal (an element or a member's value)
+    kElements,    // between the elements of an array of records
+    kMembers,     // between the members of a top-level object that is not a record
+    kSkipLine,    // after a broken line: skipping to its end
     kStopped,
   };
   /// What the value being scanned (kValue, kString, kScalar) is.
@@ -109,7 +109,8 @@ class JsonFramer {
   void start_string_or_scalar(char first, Purpose purpose);
   void value_done(std::uint64_t end, std::vector<FrameItem>& out);
   void end_of_top_object(std::uint64_t end, std::vector<FrameItem>& out);
-  void emit(FrameItem::Kind kind, std::uint64_t start, std::uint64_t end, std::vector<FrameItem>& out);
+  void emit(FrameItem::Kind kind, std::uint64_t start, std::uint64_t end,
+            std::vector<FrameItem>& out);
   void emit_error(std::string message, std::uint64_t offset, std::vector<FrameItem>& out);
   /// A value or structure that cannot go on: in line mode the rest of the line is skipped,
   /// otherwise framing stops.
@@ -120,10 +121,10 @@ class JsonFramer {
   Window window_;
   Mode mode_ = Mode::kUndecided;
   State state_ = State::kTop;
-  std::uint64_t pos_ = 0;        // next byte to look at
-  std::uint64_t line_ = 1;       // line of pos_, when line-delimited
-  bool line_start_ = true;       // pos_ is at the start of a line (for CloudWatch prefixes)
-  bool values_seen_ = false;     // a top-level value was framed
+  std::uint64_t pos_ = 0;     // next byte to look at
+  std::uint64_t line_ = 1;    // line of pos_, when line-delimited
+  bool line_start_ = true;    // pos_ is at the start of a line (for CloudWatch prefixes)
+  bool values_seen_ = false;  // a top-level value was framed
   std::string not_json_;
 
   // The value being scanned.
@@ -136,15 +137,15 @@ class JsonFramer {
 
   // The top-level object being walked, and the array of records being read.
   std::uint64_t object_start_ = 0;
-  std::uint64_t object_end_ = 0;   // in a full walk: just past the object's `}`
+  std::uint64_t object_end_ = 0;  // in a full walk: just past the object's `}`
   std::uint64_t object_line_ = 0;
-  bool full_walk_ = false;       // the object is in the window whole: walk it to find wrappers
-  bool wrapper_seen_ = false;    // one of its members was an array of records
+  bool full_walk_ = false;     // the object is in the window whole: walk it to find wrappers
+  bool wrapper_seen_ = false;  // one of its members was an array of records
   MemberStep member_step_ = MemberStep::kKeyOrEnd;
-  std::string member_key_;       // the member whose value comes next
+  std::string member_key_;                 // the member whose value comes next
   std::vector<std::string> wrapper_keys_;  // wrapper arrays read from this object
-  int array_depth_ = 0;          // 1: a top-level array; 2: a wrapper's array; 0: none
-  bool element_expected_ = true; // after `[` or `,`: an element (or `]`) comes next
+  int array_depth_ = 0;                    // 1: a top-level array; 2: a wrapper's array; 0: none
+  bool element_expected_ = true;           // after `[` or `,`: an element (or `]`) comes next
 };
 
 /// True for the keys whose array holds the records of a top-level object.

@@ -51,8 +51,10 @@ RawMasks classify(const char* block) {
     switch (block[i]) {
       case '"': masks.quote |= bit; break;
       case '\\': masks.backslash |= bit; break;
-      case '{': case '[': masks.open |= bit; break;
-      case '}': case ']': masks.close |= bit; break;
+      case '{':
+      case '[': masks.open |= bit; break;
+      case '}':
+      case ']': masks.close |= bit; break;
       case '\n': masks.newline |= bit; break;
       default: break;
     }

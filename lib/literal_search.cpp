@@ -40,7 +40,8 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
   const __m128i last = _mm_set1_epi8(static_cast<char>(needle.back() | bit));
   for (; at + length - 1 + 16 <= text.size(); at += 16) {
     const __m128i starts = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
-    const __m128i ends = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + length - 1));
+    const __m128i ends =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + length - 1));
     const __m128i both = _mm_and_si128(_mm_cmpeq_epi8(first, _mm_or_si128(starts, case_bit)),
                                        _mm_cmpeq_epi8(last, _mm_or_si128(ends, case_bit)));
     for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(both)); mask != 0; mask &= mask - 1) {
@@ -50,7 +51,10 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
   }
 #endif
   for (; at + length <= text.size(); ++at) {
-    if ((kFold ? ascii_lower(text[at]) == ascii_lower(needle.front()) : text[at] == needle.front()) && verify(at)) return at;
+    if ((kFold ? ascii_lower(text[at]) == ascii_lower(needle.front())
+               : text[at] == needle.front()) &&
+        verify(at))
+      return at;
   }
   return std::string_view::npos;
 }

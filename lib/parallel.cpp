@@ -40,7 +40,8 @@ Status run_in_order(std::size_t count, unsigned threads, std::size_t slots,
       });
 }
 
-Status run_ordered(unsigned threads, std::size_t slots, const std::function<bool(std::size_t)>& produce,
+Status run_ordered(unsigned threads, std::size_t slots,
+                   const std::function<bool(std::size_t)>& produce,
                    const std::function<void(std::size_t, unsigned)>& work,
                    const std::function<bool(std::size_t)>& deliver) {
   threads = std::clamp(threads, 1u, kMaxThreads);

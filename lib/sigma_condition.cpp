@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Sigma conditions: `and`, `or`, `not`, parentheses, `1 of`/`all of` a pattern or `them`, and
 // the older `| count() by field > N` after them; and what the rule index learns from them.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 
-#include "sigma_internal.hpp"
+#include <fmt/format.h>
 
+#include "sigma_internal.hpp"
 #include "trailsift/ascii.hpp"
 
 namespace trailsift::sigma {
@@ -293,10 +292,8 @@ Result<ParsedCondition> parse_condition(std::string_view text,
 
 IndexKeys index_keys(const Condition& condition, const std::vector<Search>& searches) {
   switch (condition.kind) {
-    case Condition::Kind::kSearch:
-      return search_keys(searches[condition.search]);
-    case Condition::Kind::kNot:
-      return {};
+    case Condition::Kind::kSearch: return search_keys(searches[condition.search]);
+    case Condition::Kind::kNot: return {};
     case Condition::Kind::kAnd:
     case Condition::Kind::kOr: {
       IndexKeys keys = index_keys(condition.children.front(), searches);

@@ -78,13 +78,10 @@ class WindowCount {
   /// The count for the window [first, end), whose observations have all been added.
   std::uint64_t count(std::size_t first, std::size_t end) const {
     switch (correlation_.type) {
-      case CorrelationRule::Type::kEventCount:
-        return events_;
+      case CorrelationRule::Type::kEventCount: return events_;
       case CorrelationRule::Type::kValueCount:
-      case CorrelationRule::Type::kTemporal:
-        return distinct_;
-      case CorrelationRule::Type::kTemporalOrdered:
-        return ordered_prefix(first, end);
+      case CorrelationRule::Type::kTemporal: return distinct_;
+      case CorrelationRule::Type::kTemporalOrdered: return ordered_prefix(first, end);
     }
     return 0;
   }

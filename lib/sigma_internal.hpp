@@ -3,8 +3,6 @@
 // on, and compiled correlations. Not a public header: it names RE2 and simdjson's DOM.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -16,6 +14,8 @@
 #include <unordered_map>
 #include <variant>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "trailsift/ascii.hpp"
 #include "trailsift/event.hpp"

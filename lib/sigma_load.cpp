@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Loading Sigma rules: YAML documents to compiled detections and correlations, which rules
 // run (logsource, selection, correlation references), and the index by eventName/eventSource.
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -12,6 +9,9 @@
 #include <limits>
 #include <unordered_map>
 #include <utility>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "sigma_internal.hpp"
 #include "trailsift/ascii.hpp"
@@ -97,20 +97,11 @@ std::optional<std::int64_t> parse_timespan(std::string_view text) {
     return std::nullopt;
   std::int64_t unit = 0;
   switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    default:
-      return std::nullopt;
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    default: return std::nullopt;
   }
   if (count > std::numeric_limits<std::int64_t>::max() / unit) return std::nullopt;
   return count * unit;
@@ -389,7 +380,8 @@ bool any_matches(const std::vector<std::string>& globs, const std::vector<std::s
 bool is_selected(const SigmaRuleInfo& info, const SigmaOptions& options) {
   if (!options.statuses.empty() && std::none_of(options.statuses.begin(), options.statuses.end(),
                                                 [&](const std::string& status) {
-                                                  return ascii_lowercase(status) == ascii_lowercase(info.status);
+                                                  return ascii_lowercase(status) ==
+                                                         ascii_lowercase(info.status);
                                                 })) {
     return false;
   }

@@ -3,9 +3,9 @@
 // they are; a single value elsewhere is found On-Demand (one structural pass, no tree); and the
 // record is parsed into a DOM (once, whatever the number of rules) only when a rule needs
 // arrays, numbers, objects or keywords.
-#include <re2/re2.h>
-
 #include <algorithm>
+
+#include <re2/re2.h>
 
 #include "sigma_internal.hpp"
 #include "trailsift/event_format.hpp"
@@ -66,12 +66,10 @@ bool visit_leaves(dom::element element, LeafVisitor visit) {
         if (visit_leaves(item, visit)) return true;
       }
       return false;
-    case dom::element_type::STRING:
-      return visit({Leaf::Type::kString, std::string_view(element)});
+    case dom::element_type::STRING: return visit({Leaf::Type::kString, std::string_view(element)});
     case dom::element_type::BOOL:
       return visit({Leaf::Type::kBool, bool(element) ? "true" : "false"});
-    case dom::element_type::NULL_VALUE:
-      return visit({Leaf::Type::kNull, "null"});
+    case dom::element_type::NULL_VALUE: return visit({Leaf::Type::kNull, "null"});
     case dom::element_type::OBJECT: {
       const std::string text = simdjson::minify(element);
       return visit({Leaf::Type::kObject, text});
@@ -303,12 +301,9 @@ bool RecordView::any_leaf(const FieldPath& path, LeafVisitor visit) {
   }
   Leaf leaf;
   switch (quick_find(path, leaf)) {
-    case Quick::kFound:
-      return visit(leaf);
-    case Quick::kAbsent:
-      return false;
-    case Quick::kNeedsTree:
-      break;
+    case Quick::kFound: return visit(leaf);
+    case Quick::kAbsent: return false;
+    case Quick::kNeedsTree: break;
   }
   dom::element element;
   if (!root(element)) return false;
@@ -321,12 +316,9 @@ bool RecordView::exists(const FieldPath& path) {
   if (fast_text(path)) return true;
   Leaf leaf;
   switch (quick_find(path, leaf)) {
-    case Quick::kFound:
-      return true;
-    case Quick::kAbsent:
-      return false;
-    case Quick::kNeedsTree:
-      break;
+    case Quick::kFound: return true;
+    case Quick::kAbsent: return false;
+    case Quick::kNeedsTree: break;
   }
   dom::element element;
   return root(element) && walk(element, path.segments, 0, [](dom::element) { return true; });
@@ -336,12 +328,9 @@ bool RecordView::is_null(const FieldPath& path) {
   if (fast_text(path)) return false;
   Leaf leaf;
   switch (quick_find(path, leaf)) {
-    case Quick::kFound:
-      return leaf.type == Leaf::Type::kNull;
-    case Quick::kAbsent:
-      return true;
-    case Quick::kNeedsTree:
-      break;
+    case Quick::kFound: return leaf.type == Leaf::Type::kNull;
+    case Quick::kAbsent: return true;
+    case Quick::kNeedsTree: break;
   }
   dom::element element;
   if (!root(element)) return false;
@@ -385,10 +374,8 @@ void RecordView::append_value_json(std::string& out, const FieldPath& path) {
 
 bool evaluate(const Condition& condition, const std::vector<Search>& searches, RecordView& record) {
   switch (condition.kind) {
-    case Condition::Kind::kSearch:
-      return search_matches(searches[condition.search], record);
-    case Condition::Kind::kNot:
-      return !evaluate(condition.children.front(), searches, record);
+    case Condition::Kind::kSearch: return search_matches(searches[condition.search], record);
+    case Condition::Kind::kNot: return !evaluate(condition.children.front(), searches, record);
     case Condition::Kind::kAnd:
       return std::all_of(condition.children.begin(), condition.children.end(),
                          [&](const Condition& child) { return evaluate(child, searches, record); });

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Sigma values: strings with wildcards, the modifiers that transform them (contains, base64,
 // windash, expand...) and those that change how they compare (re, cidr, gt, fieldref...).
-#include <fmt/format.h>
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -11,6 +8,9 @@
 #include <cmath>
 #include <compare>
 #include <utility>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "sigma_internal.hpp"
 #include "trailsift/time.hpp"
@@ -575,15 +575,12 @@ bool Pattern::matches(std::string_view text) const {
   switch (shape_) {
     case Shape::kExact:
       return text.size() == literal_.size() && equal_at(text, 0, literal_, cased_);
-    case Shape::kPrefix:
-      return equal_at(text, 0, literal_, cased_);
+    case Shape::kPrefix: return equal_at(text, 0, literal_, cased_);
     case Shape::kSuffix:
       return text.size() >= literal_.size() &&
              equal_at(text, text.size() - literal_.size(), literal_, cased_);
-    case Shape::kContains:
-      return contains_at_any(text, literal_, cased_);
-    case Shape::kGlob:
-      return glob_matches(program_, text, cased_);
+    case Shape::kContains: return contains_at_any(text, literal_, cased_);
+    case Shape::kGlob: return glob_matches(program_, text, cased_);
   }
   return false;
 }
@@ -611,16 +608,11 @@ bool compare(const Number& left, Comparison comparison, const Number& right) {
   const std::partial_ordering order =
       left.integer && right.integer ? *left.integer <=> *right.integer : left.value <=> right.value;
   switch (comparison) {
-    case Comparison::kEqual:
-      return order == 0;
-    case Comparison::kLess:
-      return order < 0;
-    case Comparison::kLessOrEqual:
-      return order <= 0;
-    case Comparison::kGreater:
-      return order > 0;
-    case Comparison::kGreaterOrEqual:
-      return order >= 0;
+    case Comparison::kEqual: return order == 0;
+    case Comparison::kLess: return order < 0;
+    case Comparison::kLessOrEqual: return order <= 0;
+    case Comparison::kGreater: return order > 0;
+    case Comparison::kGreaterOrEqual: return order >= 0;
   }
   return false;
 }
@@ -635,16 +627,11 @@ std::optional<std::int64_t> time_part(std::string_view text, TimePart part) {
     return value;
   };
   switch (part) {
-    case TimePart::kMinute:
-      return field(14, 2);
-    case TimePart::kHour:
-      return field(11, 2);
-    case TimePart::kDay:
-      return field(8, 2);
-    case TimePart::kMonth:
-      return field(5, 2);
-    case TimePart::kYear:
-      return field(0, 4);
+    case TimePart::kMinute: return field(14, 2);
+    case TimePart::kHour: return field(11, 2);
+    case TimePart::kDay: return field(8, 2);
+    case TimePart::kMonth: return field(5, 2);
+    case TimePart::kYear: return field(0, 4);
     case TimePart::kWeek: {
       // ISO 8601: weeks start on Monday; week 1 holds the year's first Thursday.
       const std::int64_t days = (*time >= 0 ? *time : *time - 86399) / 86400;
@@ -655,8 +642,7 @@ std::optional<std::int64_t> time_part(std::string_view text, TimePart part) {
           parse_iso8601(thursday_text.substr(0, 4) + "-01-01T00:00:00Z");
       return (thursday - *new_year / 86400) / 7 + 1;
     }
-    case TimePart::kNone:
-      break;
+    case TimePart::kNone: break;
   }
   return std::nullopt;
 }

@@ -39,7 +39,8 @@ class StringTable {
         slot = {tag, static_cast<std::uint32_t>(entries_.size())};
         return entries_.back().second;
       }
-      if (slot.tag == tag && entries_[slot.entry - 1].first == key) return entries_[slot.entry - 1].second;
+      if (slot.tag == tag && entries_[slot.entry - 1].first == key)
+        return entries_[slot.entry - 1].second;
     }
   }
   Value& find_or_add(std::string_view key) { return find_or_add(key, hash(key)); }
@@ -52,7 +53,8 @@ class StringTable {
     for (std::size_t at = key_hash & mask_;; at = (at + 1) & mask_) {
       const Slot& slot = slots_[at];
       if (slot.entry == 0) return nullptr;
-      if (slot.tag == tag && entries_[slot.entry - 1].first == key) return &entries_[slot.entry - 1];
+      if (slot.tag == tag && entries_[slot.entry - 1].first == key)
+        return &entries_[slot.entry - 1];
     }
   }
 

@@ -166,7 +166,8 @@ CivilTime civil_time(UnixSeconds seconds) {
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
@@ -185,7 +186,8 @@ void append_iso8601(std::string& out, UnixSeconds seconds) {
   // By hand: the benchmark generator writes one per record.
   char text[] = "0000-00-00T00:00:00Z";
   const auto put = [&text](std::size_t at, unsigned value, std::size_t width) {
-    for (std::size_t i = width; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+    for (std::size_t i = width; i-- > 0; value /= 10)
+      text[at + i] = static_cast<char>('0' + value % 10);
   };
   put(0, static_cast<unsigned>(time.year), 4);
   put(5, time.month, 2);

@@ -44,7 +44,8 @@ void index_digests(const std::string& folder, std::optional<UnixSeconds> not_bef
 
 std::uint64_t drop_files_outside_range(std::vector<InputFile>& files,
                                        const std::vector<std::string>& digest_folders,
-                                       const TimeRange& range, std::optional<UnixSeconds> not_before) {
+                                       const TimeRange& range,
+                                       std::optional<UnixSeconds> not_before) {
   if (!range.bounded() || digest_folders.empty()) return 0;
   std::unordered_map<std::string, std::pair<UnixSeconds, UnixSeconds>> periods;
   for (const std::string& folder : digest_folders) index_digests(folder, not_before, periods);

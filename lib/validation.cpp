@@ -13,11 +13,11 @@
 //      other file of the mirror (validation_logs.cpp).
 #include "trailsift/validation.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <set>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "trailsift/ascii.hpp"
 #include "trailsift/parallel.hpp"

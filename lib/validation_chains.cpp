@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The chain walk of validate_mirror: each chain of digests, oldest first, for what single digests
 // cannot show: restarts, time no digest covers (deletions the AWS CLI does not see), an early end.
-#include <fmt/format.h>
-
 #include <cstdlib>
+
+#include <fmt/format.h>
 
 #include "validation_internal.hpp"
 

@@ -15,32 +15,22 @@ using detail::JsonWriter;
 
 std::string_view status_word(FindingStatus status) {
   switch (status) {
-    case FindingStatus::kValid:
-      return "valid";
-    case FindingStatus::kInvalid:
-      return "INVALID";
-    case FindingStatus::kUnverified:
-      return "UNVERIFIED";
-    case FindingStatus::kWarning:
-      return "WARNING";
-    case FindingStatus::kNote:
-      return "note";
+    case FindingStatus::kValid: return "valid";
+    case FindingStatus::kInvalid: return "INVALID";
+    case FindingStatus::kUnverified: return "UNVERIFIED";
+    case FindingStatus::kWarning: return "WARNING";
+    case FindingStatus::kNote: return "note";
   }
   return "";
 }
 
 std::string_view kind_word(FindingKind kind) {
   switch (kind) {
-    case FindingKind::kDigest:
-      return "digest";
-    case FindingKind::kLog:
-      return "log";
-    case FindingKind::kGap:
-      return "gap";
-    case FindingKind::kChain:
-      return "chain";
-    case FindingKind::kOther:
-      return "other";
+    case FindingKind::kDigest: return "digest";
+    case FindingKind::kLog: return "log";
+    case FindingKind::kGap: return "gap";
+    case FindingKind::kChain: return "chain";
+    case FindingKind::kOther: return "other";
   }
   return "";
 }

@@ -107,7 +107,7 @@ class Workers {
   /// Runs `work(item, buffers)` for items [0, count) on all threads; `done(item)` runs on the
   /// calling thread, in item order. Fails when the threads cannot be started.
   Status run(std::size_t count, const std::function<void(std::size_t, Buffers&)>& work,
-           const std::function<void(std::size_t)>& done = {});
+             const std::function<void(std::size_t)>& done = {});
 
  private:
   std::vector<Buffers> buffers_;

@@ -8,9 +8,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "trailsift/text_pattern.hpp"
-
 #include "trailsift/ascii.hpp"
+#include "trailsift/text_pattern.hpp"
 #include "validation_internal.hpp"
 
 namespace trailsift::validation_detail {

@@ -2,13 +2,13 @@
 // Validation reports (`validate -o json`) read back, and merged: runs over shards of a mirror,
 // one chain or more each, give the report one run over all of them gives, counted and sorted by
 // validate_mirror's own last step (finish_report).
-#include <fmt/format.h>
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
+
+#include <fmt/format.h>
+#include <simdjson.h>
 
 #include "trailsift/validation.hpp"
 #include "validation_internal.hpp"

@@ -3,11 +3,11 @@
 // everything before it, so that a truncated or damaged file is refused rather than trusted.
 #include "trailsift/validation_state.hpp"
 
-#include <fmt/format.h>
-#include <simdjson.h>
-
 #include <algorithm>
 #include <iterator>
+
+#include <fmt/format.h>
+#include <simdjson.h>
 
 #include "trailsift/digest.hpp"
 #include "validation_internal.hpp"

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "trailsift/version.hpp"
 
-#include <openssl/crypto.h>
-#include <zlib.h>
-
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <simdjson.h>
+#include <zlib.h>
 #ifdef TRAILSIFT_HAVE_ISAL
 #include <isa-l.h>
 #endif
@@ -34,8 +33,8 @@ std::vector<LibraryVersion> library_versions() {
 #endif
   versions.push_back({"zlib", zlibVersion()});
   versions.push_back({"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)});
-  versions.push_back(
-      {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)});
+  versions.push_back({"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
+                                         FMT_VERSION % 100)});
   versions.push_back({"yaml-cpp", build_version(TRAILSIFT_YAML_CPP_VERSION)});
   versions.push_back({"RE2", build_version(TRAILSIFT_RE2_VERSION)});
   return versions;

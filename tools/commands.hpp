@@ -25,13 +25,8 @@ void add_merge_command(CLI::App& app, RunFn& run);
 
 /// Every subcommand, in `trailsift --help` order. Adding one: a file and a line here.
 inline constexpr AddCommandFn kCommands[] = {
-    add_validate_command,
-    add_filter_command,
-    add_stats_command,
-    add_diff_command,
-    add_hunt_command,
-    add_insights_command,
-    add_merge_command,
+    add_validate_command, add_filter_command,   add_stats_command, add_diff_command,
+    add_hunt_command,     add_insights_command, add_merge_command,
 };
 
 }  // namespace trailsift::cli

@@ -157,7 +157,8 @@ Result<DiffSide> read_digests(Scan& scan, const EventFilter& filter) {
 void warn_if_empty(const std::size_t (&events)[2], bool matches_everything, Reporter& reporter) {
   for (int side = 0; side < 2; ++side) {
     if (events[side] > 0) continue;
-    reporter.note(fmt::format("warning: the {} side has no events to compare{}", side == 0 ? "left" : "right",
+    reporter.note(fmt::format("warning: the {} side has no events to compare{}",
+                              side == 0 ? "left" : "right",
                               matches_everything ? "" : " that match the selection"));
   }
 }
@@ -180,7 +181,8 @@ int diff_events(const DiffOptions& options, const EventFilter& filter, std::vect
   }
   ChangeOutput output;
   const bool json = options.format_name == "json";
-  output.format = options.format_name == "table" ? EventDiffFormat::kText : EventDiffFormat::kNdjson;
+  output.format =
+      options.format_name == "table" ? EventDiffFormat::kText : EventDiffFormat::kNdjson;
   output.threads = scans[0].threads();
   output.limits = scans[0].limits();
   const bool colour = output.format == EventDiffFormat::kText && colour_on(STDOUT_FILENO);

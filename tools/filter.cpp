@@ -31,7 +31,7 @@ struct FilterOptions {
   bool count_only = false;
   std::string sort_key;  ///< time or input; empty: time for -o table, input otherwise
   std::string sort_memory = "256M";
-  std::string temp_dir;  ///< empty: $TMPDIR, else /tmp
+  std::string temp_dir;               ///< empty: $TMPDIR, else /tmp
   std::optional<std::string> fields;  ///< --fields, for table, csv and tsv
   std::optional<std::uint64_t> max_count;
 };
@@ -47,29 +47,32 @@ OutputFormat parse_format(std::string_view name) {
 /// What the options ask for, checked.
 struct Plan {
   OutputFormat format = OutputFormat::kNdjson;
-  bool by_time = false;  ///< --sort time
+  bool by_time = false;            ///< --sort time
   std::vector<EventField> fields;  ///< empty: the format's default columns
   std::uint64_t max_count = UINT64_MAX;
   SortLimits sort_limits;
 
   /// The output goes through an EventSorter: a timeline, or a table (widths need every row).
   bool sorted() const { return by_time || format == OutputFormat::kTable; }
-  Delimited delimited() const { return format == OutputFormat::kTsv ? Delimited::kTsv : Delimited::kCsv; }
+  Delimited delimited() const {
+    return format == OutputFormat::kTsv ? Delimited::kTsv : Delimited::kCsv;
+  }
   char separator() const { return format == OutputFormat::kTsv ? '\t' : ','; }
 };
 
 Result<Plan> make_plan(const FilterOptions& options) {
   Plan plan;
   plan.format = parse_format(options.format_name);
-  const std::string sort_key =
-      options.sort_key.empty() ? (plan.format == OutputFormat::kTable ? "time" : "input")
-                               : options.sort_key;
+  const std::string sort_key = options.sort_key.empty()
+                                   ? (plan.format == OutputFormat::kTable ? "time" : "input")
+                                   : options.sort_key;
   plan.by_time = sort_key == "time";
   if (options.fields) {
     if (plan.format != OutputFormat::kTable && plan.format != OutputFormat::kCsv &&
         plan.format != OutputFormat::kTsv) {
-      return make_error("", "--fields applies to -o table, csv and tsv; ndjson and json print "
-                            "whole records (select fields with jq)");
+      return make_error("",
+                        "--fields applies to -o table, csv and tsv; ndjson and json print "
+                        "whole records (select fields with jq)");
     }
     Result<std::vector<EventField>> fields = parse_fields(*options.fields);
     if (!fields) return make_error("", "--fields: " + fields.error().message);
@@ -159,9 +162,7 @@ void append_piece(const Plan& plan, const Event& event, std::string& out, ScanSl
       append_compact_json(out, event.json);
       out += '\n';
       break;
-    case OutputFormat::kJson:
-      append_compact_json(out, event.json);
-      break;
+    case OutputFormat::kJson: append_compact_json(out, event.json); break;
     case OutputFormat::kCsv:
     case OutputFormat::kTsv:
       if (plan.fields.empty()) {
@@ -191,7 +192,8 @@ void append_piece(const Plan& plan, const Event& event, std::string& out, ScanSl
 
 std::vector<std::string> table_header(const Plan& plan) {
   if (plan.fields.empty()) {
-    return {"EVENT TIME", "EVENT NAME", "USER NAME", "EVENT SOURCE", "SOURCE IP", "REGION", "ERROR"};
+    return {"EVENT TIME", "EVENT NAME", "USER NAME", "EVENT SOURCE",
+            "SOURCE IP",  "REGION",     "ERROR"};
   }
   std::vector<std::string> header;
   for (const EventField& field : plan.fields) {
@@ -366,9 +368,10 @@ int run_filter(const FilterOptions& options) {
     write_stdout(matches > 0 ? "\n]}\n" : "]}\n");
   }
   if (without_time > 0 && !options.input.quiet) {
-    reporter.note(fmt::format("{} event{} no usable eventTime: sorted after the others, in input "
-                              "order",
-                              without_time, without_time == 1 ? " has" : "s have"));
+    reporter.note(
+        fmt::format("{} event{} no usable eventTime: sorted after the others, in input "
+                    "order",
+                    without_time, without_time == 1 ? " has" : "s have"));
   }
   if (matches == 0 && scan->near_misses() > 0) {
     reporter.note(fmt::format("0 events; {} match ignoring case (-i)", scan->near_misses()));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `trailsift hunt`: run Sigma rules over the events and print what they detect as a timeline,
 // in eventTime order.
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "colour.hpp"
 #include "commands.hpp"
@@ -69,16 +70,11 @@ void append_json_or_null(std::string& out, std::string_view text) {
 
 std::string_view level_colour(SigmaLevel level) {
   switch (level) {
-    case SigmaLevel::kCritical:
-      return kBoldRed;
-    case SigmaLevel::kHigh:
-      return kRed;
-    case SigmaLevel::kMedium:
-      return kYellow;
-    case SigmaLevel::kLow:
-      return kGreen;
-    default:
-      return {};
+    case SigmaLevel::kCritical: return kBoldRed;
+    case SigmaLevel::kHigh: return kRed;
+    case SigmaLevel::kMedium: return kYellow;
+    case SigmaLevel::kLow: return kGreen;
+    default: return {};
   }
 }
 

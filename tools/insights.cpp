@@ -3,13 +3,14 @@
 // often, and who was behind it: CloudTrail Insights over the events already collected.
 #include "trailsift/insights.hpp"
 
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "colour.hpp"
 #include "commands.hpp"

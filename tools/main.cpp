@@ -127,9 +127,9 @@ int run_cli(int argc, char** argv) {
   std::size_t position = command_position(arguments);
   if (position < arguments.size() && arguments[position] == "help") {
     arguments.erase(arguments.begin() + static_cast<std::ptrdiff_t>(position));
-    arguments.insert(arguments.begin() + static_cast<std::ptrdiff_t>(
-                                             std::min(position + 1, arguments.size())),
-                     "--help");
+    arguments.insert(
+        arguments.begin() + static_cast<std::ptrdiff_t>(std::min(position + 1, arguments.size())),
+        "--help");
   }
   position = command_position(arguments);
   if (position < arguments.size() && !is_command(app, arguments[position])) {
@@ -157,7 +157,8 @@ int run_cli(int argc, char** argv) {
     // missing (RequiredError).
     if (dynamic_cast<const CLI::ExtrasError*>(&error) ||
         dynamic_cast<const CLI::RequiredError*>(&error)) {
-      if (std::string unknown = unknown_option_message(*chosen); !unknown.empty()) message = unknown;
+      if (std::string unknown = unknown_option_message(*chosen); !unknown.empty())
+        message = unknown;
     }
     return usage_error(command, message);
   }

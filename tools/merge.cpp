@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // `trailsift merge`: combines the partial results (`-o partial`) of runs over shards of the
 // inputs into the output one run over all of them gives, written by the same code.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "hunt_output.hpp"

@@ -27,8 +27,8 @@ int write_group_diff_result(const std::vector<EventField>& fields, double thresh
 /// How to write a validation report: what validate's options and merge's say alike.
 struct ValidationOutput {
   std::string format = "table";  ///< table or json
-  bool verbose = false;           ///< table: list valid files too
-  bool quiet = false;             ///< no notes (the no-digest warning and recheck note stay)
+  bool verbose = false;          ///< table: list valid files too
+  bool quiet = false;            ///< no notes (the no-digest warning and recheck note stay)
 };
 
 /// Writes `validate`'s report (table: problems on stderr, valid files with `verbose` and the

@@ -12,9 +12,9 @@
 namespace trailsift::cli {
 
 /// Exit statuses, as grep and diff use them.
-inline constexpr int kExitOk = 0;        ///< success; filter: something matched
-inline constexpr int kExitNo = 1;        ///< the answer is "no": nothing matched, differences
-inline constexpr int kExitError = 2;     ///< usage error, unreadable input, internal error
+inline constexpr int kExitOk = 0;     ///< success; filter: something matched
+inline constexpr int kExitNo = 1;     ///< the answer is "no": nothing matched, differences
+inline constexpr int kExitError = 2;  ///< usage error, unreadable input, internal error
 
 /// Writes diagnostics for one subcommand: `trailsift <command>: <message>`, and a progress line
 /// that is shown only when stderr is a terminal (and stdout is not) and is cleared before any

@@ -9,8 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
@@ -21,15 +21,18 @@
 namespace trailsift::cli {
 
 void add_input_options(CLI::App& command, InputOptions& options) {
-  command.add_option("inputs", options.paths,
-                     "Files or directories (walked recursively) of CloudTrail events; '-' or "
-                     "nothing reads standard input")
+  command
+      .add_option("inputs", options.paths,
+                  "Files or directories (walked recursively) of CloudTrail events; '-' or "
+                  "nothing reads standard input")
       ->type_name("PATH");
-  command.add_option("--files-from", options.files_from,
-                     "Also read the paths listed in FILE, one per line ('-': standard input)")
+  command
+      .add_option("--files-from", options.files_from,
+                  "Also read the paths listed in FILE, one per line ('-': standard input)")
       ->type_name("FILE");
-  command.add_option("--include", options.includes,
-                     "In directories, also read files whose name matches GLOB (e.g. '*.log')")
+  command
+      .add_option("--include", options.includes,
+                  "In directories, also read files whose name matches GLOB (e.g. '*.log')")
       ->type_name("GLOB")
       ->allow_extra_args(false);
   add_reading_options(command, options);
@@ -40,11 +43,13 @@ void add_reading_options(CLI::App& command, InputOptions& options) {
       .add_option("--threads", options.threads,
                   fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
       ->type_name("N");
-  command.add_option("--max-size", options.max_size,
-                     "Refuse an input larger than this once inflated (default: no limit)")
+  command
+      .add_option("--max-size", options.max_size,
+                  "Refuse an input larger than this once inflated (default: no limit)")
       ->type_name("SIZE");
-  command.add_option("--max-record", options.max_record,
-                     "Skip, with an error, a single record larger than this (default 64M)")
+  command
+      .add_option("--max-record", options.max_record,
+                  "Skip, with an error, a single record larger than this (default 64M)")
       ->type_name("SIZE");
   command.add_flag("--parse-all", options.parse_all,
                    "Parse every log file, also those that cannot hold an event asked for (reports "
@@ -55,8 +60,10 @@ void add_reading_options(CLI::App& command, InputOptions& options) {
 void add_selection_options(CLI::App& command, FilterSpec& spec) {
   auto repeatable = [&](const std::string& names, std::vector<std::string>& values,
                         const std::string& help, const std::string& type = "VALUE") {
-    command.add_option(names, values, help)->type_name(type)->allow_extra_args(false)->group(
-        "Selection (values of one option are ORed, options are ANDed)");
+    command.add_option(names, values, help)
+        ->type_name(type)
+        ->allow_extra_args(false)
+        ->group("Selection (values of one option are ORed, options are ANDed)");
   };
   repeatable("--event-id", spec.event_ids, "eventID");
   repeatable("--event-name", spec.event_names, "eventName, e.g. ConsoleLogin or 'Delete*'");
@@ -87,8 +94,9 @@ void add_selection_options(CLI::App& command, FilterSpec& spec) {
   repeatable("--user-agent", spec.user_agents, "userAgent, e.g. '*aws-cli*'", "GLOB");
   repeatable("--match", spec.field_matches,
              "Any field by dotted path, e.g. additionalEventData.MFAUsed=No", "PATH=VALUE");
-  command.add_flag("-i,--ignore-case", spec.ignore_case,
-                   "Compare values without regard to ASCII case (default: exact, as the console)")
+  command
+      .add_flag("-i,--ignore-case", spec.ignore_case,
+                "Compare values without regard to ASCII case (default: exact, as the console)")
       ->group(group);
 }
 
@@ -150,9 +158,11 @@ namespace {
 
 Result<int> make_unlinked_temp_file() {
   const char* directory = std::getenv("TMPDIR");
-  std::string name = fmt::format("{}/trailsift-XXXXXX", directory && *directory ? directory : "/tmp");
+  std::string name =
+      fmt::format("{}/trailsift-XXXXXX", directory && *directory ? directory : "/tmp");
   const int fd = ::mkstemp(name.data());
-  if (fd < 0) return make_error(name, std::string("cannot make a temporary file: ") + std::strerror(errno));
+  if (fd < 0)
+    return make_error(name, std::string("cannot make a temporary file: ") + std::strerror(errno));
   ::unlink(name.c_str());
   return fd;
 }
@@ -196,7 +206,8 @@ bool is_split(const InputFile& input, const ReadLimits& limits) {
 
 }  // namespace
 
-Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, Reporter& reporter) {
+Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range,
+                           Reporter& reporter) {
   Scan scan;
   if (!options.max_size.empty()) {
     Result<std::uint64_t> max_size = parse_size(options.max_size);
@@ -223,8 +234,9 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
   scan.inputs_ = expand_inputs(paths, walk);
   for (const Error& error : scan.inputs_.errors) reporter.error(error);
   scan.failed_inputs_ = scan.inputs_.errors.size();
-  const bool reads_stdin = std::any_of(scan.inputs_.files.begin(), scan.inputs_.files.end(),
-                                       [](const InputFile& input) { return input.path == kStdinPath; });
+  const bool reads_stdin =
+      std::any_of(scan.inputs_.files.begin(), scan.inputs_.files.end(),
+                  [](const InputFile& input) { return input.path == kStdinPath; });
   if (reads_stdin && ::isatty(STDIN_FILENO) && !options.quiet) {
     // Not a hang: the user forgot the path, or is pasting events.
     reporter.note("reading events from standard input; Ctrl-D to end");
@@ -236,14 +248,15 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range, 
   }
   std::optional<UnixSeconds> not_before;
   if (range.start) not_before = *range.start - walk.skew_allowance;
-  const std::uint64_t outside = scan.inputs_.outside_range +
-                                drop_files_outside_range(scan.inputs_.files, scan.inputs_.digest_folders,
-                                                         range, not_before);
+  const std::uint64_t outside =
+      scan.inputs_.outside_range +
+      drop_files_outside_range(scan.inputs_.files, scan.inputs_.digest_folders, range, not_before);
   if (outside > 0 && !options.quiet) {
-    reporter.note(fmt::format("{} log file{} not read: {} cannot hold events in the time range "
-                              "(delivered before it, or listed by a digest with event times "
-                              "outside it)",
-                              outside, outside == 1 ? "" : "s", outside == 1 ? "it" : "they"));
+    reporter.note(
+        fmt::format("{} log file{} not read: {} cannot hold events in the time range "
+                    "(delivered before it, or listed by a digest with event times "
+                    "outside it)",
+                    outside, outside == 1 ? "" : "s", outside == 1 ? "it" : "they"));
   }
   return scan;
 }
@@ -260,14 +273,15 @@ struct Task {
   std::size_t input = 0;
   std::optional<RecordBatch> batch;  // unset: read the whole input
   std::optional<Error> open_error;
-  bool last = true;                  // the input's last piece
+  bool last = true;  // the input's last piece
   ReadReport report;
   ScanSlot slot;
 };
 
 }  // namespace
 
-Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const ScanDeliverFn& deliver) {
+Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit,
+                 const ScanDeliverFn& deliver) {
   std::vector<EventReader> readers;
   for (unsigned i = 0; i < threads_; ++i) {
     readers.emplace_back(limits_);
@@ -353,9 +367,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
         case FilterResult::kMatch:
           if (near_) matched.store(true, std::memory_order_relaxed);
           return visit(event, task.slot);
-        case FilterResult::kNoTime:
-          ++no_time;
-          return Visit::kContinue;
+        case FilterResult::kNoTime: ++no_time; return Visit::kContinue;
         case FilterResult::kUnreadable:
           // Never a silent "no match": the record could not be searched.
           task.slot.errors.push_back(event_error(event, std::move(problem.message)));
@@ -405,7 +417,8 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       std::vector<Error> errors = std::move(task.report.errors);
       task.report.errors.clear();
       for (Error& error : task.slot.errors) errors.push_back(std::move(error));
-      if (input_totals.events + task.report.events == 0 && held.size() + errors.size() <= kHeldErrors) {
+      if (input_totals.events + task.report.events == 0 &&
+          held.size() + errors.size() <= kHeldErrors) {
         for (Error& error : errors) held.push_back(std::move(error));
       } else {
         for (Error& error : held) report_error(std::move(error), input);
@@ -431,7 +444,8 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
       for (Error& error : input_totals.errors) report_error(std::move(error), input);
       if (!input_totals.not_events.empty()) {
         if (input.named) {
-          report_error(make_error(input.path, "holds no CloudTrail events: it is " + input_totals.not_events),
+          report_error(make_error(input.path,
+                                  "holds no CloudTrail events: it is " + input_totals.not_events),
                        input);
         } else if (!quiet_) {
           reporter_->note(fmt::format("{}: skipped: {}", input.path, input_totals.not_events));
@@ -454,11 +468,11 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit, const Scan
     return ran;
   }
   if (unparsed_inputs > 0 && !quiet_) {
-    reporter_->note(fmt::format("{} log file{} not parsed: {} none of the values asked for "
-                                "(--parse-all parses {})",
-                                unparsed_inputs, unparsed_inputs == 1 ? "" : "s",
-                                unparsed_inputs == 1 ? "it holds" : "they hold",
-                                unparsed_inputs == 1 ? "it" : "them"));
+    reporter_->note(fmt::format(
+        "{} log file{} not parsed: {} none of the values asked for "
+        "(--parse-all parses {})",
+        unparsed_inputs, unparsed_inputs == 1 ? "" : "s",
+        unparsed_inputs == 1 ? "it holds" : "they hold", unparsed_inputs == 1 ? "it" : "them"));
   }
   events_without_time_ = without_time.load();
   near_misses_ = near_misses.load();

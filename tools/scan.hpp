@@ -22,20 +22,20 @@ namespace trailsift::cli {
 /// Where events come from and how they are read.
 struct InputOptions {
   std::vector<std::string> paths;
-  std::string files_from;          ///< --files-from: a file listing paths ("-": standard input)
+  std::string files_from;             ///< --files-from: a file listing paths ("-": standard input)
   std::vector<std::string> includes;  ///< --include: other file names to read in directories
-  unsigned threads = 0;            ///< 0: all cores
-  std::string max_size;            ///< largest input, inflated (empty: no limit)
-  std::string max_record = "64M";  ///< largest single record
-  bool quiet = false;              ///< no progress line, no notes
-  bool parse_all = false;          ///< parse log files that cannot hold a match, too
+  unsigned threads = 0;               ///< 0: all cores
+  std::string max_size;               ///< largest input, inflated (empty: no limit)
+  std::string max_record = "64M";     ///< largest single record
+  bool quiet = false;                 ///< no progress line, no notes
+  bool parse_all = false;             ///< parse log files that cannot hold a match, too
 };
 
 /// Adds the positional inputs, --files-from and --include, then add_reading_options.
 void add_input_options(CLI::App& command, InputOptions& options);
 
-/// Adds --threads, --max-size, --max-record, --parse-all and --quiet, for a command that takes its paths
-/// another way.
+/// Adds --threads, --max-size, --max-record, --parse-all and --quiet, for a command that takes its
+/// paths another way.
 void add_reading_options(CLI::App& command, InputOptions& options);
 
 /// Where a parsed option's value goes, and the name it was typed with.
@@ -61,9 +61,9 @@ void add_selection_options(CLI::App& command, FilterSpec& spec);
 /// Where one piece of input is read: the command's result slot for it, the input it comes from,
 /// and problems the command found with its events (reported with the input's read errors).
 struct ScanSlot {
-  std::size_t index = 0;     ///< the slot: index into the command's per-slot results
-  std::size_t input = 0;     ///< index into Scan::inputs()
-  std::vector<Error> errors; ///< put here by the visitor; Scan fills in the path
+  std::size_t index = 0;      ///< the slot: index into the command's per-slot results
+  std::size_t input = 0;      ///< index into Scan::inputs()
+  std::vector<Error> errors;  ///< put here by the visitor; Scan fills in the path
   /// Set when the piece's results must be thrown away unseen: its input was stopped earlier.
   bool skip = false;
 };
@@ -79,7 +79,8 @@ class Scan {
  public:
   /// Expands the paths (reporting those that cannot be used) and checks the options. With a
   /// time range, log files of a bucket mirror that cannot hold events in it are skipped unread.
-  static Result<Scan> prepare(const InputOptions& options, const TimeRange& range, Reporter& reporter);
+  static Result<Scan> prepare(const InputOptions& options, const TimeRange& range,
+                              Reporter& reporter);
 
   /// Number of result slots a command must allocate (indexed by ScanSlot::index).
   std::size_t slot_count() const { return slot_count_; }

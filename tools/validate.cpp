@@ -2,7 +2,6 @@
 // `trailsift validate`: prove offline, from the digest chains, that a bucket mirror is complete
 // and unchanged.
 #include <fcntl.h>
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,8 @@
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "colour.hpp"
 #include "commands.hpp"

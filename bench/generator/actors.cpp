@@ -137,8 +137,7 @@ void choose_principal_actor(const Ctx& c, Record& r, IdentityType type) {
       break;
     }
     case IdentityType::kAwsService:
-    case IdentityType::kNone:
-      break;
+    case IdentityType::kNone: break;
   }
   // AWS services calling KMS on a principal's behalf (Secrets Manager, S3 SSE-KMS...).
   if ((r.ev == Ev::Decrypt || r.ev == Ev::GenerateDataKey) && rng.per_mille(450)) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "bursts.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "actors.hpp"
 #include "background.hpp"
@@ -29,8 +29,7 @@ FailureKind failure_kind(Err error) {
   switch (error) {
     case Err::kThrottling:
     case Err::kRequestLimitExceeded:
-    case Err::kSlowDown:
-      return FailureKind::kThrottled;
+    case Err::kSlowDown: return FailureKind::kThrottled;
     case Err::kNoSuchBucket:
     case Err::kNoSuchKey:
     case Err::kNoSuchBucketPolicy:
@@ -38,10 +37,8 @@ FailureKind failure_kind(Err error) {
     case Err::kResourceNotFound:
     case Err::kParameterNotFound:
     case Err::kInstanceNotFound:
-    case Err::kDbInstanceNotFound:
-      return FailureKind::kNotFound;
-    default:
-      return FailureKind::kDenied;
+    case Err::kDbInstanceNotFound: return FailureKind::kNotFound;
+    default: return FailureKind::kDenied;
   }
 }
 

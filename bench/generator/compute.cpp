@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Compute services: EC2 and Lambda.
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "services.hpp"
 #include "trailsift/time.hpp"
@@ -53,9 +53,7 @@ void fill_compute_body(const Ctx& c, Record& r) {
       r.tls_host = fmt::format("lambda.{}.amazonaws.com", c.region);
       break;
     }
-    case Ev::ListFunctions:
-      p.begin_object().str("functionVersion", "ALL").end_object();
-      break;
+    case Ev::ListFunctions: p.begin_object().str("functionVersion", "ALL").end_object(); break;
     case Ev::GetFunction:
     case Ev::AddPermission:
     case Ev::UpdateFunctionConfiguration: {
@@ -126,18 +124,10 @@ void fill_compute_body(const Ctx& c, Record& r) {
       p.str("groupId", security_group_id(c)).end_object().end_array().end_object();
       p.empty_object("filterSet").end_object();
       break;
-    case Ev::DescribeVolumes:
-      empty_sets(r, {"volumeSet", "filterSet"});
-      break;
-    case Ev::DescribeSubnets:
-      empty_sets(r, {"subnetSet", "filterSet"});
-      break;
-    case Ev::DescribeVpcs:
-      empty_sets(r, {"vpcSet", "filterSet"});
-      break;
-    case Ev::DescribeRouteTables:
-      empty_sets(r, {"routeTableIdSet", "filterSet"});
-      break;
+    case Ev::DescribeVolumes: empty_sets(r, {"volumeSet", "filterSet"}); break;
+    case Ev::DescribeSubnets: empty_sets(r, {"subnetSet", "filterSet"}); break;
+    case Ev::DescribeVpcs: empty_sets(r, {"vpcSet", "filterSet"}); break;
+    case Ev::DescribeRouteTables: empty_sets(r, {"routeTableIdSet", "filterSet"}); break;
     case Ev::DescribeSnapshots:
       p.begin_object().empty_object("snapshotSet");
       p.begin_object("ownersSet").begin_array("items").begin_object().str("owner", "self");
@@ -267,8 +257,7 @@ void fill_compute_body(const Ctx& c, Record& r) {
       d.begin_object().str("snapshotId", snapshot_id(c)).end_object();
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 

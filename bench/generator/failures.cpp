@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "failures.hpp"
 
-#include <fmt/format.h>
-
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace trailsift::generator {
 namespace {
@@ -13,14 +13,11 @@ std::string caller_arn(const Record& r) {
   const Actor& a = r.actor;
   switch (a.type) {
     case IdentityType::kIamUser:
-    case IdentityType::kAssumedRole:
-      return a.principal->arn;
-    case IdentityType::kRoot:
-      return r.account->root_arn;
+    case IdentityType::kAssumedRole: return a.principal->arn;
+    case IdentityType::kRoot: return r.account->root_arn;
     case IdentityType::kFederatedUser:
       return fmt::format("arn:aws:sts::{}:federated-user/{}", r.account->id, a.federated_name);
-    default:
-      return {};
+    default: return {};
   }
 }
 

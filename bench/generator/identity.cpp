@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Identity services: IAM, STS, Organizations and console sign-in.
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "services.hpp"
 #include "trailsift/time.hpp"
@@ -176,8 +176,7 @@ void fill_identity_body(const Ctx& c, Record& r) {
       assume_role_body(c, r, target, session.name);
       break;
     }
-    case Ev::GetCallerIdentity:
-      break;
+    case Ev::GetCallerIdentity: break;
     case Ev::GetSessionToken:
       p.begin_object().num("durationSeconds", 43200).end_object();
       resp.begin_object();
@@ -185,23 +184,20 @@ void fill_identity_body(const Ctx& c, Record& r) {
       resp.end_object();
       break;
     // --- Sign-in: built by console_login() ------------------------------------------------------
-    case Ev::ConsoleLogin:
-      break;
+    case Ev::ConsoleLogin: break;
     // --- Organizations --------------------------------------------------------------------------
     case Ev::DescribeOrganization:
     case Ev::ListPolicies:
       if (r.ev == Ev::ListPolicies)
         p.begin_object().str("filter", "SERVICE_CONTROL_POLICY").end_object();
       break;
-    case Ev::ListAccounts:
-      break;
+    case Ev::ListAccounts: break;
     case Ev::DescribeAccount: {
       const Account& target = c.rng.pick(c.world.accounts);
       p.begin_object().str("accountId", target.id).end_object();
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 

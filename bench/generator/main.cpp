@@ -11,9 +11,6 @@
 // never reads the clock, uses only integer arithmetic for anything that reaches the output, and
 // gives every (account, region, 5-minute slot) its own random stream, so files can be produced
 // in parallel and in any order with identical results. See bench/README.md.
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -22,6 +19,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "bursts.hpp"
 #include "mirror.hpp"

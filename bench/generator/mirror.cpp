@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mirror.hpp"
 
-#include <fmt/format.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -13,6 +10,9 @@
 #include <system_error>
 #include <thread>
 #include <utility>
+
+#include <fmt/format.h>
+#include <zlib.h>
 
 #include "background.hpp"
 #include "bursts.hpp"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Operations services: Systems Manager and CloudWatch Logs.
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "services.hpp"
 #include "trailsift/time.hpp"
@@ -98,8 +98,7 @@ void fill_operations_body(const Ctx& c, Record& r) {
       p.end_object();
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 

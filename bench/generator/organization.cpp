@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "organization.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <iterator>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace trailsift::generator {
 namespace {
@@ -50,26 +50,16 @@ std::uint32_t pick_ip(World& world, Rng& rng, IpKind kind) {
 
 std::string_view agent_for(ClientKind client, Rng& rng) {
   switch (client) {
-    case ClientKind::kConsole:
-      return "AWS Internal";
-    case ClientKind::kCli:
-      return rng.pick(kCliAgents);
-    case ClientKind::kBoto3:
-      return rng.pick(kBoto3Agents);
-    case ClientKind::kGoSdk:
-      return rng.pick(kGoAgents);
-    case ClientKind::kJavaSdk:
-      return rng.pick(kJavaAgents);
-    case ClientKind::kNodeSdk:
-      return rng.pick(kNodeAgents);
-    case ClientKind::kTerraform:
-      return kTerraformAgent;
-    case ClientKind::kSsmAgent:
-      return kSsmAgent;
-    case ClientKind::kDatadog:
-      return kDatadogAgent;
-    case ClientKind::kService:
-      return "AWS Internal";
+    case ClientKind::kConsole: return "AWS Internal";
+    case ClientKind::kCli: return rng.pick(kCliAgents);
+    case ClientKind::kBoto3: return rng.pick(kBoto3Agents);
+    case ClientKind::kGoSdk: return rng.pick(kGoAgents);
+    case ClientKind::kJavaSdk: return rng.pick(kJavaAgents);
+    case ClientKind::kNodeSdk: return rng.pick(kNodeAgents);
+    case ClientKind::kTerraform: return kTerraformAgent;
+    case ClientKind::kSsmAgent: return kSsmAgent;
+    case ClientKind::kDatadog: return kDatadogAgent;
+    case ClientKind::kService: return "AWS Internal";
   }
   return "AWS Internal";
 }
@@ -143,9 +133,7 @@ Principal make_session(World& world, const Account& acct, const Role& role, std:
       s.client = ClientKind::kDatadog;
       s.ip = pick_ip(world, rng, IpKind::kAws);
       break;
-    case RoleKind::kService:
-      s.client = ClientKind::kService;
-      break;
+    case RoleKind::kService: s.client = ClientKind::kService; break;
   }
   s.user_agent = agent_for(s.client, rng);
   return s;
@@ -356,15 +344,9 @@ void add_crowd(World& world, Account& acct, std::uint32_t count, std::uint32_t& 
         name = fmt::format("{}.{}{}@acme-corp.com", rng.pick(kFirstNames), rng.pick(kLastNames),
                            serial);
         break;
-      case RoleKind::kEc2:
-        name = "i-0" + random_string(rng, kHexDigits, 16);
-        break;
-      case RoleKind::kEcs:
-        name = random_string(rng, kHexDigits, 32);
-        break;
-      case RoleKind::kCi:
-        name = fmt::format("GitHubActions-{}", 8'000'000'000ULL + serial);
-        break;
+      case RoleKind::kEc2: name = "i-0" + random_string(rng, kHexDigits, 16); break;
+      case RoleKind::kEcs: name = random_string(rng, kHexDigits, 32); break;
+      case RoleKind::kCi: name = fmt::format("GitHubActions-{}", 8'000'000'000ULL + serial); break;
       default:  // Lambda functions and scripts: boto's default session name
         name = fmt::format("botocore-session-{}", 1'700'000'000ULL + serial);
         break;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "record.hpp"
 
-#include <fmt/format.h>
-
 #include <iterator>
+
+#include <fmt/format.h>
 
 #include "json_writer.hpp"
 
@@ -77,12 +77,8 @@ void write_identity(JsonWriter& j, const Record& r) {
       j.end_object();
       break;
     }
-    case IdentityType::kAwsService:
-      j.str("type", "AWSService");
-      break;
-    case IdentityType::kNone:
-      j.str("accountId", acct.id);
-      break;
+    case IdentityType::kAwsService: j.str("type", "AWSService"); break;
+    case IdentityType::kNone: j.str("accountId", acct.id); break;
   }
   if (!a.invoked_by.empty()) j.str("invokedBy", a.invoked_by);
   j.end_object();

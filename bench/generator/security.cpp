@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Security services: KMS, Secrets Manager, CloudTrail and Config.
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "services.hpp"
 #include "trailsift/time.hpp"
@@ -49,8 +49,7 @@ void fill_security_body(const Ctx& c, Record& r) {
       single_resource(r, acct.id, "AWS::KMS::Key", key);
       break;
     }
-    case Ev::ListAliases:
-      break;
+    case Ev::ListAliases: break;
     case Ev::RotateKey: {
       const std::string key = kms_key_arn(c);
       JsonWriter d(r.service_event_details);
@@ -109,9 +108,7 @@ void fill_security_body(const Ctx& c, Record& r) {
       }
       break;
     }
-    case Ev::ListSecrets:
-      p.begin_object().num("maxResults", 100).end_object();
-      break;
+    case Ev::ListSecrets: p.begin_object().num("maxResults", 100).end_object(); break;
     case Ev::RotationSucceeded:
     case Ev::StartSecretVersionDelete:
     case Ev::EndSecretVersionDelete: {
@@ -122,8 +119,7 @@ void fill_security_body(const Ctx& c, Record& r) {
     }
     // --- Config ---------------------------------------------------------------------------------
     case Ev::DescribeConfigRules:
-    case Ev::DescribeConfigurationRecorderStatus:
-      break;
+    case Ev::DescribeConfigurationRecorderStatus: break;
     case Ev::GetComplianceDetailsByConfigRule:
       p.begin_object().str("configRuleName", rng.pick(kConfigRules)).end_object();
       break;
@@ -145,8 +141,7 @@ void fill_security_body(const Ctx& c, Record& r) {
           .str("resourceType", "AWS::EC2::Instance");
       p.str("resourceId", instance_id(c)).end_object().end_array().end_object();
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

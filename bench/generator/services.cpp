@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "services.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
+
+#include <fmt/format.h>
 
 #include "trailsift/time.hpp"
 

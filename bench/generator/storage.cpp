@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Storage services: S3 (buckets and objects), DynamoDB and RDS.
-#include <fmt/format.h>
-
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "services.hpp"
 #include "trailsift/time.hpp"
@@ -17,8 +17,7 @@ std::string object_key(const Ctx& c, std::int64_t time) {
   Rng& rng = c.rng;
   const CivilTime t = civil_time(time);
   switch (rng.below(8)) {
-    case 0:
-      return fmt::format("uploads/{}/original.jpg", uuid_string(rng));
+    case 0: return fmt::format("uploads/{}/original.jpg", uuid_string(rng));
     case 1:
       return fmt::format("data/year={}/month={:02}/day={:02}/part-{:05}-{}.snappy.parquet", t.year,
                          t.month, t.day, rng.below(200), uuid_string(rng));
@@ -28,14 +27,12 @@ std::string object_key(const Ctx& c, std::int64_t time) {
     case 3:
       return fmt::format("builds/{}/{}/artifact.zip", rng.pick(kFunctionNames),
                          random_string(rng, kHexDigits, 12));
-    case 4:
-      return fmt::format("exports/daily/report-{}-{:02}-{:02}.csv", t.year, t.month, t.day);
+    case 4: return fmt::format("exports/daily/report-{}-{:02}-{:02}.csv", t.year, t.month, t.day);
     case 5: {
       const std::uint32_t n = rng.below(100000);
       return fmt::format("thumbnails/{}/{}_256x256.webp", n, n);
     }
-    case 6:
-      return fmt::format("static/js/main.{}.js", random_string(rng, kHexDigits, 8));
+    case 6: return fmt::format("static/js/main.{}.js", random_string(rng, kHexDigits, 8));
     default: {
       // Keys are arbitrary UTF-8: spaces, quotes, accents and the odd control character, all of
       // which must survive JSON escaping.
@@ -103,9 +100,7 @@ void fill_storage_body(const Ctx& c, Record& r) {
     case Ev::GetObject:
     case Ev::PutObject:
     case Ev::HeadObject:
-    case Ev::DeleteObject:
-      s3_object_call(c, r, r.ev);
-      break;
+    case Ev::DeleteObject: s3_object_call(c, r, r.ev); break;
     case Ev::ListObjects: {
       // ListObjects names a prefix, not an object: real records use ARNPrefix here.
       const std::string& bucket = pick_bucket(c);
@@ -128,24 +123,12 @@ void fill_storage_body(const Ctx& c, Record& r) {
       r.tls_host = fmt::format("s3.{}.amazonaws.com", c.region);
       p.begin_object().str("Host", r.tls_host).end_object();
       break;
-    case Ev::GetBucketAcl:
-      s3_bucket_call(c, r, "acl");
-      break;
-    case Ev::GetBucketLocation:
-      s3_bucket_call(c, r, "location");
-      break;
-    case Ev::GetBucketPolicy:
-      s3_bucket_call(c, r, "policy");
-      break;
-    case Ev::GetBucketVersioning:
-      s3_bucket_call(c, r, "versioning");
-      break;
-    case Ev::GetBucketEncryption:
-      s3_bucket_call(c, r, "encryption");
-      break;
-    case Ev::GetBucketPublicAccessBlock:
-      s3_bucket_call(c, r, "publicAccessBlock");
-      break;
+    case Ev::GetBucketAcl: s3_bucket_call(c, r, "acl"); break;
+    case Ev::GetBucketLocation: s3_bucket_call(c, r, "location"); break;
+    case Ev::GetBucketPolicy: s3_bucket_call(c, r, "policy"); break;
+    case Ev::GetBucketVersioning: s3_bucket_call(c, r, "versioning"); break;
+    case Ev::GetBucketEncryption: s3_bucket_call(c, r, "encryption"); break;
+    case Ev::GetBucketPublicAccessBlock: s3_bucket_call(c, r, "publicAccessBlock"); break;
     case Ev::CreateBucket:
     case Ev::DeleteBucket: {
       // A bucket outside the stable population: teams create and drop scratch buckets.
@@ -215,16 +198,14 @@ void fill_storage_body(const Ctx& c, Record& r) {
       r.primary_arn = table_arn(c, table);
       break;
     }
-    case Ev::ListTables:
-      break;
+    case Ev::ListTables: break;
     // --- RDS ------------------------------------------------------------------------------------
     case Ev::DescribeDBInstances:
       if (rng.per_mille(500))
         p.begin_object().str("dBInstanceIdentifier", rng.pick(kDbInstances)).end_object();
       break;
     case Ev::DescribeDBClusters:
-    case Ev::DescribeDBSnapshots:
-      break;
+    case Ev::DescribeDBSnapshots: break;
     case Ev::CreateDBSnapshot:
     case Ev::ModifyDBInstance: {
       const std::string_view db = rng.pick(kDbInstances);
@@ -239,8 +220,7 @@ void fill_storage_body(const Ctx& c, Record& r) {
       r.primary_arn = fmt::format("arn:aws:rds:{}:{}:db:{}", c.region, acct.id, db);
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 

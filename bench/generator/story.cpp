@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "story.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "background.hpp"
 #include "failures.hpp"

@@ -23,12 +23,14 @@ inline std::string ascii_lowercase(std::string_view text) {
 
 /// True when `a` and `b` differ at most in the case of ASCII letters.
 constexpr bool ascii_equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return ascii_lower(x) == ascii_lower(y);
+         });
 }
 
 /// True when `text` ends with `suffix`, ASCII letters in either case.
-constexpr bool ascii_ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+constexpr bool ascii_ends_with_ignoring_case(std::string_view text,
+                                             std::string_view suffix) noexcept {
   return text.size() >= suffix.size() &&
          ascii_equal_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
 }

@@ -27,8 +27,8 @@ struct UserIdentity {
 
 /// What `aws cloudtrail lookup-events` adds around a record (its `CloudTrailEvent`).
 struct LookupInfo {
-  bool present = false;        ///< the record came from lookup-events output
-  bool has_username = false;   ///< the Event had a `Username` key
+  bool present = false;       ///< the record came from lookup-events output
+  bool has_username = false;  ///< the Event had a `Username` key
   std::string_view username;
   std::string_view resources_json;  ///< raw JSON of `Resources`, or empty
 };
@@ -38,9 +38,9 @@ struct LookupInfo {
 /// unescaped; `readOnly` and `managementEvent` read "true"/"false" whether they were JSON
 /// booleans or strings.
 struct Event {
-  std::string_view json;         ///< the record's JSON text as in the input (may hold whitespace)
-  std::uint64_t record = 0;      ///< 1-based position among the records of its input
-  std::uint64_t line = 0;        ///< 1-based line for line-delimited inputs, else 0
+  std::string_view json;     ///< the record's JSON text as in the input (may hold whitespace)
+  std::uint64_t record = 0;  ///< 1-based position among the records of its input
+  std::uint64_t line = 0;    ///< 1-based line for line-delimited inputs, else 0
 
   std::string_view event_version;
   std::string_view event_time;
@@ -79,24 +79,25 @@ struct Event {
 
 /// The record fields an Event holds as plain strings, by JSON key: what the reader fills in,
 /// and what a dotted path of one key can take without parsing the record again.
-inline constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16> kEventStringFields{{
-    {"eventVersion", &Event::event_version},
-    {"eventTime", &Event::event_time},
-    {"eventSource", &Event::event_source},
-    {"eventName", &Event::event_name},
-    {"awsRegion", &Event::aws_region},
-    {"sourceIPAddress", &Event::source_ip_address},
-    {"userAgent", &Event::user_agent},
-    {"errorCode", &Event::error_code},
-    {"errorMessage", &Event::error_message},
-    {"requestID", &Event::request_id},
-    {"eventID", &Event::event_id},
-    {"eventType", &Event::event_type},
-    {"readOnly", &Event::read_only},
-    {"managementEvent", &Event::management_event},
-    {"recipientAccountId", &Event::recipient_account_id},
-    {"eventCategory", &Event::event_category},
-}};
+inline constexpr std::array<std::pair<std::string_view, std::string_view Event::*>, 16>
+    kEventStringFields{{
+        {"eventVersion", &Event::event_version},
+        {"eventTime", &Event::event_time},
+        {"eventSource", &Event::event_source},
+        {"eventName", &Event::event_name},
+        {"awsRegion", &Event::aws_region},
+        {"sourceIPAddress", &Event::source_ip_address},
+        {"userAgent", &Event::user_agent},
+        {"errorCode", &Event::error_code},
+        {"errorMessage", &Event::error_message},
+        {"requestID", &Event::request_id},
+        {"eventID", &Event::event_id},
+        {"eventType", &Event::event_type},
+        {"readOnly", &Event::read_only},
+        {"managementEvent", &Event::management_event},
+        {"recipientAccountId", &Event::recipient_account_id},
+        {"eventCategory", &Event::event_category},
+    }};
 
 /// What an Insights event (eventType `AwsCloudTrailInsight`) is about: its `insightDetails`.
 /// Insights events have no top-level eventName, eventSource or userIdentity.
@@ -118,8 +119,9 @@ std::optional<InsightDetails> insight_details(const Event& event);
 /// Identifier) with the type their key implies, or an empty type. `type` may be empty.
 /// docs/resources.md says exactly what is matched and how it differs from AWS. Fails, after
 /// visiting what it could, when a part cannot be parsed (nested too deeply, invalid JSON).
-Status for_each_resource(const Event& event,
-                         const std::function<void(std::string_view name, std::string_view type)>& visit);
+Status for_each_resource(
+    const Event& event,
+    const std::function<void(std::string_view name, std::string_view type)>& visit);
 
 /// Calls `visit(text)` for each value at a dotted path of the record (`userIdentity.type`,
 /// `resources.ARN`): arrays on the way, and at the end, are searched element by element.

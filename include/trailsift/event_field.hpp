@@ -48,15 +48,15 @@ class EventField {
 
  private:
   enum class Kind {
-    kMember,         // a string field of Event
-    kIdentity,       // a string field of Event::user_identity
+    kMember,    // a string field of Event
+    kIdentity,  // a string field of Event::user_identity
     kUsername,
-    kFailure,        // Event::failure()
-    kAccount,        // recipientAccountId, else userIdentity.accountId
+    kFailure,  // Event::failure()
+    kAccount,  // recipientAccountId, else userIdentity.accountId
     kResourceName,
     kResourceType,
     kPath,
-    kInsight,        // insight_details(), as one line
+    kInsight,  // insight_details(), as one line
   };
   std::string name_;
   Kind kind_ = Kind::kPath;

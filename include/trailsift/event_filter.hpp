@@ -38,7 +38,7 @@ struct FilterSpec {
   std::vector<std::string> accounts;    ///< recipientAccountId or userIdentity.accountId
   std::vector<std::string> source_ips;  ///< addresses, CIDR blocks, or other text (DNS names)
   std::vector<std::string> error_codes;
-  bool errors_only = false;             ///< any errorCode
+  bool errors_only = false;  ///< any errorCode
   std::vector<std::string> event_types;
   std::vector<std::string> user_agents;
   std::vector<std::string> field_matches;  ///< PATH=VALUE on any dotted path

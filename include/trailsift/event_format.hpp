@@ -75,8 +75,7 @@ using CellPainter =
 /// Lays out rows as aligned columns separated by two spaces; the last column is not padded.
 /// Widths count UTF-8 code points; control characters in cells are escaped (escape_text).
 /// `paint`, when given, marks cells (colour on a terminal).
-std::string format_table(std::vector<std::vector<std::string>> rows,
-                         const CellPainter& paint = {});
+std::string format_table(std::vector<std::vector<std::string>> rows, const CellPainter& paint = {});
 
 /// format_table for rows that are not all in memory at once: fit() every row, then
 /// append_row() each. Cells must already be escaped (escape_text).

@@ -77,8 +77,8 @@ class InputSplitter {
   static Result<InputSplitter> open(const std::string& path, const ReadLimits& limits,
                                     int copy_fd = -1, std::string_view name = {});
   /// Splits bytes already in memory (tests; read_bytes), taking raw bytes `raw_chunk` at a time.
-  static InputSplitter from_memory(std::string name, std::string_view bytes, const ReadLimits& limits,
-                                   std::size_t raw_chunk = SIZE_MAX);
+  static InputSplitter from_memory(std::string name, std::string_view bytes,
+                                   const ReadLimits& limits, std::size_t raw_chunk = SIZE_MAX);
 
   InputSplitter(InputSplitter&&) noexcept;
   InputSplitter& operator=(InputSplitter&&) noexcept;
@@ -95,11 +95,12 @@ class InputSplitter {
 };
 
 /// Reads inputs of every shape CloudTrail data comes in: log files (`{"Records":[...]}`), bare
-/// arrays of records, one record per line, `aws cloudtrail lookup-events` output (`{"Events":[...]}`
-/// or one Event per line, whose `CloudTrailEvent` string is the record), EventBridge events
-/// (the record is their `detail`), and CloudWatch Logs output (`events[].message`,
-/// `logEvents[].message`, or `TIMESTAMP RECORD` lines). Gzip is recognised by its magic number.
-/// One reader per thread: it reuses its buffers and JSON parsers from one input to the next.
+/// arrays of records, one record per line, `aws cloudtrail lookup-events` output
+/// (`{"Events":[...]}` or one Event per line, whose `CloudTrailEvent` string is the record),
+/// EventBridge events (the record is their `detail`), and CloudWatch Logs output
+/// (`events[].message`, `logEvents[].message`, or `TIMESTAMP RECORD` lines). Gzip is recognised by
+/// its magic number. One reader per thread: it reuses its buffers and JSON parsers from one input
+/// to the next.
 class EventReader {
  public:
   explicit EventReader(ReadLimits limits = {});
@@ -109,7 +110,8 @@ class EventReader {
 
   /// Reads the input at `path` ("-": standard input) and visits its records. Errors name the
   /// input `name` (default: the path).
-  ReadReport read_file(const std::string& path, const EventVisitor& visit, std::string_view name = {});
+  ReadReport read_file(const std::string& path, const EventVisitor& visit,
+                       std::string_view name = {});
 
   /// Reads bytes already in memory (possibly gzip), naming them `name` in errors, taking the raw
   /// bytes `raw_chunk` at a time.

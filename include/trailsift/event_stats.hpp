@@ -44,9 +44,9 @@ struct StatsSpec {
 
 /// A number of events, and the first and last eventTime among them (unset when none had one).
 struct Counts {
-  std::uint64_t count = 0;            ///< events
-  std::optional<UnixSeconds> first;   ///< earliest eventTime
-  std::optional<UnixSeconds> last;    ///< latest eventTime
+  std::uint64_t count = 0;           ///< events
+  std::optional<UnixSeconds> first;  ///< earliest eventTime
+  std::optional<UnixSeconds> last;   ///< latest eventTime
 
   /// Counts one event, of that time (nullopt: it had none).
   void add(std::optional<UnixSeconds> time);
@@ -146,8 +146,8 @@ struct StatsContext {
   std::uint64_t files_failed = 0;     ///< inputs that could not be read in full
   /// Events the time range left out because they have no eventTime (shown when not 0).
   std::uint64_t left_out_without_time = 0;
-  bool chart = false;                 ///< table: draw the overview's timeline as a chart
-  CellPainter paint;                  ///< table: marks the cells of tables with a header
+  bool chart = false;  ///< table: draw the overview's timeline as a chart
+  CellPainter paint;   ///< table: marks the cells of tables with a header
 };
 
 /// Aligned text: the overview's totals, chart and top lists, or one row per group (and bucket).

@@ -141,7 +141,8 @@ class InputStream {
  public:
   /// Opens a file, a FIFO or standard input ("-"). With `copy_fd`, every raw byte read is also
   /// written there (a copy of an input that can be read only once).
-  static Result<InputStream> open(const std::string& path, const ReadLimits& limits, int copy_fd = -1);
+  static Result<InputStream> open(const std::string& path, const ReadLimits& limits,
+                                  int copy_fd = -1);
   /// Streams bytes already in memory (which must outlive the stream), named `name` in errors.
   /// The raw bytes are taken at most `raw_chunk` at a time, so that tests can cut an input (and
   /// its gzip header) anywhere.

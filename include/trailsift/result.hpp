@@ -12,10 +12,10 @@ namespace trailsift {
 
 /// What went wrong and where: the input, the record or line in it, and the byte offset.
 struct Error {
-  std::string path;                      ///< input path ("-" for standard input); may be empty
-  std::optional<std::uint64_t> record;   ///< 1-based record number within the input
-  std::optional<std::uint64_t> line;     ///< 1-based line number (line-delimited inputs)
-  std::optional<std::uint64_t> offset;   ///< byte offset in the (inflated) input
+  std::string path;                     ///< input path ("-" for standard input); may be empty
+  std::optional<std::uint64_t> record;  ///< 1-based record number within the input
+  std::optional<std::uint64_t> line;    ///< 1-based line number (line-delimited inputs)
+  std::optional<std::uint64_t> offset;  ///< byte offset in the (inflated) input
   std::string message;
 
   /// "path: line 3: record 7: byte 812: message", leaving out what is unknown.
@@ -26,8 +26,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }

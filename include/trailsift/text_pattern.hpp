@@ -18,7 +18,7 @@ class TextPattern {
   const std::string& text() const { return text_; }
 
  private:
-  std::string text_;       // for exact patterns, with escapes removed
+  std::string text_;  // for exact patterns, with escapes removed
   bool is_glob_ = false;
   bool ignore_case_ = false;
 };

@@ -20,6 +20,7 @@ namespace trailsift {
 /// taken at their word: `trailsift validate` is what proves them.
 std::uint64_t drop_files_outside_range(std::vector<InputFile>& files,
                                        const std::vector<std::string>& digest_folders,
-                                       const TimeRange& range, std::optional<UnixSeconds> not_before);
+                                       const TimeRange& range,
+                                       std::optional<UnixSeconds> not_before);
 
 }  // namespace trailsift

@@ -112,10 +112,10 @@ struct ValidationReport {
   /// The period the valid digests cover, within the requested range (the AWS CLI's "found").
   std::optional<UnixSeconds> found_start;
   std::optional<UnixSeconds> found_end;
-  std::vector<Error> errors;          ///< files that exist but could not be read, by path
-  std::uint64_t inflated_files = 0;   ///< files stored without gzip compression, hashed as they are
-  std::uint64_t log_bytes = 0;        ///< inflated bytes of log files hashed
-  std::uint64_t excluded_files = 0;   ///< files no digest lists, not reported because of --exclude
+  std::vector<Error> errors;         ///< files that exist but could not be read, by path
+  std::uint64_t inflated_files = 0;  ///< files stored without gzip compression, hashed as they are
+  std::uint64_t log_bytes = 0;       ///< inflated bytes of log files hashed
+  std::uint64_t excluded_files = 0;  ///< files no digest lists, not reported because of --exclude
   /// Of excluded_files, those outside every trail folder: every run over the mirror counts them,
   /// whatever its selection (a merge counts them once).
   std::uint64_t excluded_outside_trails = 0;

@@ -6,13 +6,13 @@
 // - canonical(canonical(x)) == canonical(x).
 // - After a 0xFF byte (never in JSON) comes a second document: diff_canonical_json finds no
 //   difference between the two exactly when their canonical forms are equal.
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "fuzz_support.hpp"
 #include "trailsift/canonical_json.hpp"
@@ -41,12 +41,9 @@ bool same_number(element a, element b) {
   }
   auto as_double = [](element e) {
     switch (e.type()) {
-      case element_type::INT64:
-        return static_cast<double>(std::int64_t(e));
-      case element_type::UINT64:
-        return static_cast<double>(std::uint64_t(e));
-      default:
-        return double(e);
+      case element_type::INT64: return static_cast<double>(std::int64_t(e));
+      case element_type::UINT64: return static_cast<double>(std::uint64_t(e));
+      default: return double(e);
     }
   };
   return as_double(a) == as_double(b);
@@ -76,12 +73,9 @@ bool same_value(element a, element b) {
   if (is_number(a.type()) && is_number(b.type())) return same_number(a, b);
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case element_type::STRING:
-      return std::string_view(a) == std::string_view(b);
-    case element_type::BOOL:
-      return bool(a) == bool(b);
-    case element_type::NULL_VALUE:
-      return true;
+    case element_type::STRING: return std::string_view(a) == std::string_view(b);
+    case element_type::BOOL: return bool(a) == bool(b);
+    case element_type::NULL_VALUE: return true;
     case element_type::ARRAY: {
       simdjson::dom::array x = a, y = b;
       if (x.size() != y.size()) return false;
@@ -90,8 +84,7 @@ bool same_value(element a, element b) {
       }
       return true;
     }
-    default:
-      return same_object(a, b);
+    default: return same_object(a, b);
   }
 }
 

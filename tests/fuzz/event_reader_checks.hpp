@@ -89,9 +89,9 @@ class ReadChecker {
     }
     seen_ += std::to_string(event.record) + ':' + std::to_string(event.line) + '\n';
     // What filter, stats and diff derive from a record.
-    const Status resources = for_each_resource(event, [&](std::string_view name, std::string_view type) {
-      seen_.append(name).append(type);
-    });
+    const Status resources = for_each_resource(
+        event,
+        [&](std::string_view name, std::string_view type) { seen_.append(name).append(type); });
     seen_ += resources ? "ok" : resources.error().message;
     for (std::string_view path : {"userIdentity.sessionContext.sessionIssuer.userName",
                                   "requestParameters.bucketName", "resources.ARN"}) {

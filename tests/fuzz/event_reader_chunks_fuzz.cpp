@@ -11,19 +11,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes = fuzz::as_text(data, size);
   EventReader whole_reader(fuzz::fuzz_read_limits());
   fuzz::ReadChecker whole("input.json");
-  const std::string expected = whole.finish(whole_reader.read_bytes("input.json", bytes, whole.visitor()));
+  const std::string expected =
+      whole.finish(whole_reader.read_bytes("input.json", bytes, whole.visitor()));
   // Cut sizes: tiny (every byte a boundary), odd, and from the input itself.
   const std::size_t from_input = size > 0 ? 1 + data[0] % 61 : 1;
   for (const auto& [chunk, raw_chunk] : {std::pair<std::size_t, std::size_t>{1, 1},
-                                        {7, 3},
-                                        {from_input, from_input + 1},
-                                        {64, SIZE_MAX}}) {
+                                         {7, 3},
+                                         {from_input, from_input + 1},
+                                         {64, SIZE_MAX}}) {
     ReadLimits limits = fuzz::fuzz_read_limits();
     limits.whole_bytes = 0;
     limits.chunk_bytes = chunk;
     EventReader reader(limits);
     fuzz::ReadChecker cut("input.json");
-    const std::string& seen = cut.finish(reader.read_bytes("input.json", bytes, cut.visitor(), raw_chunk));
+    const std::string& seen =
+        cut.finish(reader.read_bytes("input.json", bytes, cut.visitor(), raw_chunk));
     if (whole.last_error().find("truncated gzip data") != std::string::npos) {
       // Where the framer stops in the record the truncation cut may differ (an error about the
       // bytes after the last whole record, or none); the events and the truncation may not.

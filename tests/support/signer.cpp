@@ -3,19 +3,18 @@
 // own, not with the library's digest_signing_string, so that tests check one against the other.
 #include "signer.hpp"
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <zlib.h>
 
 namespace trailsift::signer {
 namespace {
@@ -96,7 +95,8 @@ std::string TestKey::spki_der() const {
 }
 
 std::string TestKey::sign_hex(std::string_view message) const {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
   EVP_PKEY_CTX* key_context = nullptr;
   std::size_t length = 0;
   if (EVP_DigestSignInit(context.get(), &key_context, EVP_sha256(), nullptr, pkey(key_)) != 1 ||
@@ -110,14 +110,16 @@ std::string TestKey::sign_hex(std::string_view message) const {
     throw std::runtime_error("OpenSSL: cannot sign");
   }
   std::string hex;
-  for (std::size_t i = 0; i < length; ++i) hex += fmt::format("{:02x}", static_cast<unsigned char>(signature[i]));
+  for (std::size_t i = 0; i < length; ++i)
+    hex += fmt::format("{:02x}", static_cast<unsigned char>(signature[i]));
   return hex;
 }
 
 std::string base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(length));
   return out;
 }
@@ -126,15 +128,18 @@ std::string public_keys_json(const std::vector<KeyListing>& keys, KeyListStyle s
   auto time = [&](UnixSeconds seconds) {
     switch (style) {
       case KeyListStyle::kCliV1: return fmt::format("{}.0", seconds);
-      case KeyListStyle::kCliV2: return fmt::format("\"{}+00:00\"", format_iso8601(seconds).substr(0, 19));
+      case KeyListStyle::kCliV2:
+        return fmt::format("\"{}+00:00\"", format_iso8601(seconds).substr(0, 19));
       case KeyListStyle::kDocs: return fmt::format("\"{}.0\"", seconds);
     }
     return std::string();
   };
-  std::string out = fmt::format("{{\n    \"{}\": [", style == KeyListStyle::kDocs ? "publicKeyList" : "PublicKeyList");
+  std::string out = fmt::format("{{\n    \"{}\": [",
+                                style == KeyListStyle::kDocs ? "publicKeyList" : "PublicKeyList");
   for (std::size_t i = 0; i < keys.size(); ++i) {
     out += fmt::format(
-        "{}\n        {{\n            \"ValidityStartTime\": {},\n            \"ValidityEndTime\": {},\n"
+        "{}\n        {{\n            \"ValidityStartTime\": {},\n            \"ValidityEndTime\": "
+        "{},\n"
         "            \"Value\": \"{}\",\n            \"Fingerprint\": \"{}\"\n        }}",
         i == 0 ? "" : ",", time(keys[i].valid_from), time(keys[i].valid_until), base64(keys[i].der),
         keys[i].fingerprint);
@@ -165,21 +170,25 @@ std::string gzip(std::string_view data, int level) {
 std::string digest_key(const ChainSpec& chain, UnixSeconds end) {
   const std::string date = format_iso8601(end).substr(0, 10);  // YYYY-MM-DD
   return fmt::format("{}CloudTrail-Digest/{}/{}/{}/{}/{}_CloudTrail-Digest_{}_{}_{}_{}{}.json.gz",
-                     chain.folder.account_path(), chain.folder.region, date.substr(0, 4), date.substr(5, 2),
-                     date.substr(8, 2), chain.folder.account, chain.folder.region, chain.trail, chain.home_region,
-                     compact_time(end, true), chain.backfill ? "_backfill" : "");
+                     chain.folder.account_path(), chain.folder.region, date.substr(0, 4),
+                     date.substr(5, 2), date.substr(8, 2), chain.folder.account,
+                     chain.folder.region, chain.trail, chain.home_region, compact_time(end, true),
+                     chain.backfill ? "_backfill" : "");
 }
 
 std::string log_key(const TrailFolder& folder, UnixSeconds delivered, std::string_view unique) {
   const std::string date = format_iso8601(delivered).substr(0, 10);
-  return fmt::format("{}CloudTrail/{}/{}/{}/{}/{}_CloudTrail_{}_{}_{}.json.gz", folder.account_path(),
-                     folder.region, date.substr(0, 4), date.substr(5, 2), date.substr(8, 2), folder.account,
-                     folder.region, compact_time(delivered, false), unique);
+  return fmt::format("{}CloudTrail/{}/{}/{}/{}/{}_CloudTrail_{}_{}_{}.json.gz",
+                     folder.account_path(), folder.region, date.substr(0, 4), date.substr(5, 2),
+                     date.substr(8, 2), folder.account, folder.region,
+                     compact_time(delivered, false), unique);
 }
 
-ChainBuilder::ChainBuilder(ChainSpec chain, const TestKey& key) : chain_(std::move(chain)), key_(&key) {}
+ChainBuilder::ChainBuilder(ChainSpec chain, const TestKey& key)
+    : chain_(std::move(chain)), key_(&key) {}
 
-SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& logs, bool escape_slashes) {
+SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& logs,
+                               bool escape_slashes) {
   SignedDigest digest;
   digest.bucket = chain_.bucket;
   digest.key = digest_key(chain_, end);
@@ -194,31 +203,38 @@ SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& log
   std::string& json = digest.json;
   json = fmt::format(
       "{{\"awsAccountId\":{},\"digestStartTime\":{},\"digestEndTime\":{},\"digestS3Bucket\":{},"
-      "\"digestS3Object\":{},\"digestPublicKeyFingerprint\":{},\"digestSignatureAlgorithm\":\"SHA256withRSA\","
+      "\"digestS3Object\":{},\"digestPublicKeyFingerprint\":{},\"digestSignatureAlgorithm\":"
+      "\"SHA256withRSA\","
       "\"newestEventTime\":{},\"oldestEventTime\":{},",
-      text(chain_.folder.account), text(format_iso8601(start)), text(format_iso8601(end)), text(chain_.bucket),
-      text(digest.key), text(chain_.fingerprint.empty() ? key_->fingerprint() : chain_.fingerprint), json_or_null(newest, escape_slashes),
-      json_or_null(oldest, escape_slashes));
+      text(chain_.folder.account), text(format_iso8601(start)), text(format_iso8601(end)),
+      text(chain_.bucket), text(digest.key),
+      text(chain_.fingerprint.empty() ? key_->fingerprint() : chain_.fingerprint),
+      json_or_null(newest, escape_slashes), json_or_null(oldest, escape_slashes));
   if (previous_) {
     json += fmt::format(
-        "\"previousDigestS3Bucket\":{},\"previousDigestS3Object\":{},\"previousDigestHashValue\":\"{}\","
+        "\"previousDigestS3Bucket\":{},\"previousDigestS3Object\":{},\"previousDigestHashValue\":"
+        "\"{}\","
         "\"previousDigestHashAlgorithm\":\"SHA-256\",\"previousDigestSignature\":\"{}\",",
-        text(previous_->bucket), text(previous_->key), *sha256_hex(previous_->json), previous_->signature);
+        text(previous_->bucket), text(previous_->key), *sha256_hex(previous_->json),
+        previous_->signature);
   } else {
-    json += "\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,\"previousDigestHashValue\":null,"
-            "\"previousDigestHashAlgorithm\":null,\"previousDigestSignature\":null,";
+    json +=
+        "\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,"
+        "\"previousDigestHashValue\":null,"
+        "\"previousDigestHashAlgorithm\":null,\"previousDigestSignature\":null,";
   }
   json += "\"logFiles\":[";
   for (std::size_t i = 0; i < logs.size(); ++i) {
     json += fmt::format(
         "{}{{\"s3Bucket\":{},\"s3Object\":{},\"hashValue\":\"{}\",\"hashAlgorithm\":\"SHA-256\","
         "\"newestEventTime\":{},\"oldestEventTime\":{}}}",
-        i == 0 ? "" : ",", text(logs[i].bucket), text(logs[i].key), logs[i].hash, text(logs[i].newest),
-        text(logs[i].oldest));
+        i == 0 ? "" : ",", text(logs[i].bucket), text(logs[i].key), logs[i].hash,
+        text(logs[i].newest), text(logs[i].oldest));
   }
   json += "]}";
-  const std::string to_sign = fmt::format("{}\n{}/{}\n{}\n{}", format_iso8601(end), chain_.bucket, digest.key,
-                                          *sha256_hex(json), previous_ ? previous_->signature : "null");
+  const std::string to_sign =
+      fmt::format("{}\n{}/{}\n{}\n{}", format_iso8601(end), chain_.bucket, digest.key,
+                  *sha256_hex(json), previous_ ? previous_->signature : "null");
   digest.signature = key_->sign_hex(to_sign);
   previous_ = digest;
   previous_end_ = end;
@@ -228,15 +244,18 @@ SignedDigest ChainBuilder::add(UnixSeconds end, const std::vector<LogEntry>& log
 std::string signatures_json(const std::vector<SignedDigest>& digests) {
   std::string out = "{";
   for (std::size_t i = 0; i < digests.size(); ++i) {
-    out += fmt::format("{}\n  \"s3://{}/{}\": {{\"signature\": \"{}\", \"signature-algorithm\": \"SHA256withRSA\"}}",
-                       i == 0 ? "" : ",", digests[i].bucket, digests[i].key, digests[i].signature);
+    out += fmt::format(
+        "{}\n  \"s3://{}/{}\": {{\"signature\": \"{}\", \"signature-algorithm\": "
+        "\"SHA256withRSA\"}}",
+        i == 0 ? "" : ",", digests[i].bucket, digests[i].key, digests[i].signature);
   }
   return out + "\n}\n";
 }
 
 std::string signatures_tsv(const std::vector<SignedDigest>& digests) {
   std::string out;
-  for (const SignedDigest& digest : digests) out += fmt::format("{}\t{}\n", digest.key, digest.signature);
+  for (const SignedDigest& digest : digests)
+    out += fmt::format("{}\t{}\n", digest.key, digest.signature);
   return out;
 }
 

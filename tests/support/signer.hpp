@@ -47,7 +47,8 @@ struct KeyListing {
 enum class KeyListStyle { kCliV1, kCliV2, kDocs };
 
 /// A `list-public-keys` document.
-std::string public_keys_json(const std::vector<KeyListing>& keys, KeyListStyle style = KeyListStyle::kCliV1);
+std::string public_keys_json(const std::vector<KeyListing>& keys,
+                             KeyListStyle style = KeyListStyle::kCliV1);
 
 /// Gzip with a pinned header (no name, mtime 0, OS Unix): the same bytes on every machine with
 /// the same zlib.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/canonical_json.hpp"
 
 #include <string>
 
-#include "trailsift/canonical_json.hpp"
+#include <catch2/catch.hpp>
 
 using trailsift::FieldDifference;
 using trailsift::JsonCanonicalizer;
@@ -47,7 +47,8 @@ TEST_CASE("Keys sort by their bytes; a repeated key keeps its last value, as in 
         R"({"request":3,"requestID":2,"requestParameters":1})");
   CHECK(canonical(R"({"a":2,"a":1})") == R"({"a":1})");
   CHECK(canonical(R"({"a":1,"a":2})") == R"({"a":2})");
-  CHECK(canonical(R"({"b":0,"a":2,"c":{"x":1,"x":[3]},"a":1})") == R"({"a":1,"b":0,"c":{"x":[3]}})");
+  CHECK(canonical(R"({"b":0,"a":2,"c":{"x":1,"x":[3]},"a":1})") ==
+        R"({"a":1,"b":0,"c":{"x":[3]}})");
 }
 
 TEST_CASE("Strings are unescaped, then written with the fewest escapes", "[canonical_json]") {

@@ -3,13 +3,13 @@
 // digest and public keys in shared/realdata/digests, and round trips with test-only keys.
 #include "trailsift/digest.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
-#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <catch2/catch.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "signer.hpp"
 
@@ -184,15 +184,17 @@ TEST_CASE("Digest key names", "[digest]") {
 TEST_CASE("Digest key names: one time, one name (no leap second)", "[digest]") {
   // The property of tests/fuzz/digest_fuzz.cpp: the time a key gives is the time it writes.
   // T235960Z was read as the next day's T000000Z, so two digest names stood for one end time.
-  const std::string name = "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/"
-                           "123456789012_CloudTrail-Digest_us-east-1_foo_us-east-1_20140810T";
+  const std::string name =
+      "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2014/08/10/"
+      "123456789012_CloudTrail-Digest_us-east-1_foo_us-east-1_20140810T";
   CHECK_FALSE(parse_digest_key(name + "235960Z.json.gz"));
   CHECK_FALSE(parse_digest_key(name + "235999Z.json.gz"));
   const auto last = parse_digest_key(name + "235959Z.json.gz");
   REQUIRE(last);
   CHECK(format_iso8601(last->end) == "2014-08-10T23:59:59Z");
-  CHECK_FALSE(parse_log_key("AWSLogs/123456789012/CloudTrail/us-east-1/2014/08/10/"
-                            "123456789012_CloudTrail_us-east-1_20140810T2460Z_abcdefghijklmnop.json.gz"));
+  CHECK_FALSE(
+      parse_log_key("AWSLogs/123456789012/CloudTrail/us-east-1/2014/08/10/"
+                    "123456789012_CloudTrail_us-east-1_20140810T2460Z_abcdefghijklmnop.json.gz"));
 }
 
 TEST_CASE("Digests that are not: invalid format, as the AWS CLI says", "[digest]") {

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/event_diff.hpp"
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
-
 #include <string>
 #include <vector>
 
-#include "trailsift/event_diff.hpp"
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
 #include "trailsift/event_reader.hpp"
 
 using trailsift::Change;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "trailsift/event_field.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "trailsift/event_field.hpp"
 
 using trailsift::Event;
 using trailsift::EventField;
@@ -34,7 +35,8 @@ TEST_CASE("Named fields read what filter matches", "[event_field]") {
   CHECK(values_of("username") == Values{"job-7"});
   CHECK(values_of("account") == Values{"111122223333"});
   CHECK(values_of("access-key-id") == Values{"ASIA1"});
-  CHECK(values_of("principal-arn") == Values{"arn:aws:sts::111122223333:assumed-role/Reader/job-7"});
+  CHECK(values_of("principal-arn") ==
+        Values{"arn:aws:sts::111122223333:assumed-role/Reader/job-7"});
   CHECK(values_of("user-agent") == Values{"aws-cli/2"});
   CHECK(values_of("resource-type") == Values{"AWS::S3::Object", "AWS::S3::Bucket"});
   CHECK(values_of("resource-name") == Values{"arn:aws:s3:::b/k", "arn:aws:s3:::b"});

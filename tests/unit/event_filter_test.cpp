@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "trailsift/event_filter.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "trailsift/event_filter.hpp"
 
 using trailsift::Event;
 using trailsift::EventFilter;
@@ -89,7 +90,8 @@ TEST_CASE("The AWS CLI's --lookup-attributes form", "[event_filter]") {
   spec.lookup_attributes = {"AttributeValue=alice,AttributeKey=Username"};
   CHECK(selected(spec) == Ids{"e1"});
   spec.lookup_attributes = {"AttributeKey=Nope,AttributeValue=x"};
-  CHECK(compile_error(spec).starts_with("--lookup-attributes: expected AttributeKey=KEY,AttributeValue=VALUE"));
+  CHECK(compile_error(spec).starts_with(
+      "--lookup-attributes: expected AttributeKey=KEY,AttributeValue=VALUE"));
 }
 
 TEST_CASE("Resource name and type", "[event_filter]") {
@@ -209,7 +211,8 @@ TEST_CASE("required_literals: the values of one exact condition written as is") 
   CHECK(literals(FilterSpec{}).empty());
 }
 
-TEST_CASE("The selection as JSON: only the options given, the time range in UTC", "[event_filter]") {
+TEST_CASE("The selection as JSON: only the options given, the time range in UTC",
+          "[event_filter]") {
   trailsift::FilterSpec spec;
   spec.usernames = {"alice", "bob\""};
   spec.errors_only = true;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "trailsift/event_format.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "trailsift/event_format.hpp"
 
 TEST_CASE("JSON strings are escaped", "[event_format]") {
   std::string out;
@@ -54,9 +55,8 @@ TEST_CASE("Marks around cells are not counted in the widths", "[event_format]") 
     if (column == 1 && cell == "bad") return {"<r>", "</r>"};
     return {};
   };
-  const std::string table =
-      trailsift::format_table({{"NAME", "ERROR", "N"}, {"alice", "bad", "1"}, {"b", "", "22"}},
-                              paint);
+  const std::string table = trailsift::format_table(
+      {{"NAME", "ERROR", "N"}, {"alice", "bad", "1"}, {"b", "", "22"}}, paint);
   CHECK(table ==
         "<b>NAME</b>   <b>ERROR</b>  <b>N</b>\n"
         "alice  <r>bad</r>    1\n"

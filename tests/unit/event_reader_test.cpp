@@ -56,10 +56,10 @@ TEST_CASE("Every input shape gives the same records", "[event_reader]") {
   const std::string ndjson = std::string(kRecordA) + "\r\n\n" + std::string(kRecordB) + "\n";
   const std::string pretty = "{\n  \"Records\": [\n    " + std::string(kRecordA) + ",\n    " +
                              std::string(kRecordB) + "\n  ]\n}\n";
-  const std::string record_per_line = "{\"Records\":[\n" + std::string(kRecordA) + ",\n" +
-                                     std::string(kRecordB) + "\n]}\n";
-  for (const std::string& input : {log_file, bare_array, ndjson, pretty, record_per_line,
-                                   gzip(log_file), gzip(ndjson)}) {
+  const std::string record_per_line =
+      "{\"Records\":[\n" + std::string(kRecordA) + ",\n" + std::string(kRecordB) + "\n]}\n";
+  for (const std::string& input :
+       {log_file, bare_array, ndjson, pretty, record_per_line, gzip(log_file), gzip(ndjson)}) {
     const auto got = read_all(input);
     INFO(input.substr(0, 40));
     CHECK(got.report.ok());
@@ -75,7 +75,8 @@ TEST_CASE("One record on a line of its own inside Records is not NDJSON", "[even
 }
 
 TEST_CASE("NDJSON errors name the line; and the other lines still count", "[event_reader]") {
-  const std::string ndjson = std::string(kRecordA) + "\n{\"eventName\": broken}\n" + std::string(kRecordB) + "\n";
+  const std::string ndjson =
+      std::string(kRecordA) + "\n{\"eventName\": broken}\n" + std::string(kRecordB) + "\n";
   const auto got = read_all(ndjson, "lines.jsonl");
   CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
   REQUIRE(got.report.errors.size() == 1);
@@ -88,8 +89,10 @@ TEST_CASE("NDJSON errors name the line; and the other lines still count", "[even
             "commas, braces, missing keys, etc.");
 }
 
-TEST_CASE("Pretty-printed records are made compact for output; strings untouched", "[event_reader]") {
-  const std::string pretty = "[\n {\n  \"eventName\" : \"A B\",\n  \"n\": 1.50,\n  \"s\": \"x\\u003dy\"\n }\n]";
+TEST_CASE("Pretty-printed records are made compact for output; strings untouched",
+          "[event_reader]") {
+  const std::string pretty =
+      "[\n {\n  \"eventName\" : \"A B\",\n  \"n\": 1.50,\n  \"s\": \"x\\u003dy\"\n }\n]";
   const auto got = read_all(pretty);
   REQUIRE(got.json.size() == 1);
   std::string compact;
@@ -100,10 +103,13 @@ TEST_CASE("Pretty-printed records are made compact for output; strings untouched
 TEST_CASE("lookup-events output gives the inner record and its own Username", "[event_reader]") {
   std::string inner;
   trailsift::append_json_string(inner, kRecordA);
-  const std::string event = R"({"EventId":"e1","EventName":"DeleteBucket","Username":"alice-console","Resources":[{"ResourceType":"AWS::S3::Bucket","ResourceName":"evidence"}],"CloudTrailEvent":)" + inner + "}";
+  const std::string event =
+      R"({"EventId":"e1","EventName":"DeleteBucket","Username":"alice-console","Resources":[{"ResourceType":"AWS::S3::Bucket","ResourceName":"evidence"}],"CloudTrailEvent":)" +
+      inner + "}";
   const std::string no_username = R"({"EventId":"e2","CloudTrailEvent":)" + inner + "}";
-  for (const std::string& input : {"{\"Events\":[" + event + "," + no_username + "],\"NextToken\":\"t\"}",
-                                   event + "\n" + no_username + "\n"}) {
+  for (const std::string& input :
+       {"{\"Events\":[" + event + "," + no_username + "],\"NextToken\":\"t\"}",
+        event + "\n" + no_username + "\n"}) {
     const auto got = read_all(input);
     CHECK(got.report.ok());
     CHECK(got.json == std::vector<std::string>{std::string(kRecordA), std::string(kRecordA)});
@@ -112,7 +118,8 @@ TEST_CASE("lookup-events output gives the inner record and its own Username", "[
 }
 
 TEST_CASE("A record that is not an object is reported; its neighbours are read", "[event_reader]") {
-  const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" + std::string(kRecordB) + "]}");
+  const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" +
+                            std::string(kRecordB) + "]}");
   CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
   CHECK(got.records == std::vector<std::uint64_t>{1, 4});
   REQUIRE(got.report.errors.size() == 2);
@@ -124,8 +131,9 @@ TEST_CASE("A record that is not an object is reported; its neighbours are read",
 }
 
 TEST_CASE("Broken JSON is an error with a position", "[event_reader]") {
-  for (std::string_view input : {R"({"Records":[{"eventName":"A"},)", R"({"Records":[{"eventName":"A}]})",
-                                 R"({"Records":[{"eventName" "A"}]})"}) {
+  for (std::string_view input :
+       {R"({"Records":[{"eventName":"A"},)", R"({"Records":[{"eventName":"A}]})",
+        R"({"Records":[{"eventName" "A"}]})"}) {
     const auto got = read_all(input);
     INFO(input);
     REQUIRE_FALSE(got.report.ok());
@@ -164,7 +172,8 @@ TEST_CASE("Inputs without events say what they are", "[event_reader]") {
   CHECK(read_all("Mar  1 10:00:00 host sshd: accepted\n").report.not_events ==
         "what looks like text, not JSON");
   // Brackets that open no JSON value: a log line, a Python dict.
-  CHECK(read_all("[INFO] started\n[WARN] slow\n").report.not_events == "what looks like text, not JSON");
+  CHECK(read_all("[INFO] started\n[WARN] slow\n").report.not_events ==
+        "what looks like text, not JSON");
   CHECK(read_all("{'eventName': 'ConsoleLogin'}\n").report.not_events ==
         "what looks like text, not JSON");
   CHECK(read_all("<?xml version=\"1.0\"?>\n<Error><Code>AccessDenied</Code></Error>\n")
@@ -172,13 +181,18 @@ TEST_CASE("Inputs without events say what they are", "[event_reader]") {
         "what looks like XML or HTML, not JSON (an S3 error page saved as an object?)");
   CHECK(read_all(std::string("PK\x03\x04\x14\0\0\0", 8)).report.not_events ==
         "a zip archive, not JSON or gzip (unzip it first)");
-  CHECK(read_all("BZh91AY&SY").report.not_events == "bzip2 data, not JSON or gzip (bunzip2 it first)");
-  CHECK(read_all(std::string("\xFD" "7zXZ\0\0", 7)).report.not_events ==
-        "xz data, not JSON or gzip (unxz it first)");
+  CHECK(read_all("BZh91AY&SY").report.not_events ==
+        "bzip2 data, not JSON or gzip (bunzip2 it first)");
+  CHECK(read_all(std::string("\xFD"
+                             "7zXZ\0\0",
+                             7))
+            .report.not_events == "xz data, not JSON or gzip (unxz it first)");
   CHECK(read_all("\x28\xB5\x2F\xFD\x24").report.not_events ==
         "zstd data, not JSON or gzip (unzstd it first)");
-  CHECK(read_all(std::string("\x7F" "ELF\x02\x01", 6)).report.not_events ==
-        "binary data, not JSON or gzip");
+  CHECK(read_all(std::string("\x7F"
+                             "ELF\x02\x01",
+                             6))
+            .report.not_events == "binary data, not JSON or gzip");
   for (std::string_view empty : {"", "  \n", R"({"Records":[]})", "[]"}) {
     const auto got = read_all(empty);
     CHECK(got.report.ok());
@@ -190,8 +204,9 @@ TEST_CASE("Inputs without events say what they are", "[event_reader]") {
 TEST_CASE("A visitor can stop the read", "[event_reader]") {
   EventReader reader;
   int seen = 0;
-  auto report = reader.read_bytes("x", records_file({kRecordA, kRecordB, kRecordA}),
-                                  [&](const Event&) { return ++seen == 2 ? Visit::kStop : Visit::kContinue; });
+  auto report = reader.read_bytes(
+      "x", records_file({kRecordA, kRecordB, kRecordA}),
+      [&](const Event&) { return ++seen == 2 ? Visit::kStop : Visit::kContinue; });
   CHECK(seen == 2);
   CHECK(report.events == 2);
 }
@@ -221,7 +236,8 @@ TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_r
   }
   SECTION("size cap") {
     EventReader reader(trailsift::ReadLimits{100});
-    auto report = reader.read_bytes("big.json.gz", compressed, [](const Event&) { return Visit::kContinue; });
+    auto report =
+        reader.read_bytes("big.json.gz", compressed, [](const Event&) { return Visit::kContinue; });
     REQUIRE(report.errors.size() == 1);
     CHECK(report.errors[0].to_string() ==
           "big.json.gz: input is larger than the --max-size limit of 100 bytes");
@@ -229,7 +245,8 @@ TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_r
 }
 
 TEST_CASE("Huge records and lines are read", "[event_reader]") {
-  std::string big = R"({"eventName":"Big","requestParameters":{"policy":")" + std::string(5 << 20, 'x') + "\"}}";
+  std::string big =
+      R"({"eventName":"Big","requestParameters":{"policy":")" + std::string(5 << 20, 'x') + "\"}}";
   const auto got = read_all(big + "\n" + big + "\n");
   CHECK(got.report.ok());
   CHECK(got.names == std::vector<std::string>{"Big", "Big"});

@@ -29,7 +29,8 @@ std::vector<std::string> sorted_pieces(EventSorter& sorter, std::size_t limit = 
 
 /// A fresh, empty folder for spilled runs.
 std::filesystem::path make_temp_folder() {
-  std::string name = (std::filesystem::temp_directory_path() / "trailsift-sort-test-XXXXXX").string();
+  std::string name =
+      (std::filesystem::temp_directory_path() / "trailsift-sort-test-XXXXXX").string();
   REQUIRE(::mkdtemp(name.data()) != nullptr);
   return name;
 }
@@ -80,8 +81,8 @@ TEST_CASE("EventSorter gives the same order when it spills runs and merges them 
   for (int i = 0; i < 700; ++i) {
     // Few distinct times, so that many ties must keep their order; some unknown; some empty.
     const int second = static_cast<int>(random() % 40);
-    SortTime time = random() % 10 == 0 ? SortTime{}
-                                       : sort_time(fmt::format("2024-03-01T12:00:{:02}Z", second));
+    SortTime time =
+        random() % 10 == 0 ? SortTime{} : sort_time(fmt::format("2024-03-01T12:00:{:02}Z", second));
     items.push_back({time, i % 50 == 0 ? std::string() : fmt::format("piece {} {}", i, second)});
   }
   // The reference: std::stable_sort of the same items.
@@ -91,7 +92,8 @@ TEST_CASE("EventSorter gives the same order when it spills runs and merges them 
   std::vector<std::string> expected;
   for (const Item& item : reference) expected.push_back(item.piece);
 
-  const std::uint64_t budget = GENERATE(std::uint64_t{1}, std::uint64_t{2000}, std::uint64_t{1} << 30);
+  const std::uint64_t budget =
+      GENERATE(std::uint64_t{1}, std::uint64_t{2000}, std::uint64_t{1} << 30);
   EventSorter sorter({budget, folder.string()});
   for (const Item& item : items) REQUIRE(sorter.add(item.time, item.piece));
   if (budget == 1) {
@@ -105,7 +107,8 @@ TEST_CASE("EventSorter gives the same order when it spills runs and merges them 
   }
   CHECK(sorted_pieces(sorter) == expected);
   CHECK(sorted_pieces(sorter) == expected);  // again, for the table's second pass
-  CHECK(sorted_pieces(sorter, 3) == std::vector<std::string>(expected.begin(), expected.begin() + 3));
+  CHECK(sorted_pieces(sorter, 3) ==
+        std::vector<std::string>(expected.begin(), expected.begin() + 3));
   // The runs were unlinked as soon as made: the folder is empty while they are in use.
   CHECK(std::filesystem::is_empty(folder));
   std::filesystem::remove(folder);
@@ -113,7 +116,7 @@ TEST_CASE("EventSorter gives the same order when it spills runs and merges them 
 
 TEST_CASE("EventSorter says which temporary folder it cannot use") {
   EventSorter sorter({1, "/nonexistent/trailsift-folder"});
-  REQUIRE(sorter.add(sort_time("2024-03-01T12:00:00Z"), "a"));  // held: the first piece
+  REQUIRE(sorter.add(sort_time("2024-03-01T12:00:00Z"), "a"));              // held: the first piece
   const Status added = sorter.add(sort_time("2024-03-01T12:00:01Z"), "b");  // spills "a"
   REQUIRE_FALSE(added);
   CHECK(added.error().message ==

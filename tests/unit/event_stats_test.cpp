@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/event_stats.hpp"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "test_support.hpp"
-#include "trailsift/event_stats.hpp"
 
 using trailsift::Counts;
 using trailsift::EventStats;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-
 #include <utility>
+
+#include <catch2/catch.hpp>
 
 #include "test_support.hpp"
 
@@ -45,8 +45,8 @@ std::vector<std::pair<std::string, std::string>> resources_of(std::string_view r
 std::vector<std::string> values_at(std::string_view record, std::string_view path) {
   std::vector<std::string> values;
   with_event(record, [&](const Event& event) {
-    CHECK(trailsift::for_each_value_at_path(event, path,
-                                            [&](std::string_view text) { values.emplace_back(text); }));
+    CHECK(trailsift::for_each_value_at_path(
+        event, path, [&](std::string_view text) { values.emplace_back(text); }));
   });
   return values;
 }
@@ -56,10 +56,13 @@ std::vector<std::string> values_at(std::string_view record, std::string_view pat
 TEST_CASE("User name follows the console's rules", "[event]") {
   CHECK(username_of(R"({"type":"IAMUser","userName":"alice"})") == "alice");
   CHECK(username_of(R"({"type":"Root","arn":"arn:aws:iam::111122223333:root"})") == "root");
-  CHECK(username_of(R"({"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/bob@example.com","principalId":"AROA1:bob@example.com","sessionContext":{"sessionIssuer":{"userName":"Admin"}}})") ==
-        "bob@example.com");
+  CHECK(
+      username_of(
+          R"({"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/bob@example.com","principalId":"AROA1:bob@example.com","sessionContext":{"sessionIssuer":{"userName":"Admin"}}})") ==
+      "bob@example.com");
   CHECK(username_of(R"({"type":"AssumedRole","principalId":"AROA1:i-0abc"})") == "i-0abc");
-  CHECK(username_of(R"({"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/carol"})") == "carol");
+  CHECK(username_of(R"({"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/carol"})") ==
+        "carol");
   CHECK(username_of(R"({"type":"AWSService","invokedBy":"ec2.amazonaws.com"})").empty());
   CHECK(username_of(R"({"type":"SAMLUser","userName":"dave"})") == "dave");
   CHECK(username_of(R"({"accountId":"1"})").empty());
@@ -79,14 +82,16 @@ TEST_CASE("Resources: ARNs with types; then request identifiers", "[event]") {
 
 TEST_CASE("Resources of lookup-events output are its own list", "[event]") {
   std::string inner;
-  with_event(R"({"Username":"u","Resources":[{"ResourceType":"AWS::EC2::Instance","ResourceName":"i-9"}],"CloudTrailEvent":"{\"eventName\":\"RunInstances\",\"requestParameters\":{\"instanceId\":\"i-other\"}}"})",
-             [&](const Event& event) {
-               std::vector<std::string> names;
-               CHECK(trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
-                 names.push_back(std::string(name) + "|" + std::string(type));
-               }));
-               CHECK(names == std::vector<std::string>{"i-9|AWS::EC2::Instance"});
-             });
+  with_event(
+      R"({"Username":"u","Resources":[{"ResourceType":"AWS::EC2::Instance","ResourceName":"i-9"}],"CloudTrailEvent":"{\"eventName\":\"RunInstances\",\"requestParameters\":{\"instanceId\":\"i-other\"}}"})",
+      [&](const Event& event) {
+        std::vector<std::string> names;
+        CHECK(
+            trailsift::for_each_resource(event, [&](std::string_view name, std::string_view type) {
+              names.push_back(std::string(name) + "|" + std::string(type));
+            }));
+        CHECK(names == std::vector<std::string>{"i-9|AWS::EC2::Instance"});
+      });
 }
 
 TEST_CASE("Values at a dotted path; through arrays", "[event]") {

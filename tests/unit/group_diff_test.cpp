@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/group_diff.hpp"
 
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "trailsift/event_reader.hpp"
-#include "trailsift/group_diff.hpp"
 
 using trailsift::EventStats;
 using trailsift::GroupChangeKind;

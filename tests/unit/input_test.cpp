@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/input.hpp"
 
 #include <sys/stat.h>
 
@@ -7,10 +7,10 @@
 #include <fstream>
 #include <optional>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "test_support.hpp"
-#include "trailsift/input.hpp"
 
 namespace fs = std::filesystem;
 using trailsift::expand_inputs;
@@ -40,8 +40,9 @@ TEST_CASE("Event file names", "[input]") {
                            "111122223333_CloudTrail_us-east-1_20240301T1200Z_abc.json.gz"}) {
     CHECK(is_event_file_name(name));
   }
-  for (const char* name : {"a.csv", "a.json.bak", "a.gz", "json", "a.txt",
-                           "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20240301T120000Z.json.gz"}) {
+  for (const char* name :
+       {"a.csv", "a.json.bak", "a.gz", "json", "a.txt",
+        "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20240301T120000Z.json.gz"}) {
     CHECK_FALSE(is_event_file_name(name));
   }
 }
@@ -87,7 +88,8 @@ TEST_CASE("read_input inflates by magic number; not by name", "[input]") {
   CHECK(out.view() == "not gzip");
   REQUIRE(trailsift::read_input((dir.path / "packed.json").string(), {}, scratch, out));
   CHECK(out.view() == "inflated");
-  const auto too_big = trailsift::read_input((dir.path / "plain.json.gz").string(), {4}, scratch, out);
+  const auto too_big =
+      trailsift::read_input((dir.path / "plain.json.gz").string(), {4}, scratch, out);
   REQUIRE_FALSE(too_big);
   CHECK(too_big.error().message == "file is larger than the 4 bytes limit");
 }
@@ -151,36 +153,36 @@ TEST_CASE("list_mirror lists keys in byte order, links listed but not followed",
   std::vector<std::string> keys;
   for (const auto& file : *files) keys.push_back(file.key + (file.symlink ? " (link)" : ""));
   CHECK(keys == std::vector<std::string>{"AWSLogs-x", "AWSLogs/a/z.json.gz", "AWSLogs/b.json.gz",
-                                         "AWSLogs/linked-dir (link)", "AWSLogs/linked-file (link)"});
+                                         "AWSLogs/linked-dir (link)",
+                                         "AWSLogs/linked-file (link)"});
   CHECK(files->at(1).size == 5);
   CHECK_FALSE(trailsift::list_mirror((dir.path / "missing").string()));
 }
 
-TEST_CASE("list_mirror walks links to folders inside the root, and lists what it does not walk", "[input]") {
+TEST_CASE("list_mirror walks links to folders inside the root, and lists what it does not walk",
+          "[input]") {
   TempDir outside;
   outside.write("mirror/real/a.json.gz");
   outside.write("secret/s.json.gz");
   const fs::path root = outside.path / "mirror";
-  fs::create_symlink("real", root / "in");                   // walked: its files are links
-  fs::create_symlink("../secret", root / "out");             // leads out: not walked
-  fs::create_symlink("..", root / "real" / "up");            // holds itself: not walked
+  fs::create_symlink("real", root / "in");         // walked: its files are links
+  fs::create_symlink("../secret", root / "out");   // leads out: not walked
+  fs::create_symlink("..", root / "real" / "up");  // holds itself: not walked
   fs::create_symlink("a.json.gz", root / "real" / "b.json.gz");
   REQUIRE(::mkfifo((root / "fifo.json").c_str(), 0600) == 0);
   const auto files = trailsift::list_mirror(root.string());
   REQUIRE(files);
   std::vector<std::string> listed;
   for (const auto& file : *files) {
-    listed.push_back(file.key + (file.symlink ? " (link)" : "") + (file.not_a_file.empty() ? "" : ": " + file.not_a_file) +
-                     " " + std::to_string(file.size));
+    listed.push_back(file.key + (file.symlink ? " (link)" : "") +
+                     (file.not_a_file.empty() ? "" : ": " + file.not_a_file) + " " +
+                     std::to_string(file.size));
   }
   CHECK(listed == std::vector<std::string>{
-                      "fifo.json: a FIFO 0",
-                      "in/a.json.gz (link) 2",
-                      "in/b.json.gz (link) 2",
+                      "fifo.json: a FIFO 0", "in/a.json.gz (link) 2", "in/b.json.gz (link) 2",
                       "in/up (link): a symbolic link to a folder that holds it: not walked 0",
                       "out (link): a symbolic link to a folder outside the mirror: not walked 0",
-                      "real/a.json.gz 2",
-                      "real/b.json.gz (link) 2",
+                      "real/a.json.gz 2", "real/b.json.gz (link) 2",
                       "real/up (link): a symbolic link to a folder that holds it: not walked 0"});
 }
 
@@ -208,7 +210,8 @@ TEST_CASE("resolve_mirror_key never leaves the mirror", "[input]") {
   CHECK(place("") == KeyPlace::kOutside);
   const auto resolved = trailsift::resolve_mirror_key(root, "../secret.json.gz");
   CHECK(resolved.reason == "a key with '..'");
-  CHECK(trailsift::resolve_mirror_key(root, "AWSLogs/log.json.gz").path == root + "/AWSLogs/log.json.gz");
+  CHECK(trailsift::resolve_mirror_key(root, "AWSLogs/log.json.gz").path ==
+        root + "/AWSLogs/log.json.gz");
 }
 
 TEST_CASE("read_mirror_file refuses a file that lies outside the mirror once opened", "[input]") {
@@ -218,7 +221,8 @@ TEST_CASE("read_mirror_file refuses a file that lies outside the mirror once ope
   // What a link swapped in after resolve_mirror_key looked at would lead to.
   fs::create_symlink(elsewhere.path / "secret.json", root.path / "AWSLogs/swapped.json");
   trailsift::ByteBuffer out;
-  REQUIRE(trailsift::read_mirror_file(root.path.string(), (root.path / "AWSLogs/log.json").string(), {}, out));
+  REQUIRE(trailsift::read_mirror_file(root.path.string(), (root.path / "AWSLogs/log.json").string(),
+                                      {}, out));
   CHECK(out.view() == "inside");
   const std::string swapped = (root.path / "AWSLogs/swapped.json").string();
   const auto refused = trailsift::read_mirror_file(root.path.string(), swapped, {}, out);
@@ -279,7 +283,8 @@ TEST_CASE("InputStream checks the gzip header's own checksum (FHCRC)", "[input]"
   CHECK(bad.error().message.find("corrupt gzip data") == 0);
 }
 
-TEST_CASE("InputStream: zero padding after gzip data is a warning, other data an error", "[input]") {
+TEST_CASE("InputStream: zero padding after gzip data is a warning, other data an error",
+          "[input]") {
   const std::string packed = trailsift::test::gzip("x");
   const std::string padded = packed + std::string(512, '\0');
   auto stream = trailsift::InputStream::from_memory("in", padded, {}, 3);
@@ -293,12 +298,14 @@ TEST_CASE("InputStream: zero padding after gzip data is a warning, other data an
   const auto warnings = stream.take_warnings();
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].to_string() ==
-        fmt::format("in: byte {}: 512 zero bytes after the end of the gzip data ignored", packed.size()));
+        fmt::format("in: byte {}: 512 zero bytes after the end of the gzip data ignored",
+                    packed.size()));
 
   auto garbage = stream_all(packed + std::string(3, '\0') + "junk", 2);
   REQUIRE_FALSE(garbage);
-  CHECK(garbage.error().to_string() ==
-        fmt::format("in: byte {}: unexpected data after the end of the gzip stream", packed.size()));
+  CHECK(
+      garbage.error().to_string() ==
+      fmt::format("in: byte {}: unexpected data after the end of the gzip stream", packed.size()));
 }
 
 TEST_CASE("InputStream: truncated gzip data is an error; --max-size stops as soon as crossed",

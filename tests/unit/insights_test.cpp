@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
-#include <algorithm>
-#include <catch2/catch.hpp>
+#include "trailsift/insights.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "test_support.hpp"
 #include "trailsift/event_field.hpp"
-#include "trailsift/insights.hpp"
 
 using trailsift::Insight;
 using trailsift::InsightDetector;
@@ -89,7 +89,8 @@ std::string record(std::int64_t minute, std::string_view name, std::string_view 
                    std::string_view extra = "", std::int64_t second = 0) {
   std::vector<std::pair<std::string, std::string>> fields = {
       {"eventVersion", R"("1.08")"},
-      {"userIdentity", fmt::format(R"({{"type":"IAMUser","arn":"{}","accountId":"111122223333"}})", arn)},
+      {"userIdentity",
+       fmt::format(R"({{"type":"IAMUser","arn":"{}","accountId":"111122223333"}})", arn)},
       {"eventTime", fmt::format(R"("{}")", trailsift::format_iso8601(minute * 60 + second))},
       {"eventSource", R"("iam.amazonaws.com")"},
       {"eventName", fmt::format(R"("{}")", name)},
@@ -106,8 +107,10 @@ std::string record(std::int64_t minute, std::string_view name, std::string_view 
     const std::size_t colon = extra.find("\":", at);
     const std::size_t next = extra.find(",\"", colon);
     const std::string key(extra.substr(at + 2, colon - at - 2));
-    const std::string value(extra.substr(colon + 2, next == std::string_view::npos ? next : next - colon - 2));
-    auto found = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    const std::string value(
+        extra.substr(colon + 2, next == std::string_view::npos ? next : next - colon - 2));
+    auto found =
+        std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
     if (found == fields.end()) {
       fields.emplace_back(key, value);
     } else {
@@ -252,13 +255,13 @@ TEST_CASE("Work follows the minutes with calls, not the span of the data", "[ins
 TEST_CASE("What Insights analyses: management API calls, writes unless --read", "[insights]") {
   const std::int64_t m = kMonday;
   const std::string ndjson =
-      record(m, "AttachRolePolicy", "a") +                                         // counted
-      record(m, "GetRole", "a", R"(,"readOnly":true)") +                          // a read
-      record(m, "PutObject", "a", R"(,"eventCategory":"Data")") +                  // data
-      record(m, "RotateKey", "a", R"(,"eventType":"AwsServiceEvent")") +           // service
-      record(m, "Old", "a", R"(,"eventCategory":"","managementEvent":false)") +    // old data
-      record(m, "Older", "a", R"(,"eventCategory":"","managementEvent":"")") +     // counted
-      record(m, "AttachRolePolicy", "a", R"(,"eventTime":"yesterday")") +           // no time
+      record(m, "AttachRolePolicy", "a") +                                       // counted
+      record(m, "GetRole", "a", R"(,"readOnly":true)") +                         // a read
+      record(m, "PutObject", "a", R"(,"eventCategory":"Data")") +                // data
+      record(m, "RotateKey", "a", R"(,"eventType":"AwsServiceEvent")") +         // service
+      record(m, "Old", "a", R"(,"eventCategory":"","managementEvent":false)") +  // old data
+      record(m, "Older", "a", R"(,"eventCategory":"","managementEvent":"")") +   // counted
+      record(m, "AttachRolePolicy", "a", R"(,"eventTime":"yesterday")") +        // no time
       R"({"eventType":"AwsCloudTrailInsight","eventCategory":"Insight","eventTime":"2024-03-04T00:00:00Z"})"
       "\n";
   InsightsCounter writes(false);
@@ -305,7 +308,8 @@ TEST_CASE("Statistics and attributions, checked by hand", "[insights]") {
   CHECK(who.baseline[0].value == "arn:aws:iam::111122223333:user/bg");
   CHECK(who.baseline[0].average == 1.0);
   CHECK(insight.attributions[1].attribute == "userAgent");
-  CHECK(insight.attributions[1].insight[0].value == "agent-of-arn:aws:iam::111122223333:user/burst");
+  CHECK(insight.attributions[1].insight[0].value ==
+        "agent-of-arn:aws:iam::111122223333:user/burst");
   const auto& codes = insight.attributions[2];
   CHECK(codes.attribute == "errorCode");
   REQUIRE(codes.insight.size() == 1);
@@ -342,8 +346,8 @@ TEST_CASE("Inputs merged in order give what one input gives", "[insights]") {
   InsightsCounter merged(false);
   const std::size_t third = all.size() / 3;
   const std::size_t cut1 = all.find('\n', third) + 1, cut2 = all.find('\n', 2 * third) + 1;
-  for (const auto& [from, to] : {std::pair{std::size_t{0}, cut1}, std::pair{cut1, cut2},
-                                 std::pair{cut2, all.size()}}) {
+  for (const auto& [from, to] :
+       {std::pair{std::size_t{0}, cut1}, std::pair{cut1, cut2}, std::pair{cut2, all.size()}}) {
     InsightsCounter part(false);
     count(part, std::string_view(all).substr(from, to - from));
     merged.merge(std::move(part));
@@ -404,8 +408,9 @@ TEST_CASE("Insights events read back as Insights events, marked as computed", "[
                                             [&](std::string_view v) { markers.emplace_back(v); }));
     return trailsift::Visit::kContinue;
   });
-  CHECK(states == std::vector<std::string>{"Start ApiCallRateInsight ", "Start ApiErrorRateInsight AccessDenied",
-                                           "End ApiCallRateInsight ", "End ApiErrorRateInsight AccessDenied"});
+  CHECK(states == std::vector<std::string>{
+                      "Start ApiCallRateInsight ", "Start ApiErrorRateInsight AccessDenied",
+                      "End ApiCallRateInsight ", "End ApiErrorRateInsight AccessDenied"});
   CHECK(markers == std::vector<std::string>(4, "trailsift insights"));
   CHECK(shared[0] == shared[2]);  // Start and End of one insight are linked
   CHECK(shared[0] != shared[1]);
@@ -426,20 +431,22 @@ TEST_CASE("The table: one row per insight, input escaped", "[insights]") {
   REQUIRE(report.insights.size() == 1);
   report.insights[0].attributions[0].insight[0].value = "arn:\x1b[31mred";
   const std::string table = trailsift::format_insights_table(report);
-  CHECK(table ==
-        "START                 END                   ACCOUNT       REGION     API                   "
-        "TYPE   BASELINE  INSIGHT  TOP PRINCIPAL\n"
-        "2024-03-06T00:00:00Z  2024-03-06T00:10:00Z  111122223333  us-east-1  iam:AttachRolePolicy  "
-        "calls  1/min     11/min   arn:\\033[31mred\n");
+  CHECK(
+      table ==
+      "START                 END                   ACCOUNT       REGION     API                   "
+      "TYPE   BASELINE  INSIGHT  TOP PRINCIPAL\n"
+      "2024-03-06T00:00:00Z  2024-03-06T00:10:00Z  111122223333  us-east-1  iam:AttachRolePolicy  "
+      "calls  1/min     11/min   arn:\\033[31mred\n");
 }
 
 TEST_CASE("Real Insights events: details, and the insight field", "[insights]") {
-  const std::string start = R"({"eventVersion":"1.07","eventTime":"2019-11-14T00:51:00Z",)"
-                            R"("awsRegion":"us-east-1","eventType":"AwsCloudTrailInsight",)"
-                            R"("insightDetails":{"state":"Start","eventSource":"ssm.amazonaws.com",)"
-                            R"("eventName":"UpdateInstanceInformation","insightType":"ApiErrorRateInsight",)"
-                            R"("errorCode":"ThrottlingException"},"eventCategory":"Insight"})"
-                            "\n";
+  const std::string start =
+      R"({"eventVersion":"1.07","eventTime":"2019-11-14T00:51:00Z",)"
+      R"("awsRegion":"us-east-1","eventType":"AwsCloudTrailInsight",)"
+      R"("insightDetails":{"state":"Start","eventSource":"ssm.amazonaws.com",)"
+      R"("eventName":"UpdateInstanceInformation","insightType":"ApiErrorRateInsight",)"
+      R"("errorCode":"ThrottlingException"},"eventCategory":"Insight"})"
+      "\n";
   const auto field = trailsift::EventField::parse("insight");
   REQUIRE(field);
   CHECK_FALSE(field->single_valued());
@@ -450,7 +457,8 @@ TEST_CASE("Real Insights events: details, and the insight field", "[insights]") 
                             CHECK(field->values(event, values));
                             return trailsift::Visit::kContinue;
                           });
-  CHECK(values == std::vector<std::string>{
-                      "ApiErrorRateInsight ssm.amazonaws.com UpdateInstanceInformation ThrottlingException",
-                      ""});
+  CHECK(values ==
+        std::vector<std::string>{
+            "ApiErrorRateInsight ssm.amazonaws.com UpdateInstanceInformation ThrottlingException",
+            ""});
 }

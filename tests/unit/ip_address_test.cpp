@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-
 #include "trailsift/ip_address.hpp"
+
+#include <catch2/catch.hpp>
 
 using trailsift::parse_ip_address;
 using trailsift::parse_ip_network;

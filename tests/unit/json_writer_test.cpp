@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include "json_writer.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
-
-#include "json_writer.hpp"
 
 using trailsift::detail::JsonWriter;
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "literal_search.hpp"
+
 #include <random>
 #include <string>
 
 #include <catch2/catch.hpp>
-
-#include "literal_search.hpp"
 
 using trailsift::detail::find_literal;
 
@@ -51,5 +51,6 @@ TEST_CASE("find_literal_ignoring_case folds ASCII letters only") {
     REQUIRE(trailsift::detail::find_literal_ignoring_case(text, needle) ==
             std::string_view(fold(text)).find(fold(needle)));
   }
-  CHECK(trailsift::detail::find_literal_ignoring_case(std::string(40, '-') + "CONSOLElogin", "consoleLogin") == 40);
+  CHECK(trailsift::detail::find_literal_ignoring_case(std::string(40, '-') + "CONSOLElogin",
+                                                      "consoleLogin") == 40);
 }

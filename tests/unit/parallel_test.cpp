@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
+#include "trailsift/parallel.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "trailsift/parallel.hpp"
+#include <catch2/catch.hpp>
 
 TEST_CASE("run_in_order delivers every item once, in order, whatever the threads", "[parallel]") {
   for (unsigned threads : {1u, 2u, 4u, 7u}) {

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-#include <fmt/format.h>
+#include "trailsift/partial_result.hpp"
 
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
 #include "trailsift/event_reader.hpp"
-#include "trailsift/partial_result.hpp"
 
 using trailsift::EventStats;
 using trailsift::PartialSide;
@@ -142,8 +143,8 @@ TEST_CASE("A partial result of another version or shape is refused") {
   bad_count.replace(bad_count.find("\"files\":1"), 9, "\"files\":-1");
   CHECK_FALSE(trailsift::parse_stats_partial(bad_count));
   // A group of two values where one field is counted.
-  std::string bad_group = trailsift::format_stats_partial(partial_of(spec_of("username", 0),
-                                                                     kFirstHalf, "a"));
+  std::string bad_group =
+      trailsift::format_stats_partial(partial_of(spec_of("username", 0), kFirstHalf, "a"));
   bad_group.replace(bad_group.find("[[\"bob\"]"), 8, "[[\"bob\",\"x\"]");
   auto wrong = trailsift::parse_stats_partial(bad_group);
   REQUIRE_FALSE(wrong);
@@ -258,8 +259,9 @@ TEST_CASE("A hunt partial result reads back as it was written") {
   CHECK(read->failed);
 }
 
-TEST_CASE("Correlations over merged hunt partial results equal one run's, windows across shards "
-          "included") {
+TEST_CASE(
+    "Correlations over merged hunt partial results equal one run's, windows across shards "
+    "included") {
   const trailsift::HuntRules sources{{{"rules.yml", std::string(kHuntRules)}}, {}};
   const SigmaRuleSet rules = SigmaRuleSet::compile(sources.sources, sources.options);
   REQUIRE(rules.problems().empty());
@@ -267,8 +269,8 @@ TEST_CASE("Correlations over merged hunt partial results equal one run's, window
   const std::string first = failed_login("a1", "10:00:00", "alice") +
                             failed_login("b1", "10:01:00", "bob") +
                             failed_login("a2", "10:02:00", "alice");
-  const std::string second = failed_login("a3", "10:05:00", "alice") +
-                             failed_login("b2", "10:30:00", "bob");
+  const std::string second =
+      failed_login("a3", "10:05:00", "alice") + failed_login("b2", "10:30:00", "bob");
   // One run reads "a.json" then "b.json"; the shards come to the merge in the other order.
   HuntPartial merged = hunt_partial(rules, sources, "b.json", second);
   REQUIRE(trailsift::merge_hunt_partial(merged, hunt_partial(rules, sources, "a.json", first)));
@@ -291,7 +293,8 @@ TEST_CASE("Correlations over merged hunt partial results equal one run's, window
 TEST_CASE("Hunt partial results of other rules, another selection, or out of range are refused") {
   const trailsift::HuntRules sources{{{"rules.yml", std::string(kHuntRules)}}, {}};
   const SigmaRuleSet rules = SigmaRuleSet::compile(sources.sources, sources.options);
-  HuntPartial partial = hunt_partial(rules, sources, "a.json", failed_login("a1", "10:00:00", "al"));
+  HuntPartial partial =
+      hunt_partial(rules, sources, "a.json", failed_login("a1", "10:00:00", "al"));
   HuntPartial other_rules = partial;
   other_rules.rules.options.min_level = trailsift::SigmaLevel::kHigh;
   CHECK_FALSE(trailsift::merge_hunt_partial(partial, std::move(other_rules)));

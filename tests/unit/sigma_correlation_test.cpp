@@ -3,7 +3,6 @@
 // after its first, both ends included), grouping, chains of correlations, aliases, generate,
 // and the older `| count()` aggregations. Expected windows are worked out by hand.
 #include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
 #include "sigma_test_support.hpp"

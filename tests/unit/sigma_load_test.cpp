@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Loading rules: files and folders, YAML documents, log sources, the options that choose
 // rules, placeholders, and the problems of rules that cannot run (with file, line and id).
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include <catch2/catch.hpp>
 
 #include "sigma_test_support.hpp"
 

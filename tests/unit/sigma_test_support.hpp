@@ -2,10 +2,11 @@
 // Helpers for the Sigma tests: rules written for the tests, run over records given as text.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "trailsift/event_reader.hpp"
 #include "trailsift/sigma.hpp"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include "string_table.hpp"
+
 #include <map>
 #include <string>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-
-#include "string_table.hpp"
 
 using trailsift::detail::StringTable;
 
@@ -29,7 +29,8 @@ TEST_CASE("StringTable counts like a map, through growth, and keeps the order of
     CHECK(entry->second == count);
   }
   CHECK(table.find("arn:aws:iam::111122223333:user/1777") == nullptr);
-  CHECK(table.begin()->first == std::string(1, '\0') + "x");  // the first key added (i = 0) comes first
+  CHECK(table.begin()->first ==
+        std::string(1, '\0') + "x");  // the first key added (i = 0) comes first
   std::size_t visited = 0;
   for (const auto& entry : table) visited += entry.second > 0;
   CHECK(visited == reference.size());

@@ -2,12 +2,12 @@
 // Helpers shared by the unit tests: gzip in memory, and collecting what a reader hands out.
 #pragma once
 
-#include <zlib.h>
-
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <zlib.h>
 
 #include "trailsift/event_reader.hpp"
 

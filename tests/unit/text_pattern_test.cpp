@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-
 #include "trailsift/text_pattern.hpp"
+
+#include <catch2/catch.hpp>
 
 using trailsift::glob_match;
 using trailsift::TextPattern;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <catch2/catch.hpp>
-
 #include "trailsift/time.hpp"
+
+#include <catch2/catch.hpp>
 
 using trailsift::format_iso8601;
 using trailsift::parse_iso8601;
@@ -25,9 +25,10 @@ TEST_CASE("ISO 8601 variants are converted to UTC", "[time]") {
 }
 
 TEST_CASE("Not a time: nothing is guessed", "[time]") {
-  for (const char* text : {"", "2024-03-01", "2024-03-01T12:00:00", "2024-13-01T00:00:00Z",
-                           "2023-02-29T00:00:00Z", "2024-03-01T24:00:00Z", "2024-03-01T12:00:00Zjunk",
-                           "2024-3-1T12:00:00Z", "yesterday", "2024-03-01T12:00:00+25:00"}) {
+  for (const char* text :
+       {"", "2024-03-01", "2024-03-01T12:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2024-03-01T24:00:00Z", "2024-03-01T12:00:00Zjunk", "2024-3-1T12:00:00Z", "yesterday",
+        "2024-03-01T12:00:00+25:00"}) {
     INFO(text);
     CHECK_FALSE(parse_iso8601(text));
   }
@@ -47,7 +48,8 @@ TEST_CASE("Time arguments: dates bound whole days; epoch seconds; clear errors",
 }
 
 TEST_CASE("Time arguments: the forms the AWS CLI accepts; no zone is UTC", "[time]") {
-  // Expected values from `date -u -d 2016-01-29T19:00:00Z +%s` and `date -u -d '2024-03-01 10:00Z' +%s`.
+  // Expected values from `date -u -d 2016-01-29T19:00:00Z +%s` and `date -u -d '2024-03-01 10:00Z'
+  // +%s`.
   for (const char* text : {"20160129T19:00:00Z", "20160129T190000Z", "2016-01-29T190000Z",
                            "20160129T1900Z", "20160129 19:00", "2016-01-29T19:00:00",
                            "2016-01-29T20:00:00+01:00", "20160129T200000+0100"}) {
@@ -60,9 +62,8 @@ TEST_CASE("Time arguments: the forms the AWS CLI accepts; no zone is UTC", "[tim
   CHECK(*parse_time_argument("2024-03-01T10:00:30.5", RangeEnd::kEnd) == 1709287230);
   // Not dates: half-basic forms, a basic date alone (that is epoch seconds), a cut time.
   CHECK(*parse_time_argument("20240301", RangeEnd::kStart) == 20240301);
-  for (const char* text : {"2024-0301T10:00Z", "20240301T10:0000Z", "20240301T100Z",
-                           "20240301T10", "20240301T1000:00", "20241301T100000Z",
-                           "2024-03-01T10:00:00 UTC"}) {
+  for (const char* text : {"2024-0301T10:00Z", "20240301T10:0000Z", "20240301T100Z", "20240301T10",
+                           "20240301T1000:00", "20241301T100000Z", "2024-03-01T10:00:00 UTC"}) {
     INFO(text);
     CHECK_FALSE(parse_time_argument(text, RangeEnd::kStart));
   }

@@ -2,8 +2,9 @@
 // The saved state of validate (--state): its format, its checksum, and the recheck draw.
 #include "trailsift/validation_state.hpp"
 
-#include <catch2/catch.hpp>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 #include "trailsift/digest.hpp"
 

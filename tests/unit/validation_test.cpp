@@ -3,16 +3,17 @@
 // (determinism across threads, counting, the cross-checks, progress, warnings).
 #include "trailsift/validation.hpp"
 
-#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cctype>
 #include <filesystem>
 #include <functional>
 #include <map>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "signer.hpp"
 
