@@ -4,6 +4,7 @@
 // validate_mirror's own last step (finish_report).
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -374,6 +375,9 @@ Result<ValidationRun> merge_validation_runs(std::vector<ValidationRun> runs,
   ValidationReport& report = merged.report;
   const std::optional<StateUse>& first_state = runs.front().report.state_use;
   std::map<std::string, std::size_t> owner;  // chain or file -> the report that has it
+  // The bucket the findings name, and the first report that names it: a shard without a
+  // digest names it after the mirror's folder, and its files would not be the others'.
+  std::optional<std::pair<std::string, std::size_t>> bucket;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     ValidationRun& run = runs[i];
     auto refuse = [&](std::size_t other, const std::string& why) {
@@ -403,6 +407,13 @@ Result<ValidationRun> merge_validation_runs(std::vector<ValidationRun> runs,
     // (its links and gaps between shards are unseen) or files would be counted twice.
     std::set<std::string> mine;
     for (const Finding& finding : run.report.findings) {
+      if (!bucket) bucket.emplace(finding.bucket, i);
+      if (finding.bucket != bucket->first) {
+        return refuse(bucket->second,
+                      fmt::format("name the bucket {} and {}: give them --s3-bucket (a shard "
+                                  "without digest files names it after the mirror's folder)",
+                                  bucket->first, finding.bucket));
+      }
       if (outside_trails(finding)) continue;
       for (const std::string& what :
            {chain_of(finding), "s3://" + finding.bucket + "/" + finding.key}) {

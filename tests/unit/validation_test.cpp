@@ -853,6 +853,12 @@ TEST_CASE("Reports of shards by region merge into one run's report", "[validatio
     shards[2].spec.root += "/";
     CHECK_FALSE(merge_validation_runs(shards, names));
   }
+  SECTION("another bucket is refused: a shard without digests names it after the folder") {
+    for (Finding& finding : shards[1].report.findings) finding.bucket = "mirror";
+    Result<ValidationRun> mixed = merge_validation_runs(shards, names);
+    REQUIRE_FALSE(mixed);
+    CHECK(mixed.error().message.starts_with("us-west-2 and eu-west-1: name the bucket"));
+  }
 }
 
 TEST_CASE("What is not a validation report of this version is refused", "[validation][merge]") {
