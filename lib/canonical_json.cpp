@@ -527,32 +527,18 @@ Result<std::string_view> JsonCanonicalizer::canonicalize(std::string_view json) 
 
 namespace {
 
-/// Where the canonical value that starts at `pos` ends.
+/// Where the canonical value that starts at `pos` ends (canonical scalars hold none of `,}]`).
 std::size_t value_end(std::string_view text, std::size_t pos) {
-  int depth = 0;
-  for (std::size_t i = pos; i < text.size(); ++i) {
-    switch (text[i]) {
-      case '"': {
-        const std::size_t length = detail::json_string_length(text.substr(i));
-        if (length == 0) return text.size();
-        i += length - 1;  // the closing quote
-        if (depth == 0) return i + 1;
-        break;
-      }
-      case '{':
-      case '[': ++depth; break;
-      case '}':
-      case ']':
-        if (depth == 0) return i;  // the end of a scalar that closes its container
-        if (--depth == 0) return i + 1;
-        break;
-      case ',':
-        if (depth == 0) return i;
-        break;
-      default: break;
-    }
+  if (pos >= text.size()) return text.size();
+  const std::string_view rest = text.substr(pos);
+  std::size_t length = 0;
+  switch (rest.empty() ? '\0' : rest.front()) {
+    case '"': length = detail::json_string_length(rest); break;
+    case '{':
+    case '[': length = detail::json_container_length(rest); break;
+    default: return std::min(text.find_first_of(",}]", pos), text.size());
   }
-  return text.size();
+  return length == 0 ? text.size() : pos + length;
 }
 
 struct Entry {

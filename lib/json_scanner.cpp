@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "json_scanner.hpp"
 
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -114,6 +117,28 @@ std::size_t json_string_length(std::string_view text) {
     if (backslashes % 2 == 0) return quote + 1;
     pos = quote + 1;
   }
+}
+
+std::size_t json_container_length(std::string_view text) {
+  JsonBlockScanner scanner;
+  std::int64_t depth = 0;
+  for (std::size_t start = 0; start < text.size(); start += 64) {
+    // The last block is padded with blanks: scan() reads 64 bytes.
+    std::array<char, 64> padded;
+    const char* block = text.data() + start;
+    if (text.size() - start < 64) {
+      padded.fill(' ');
+      std::memcpy(padded.data(), block, text.size() - start);
+      block = padded.data();
+    }
+    const BlockBits bits = scanner.scan(block);
+    for (std::uint64_t marks = bits.open | bits.close; marks != 0; marks &= marks - 1) {
+      const int at = std::countr_zero(marks);
+      depth += (bits.open >> at) & 1 ? 1 : -1;
+      if (depth == 0) return start + static_cast<std::size_t>(at) + 1;
+    }
+  }
+  return 0;
 }
 
 }  // namespace trailsift::detail

@@ -39,4 +39,9 @@ class JsonBlockScanner {
 /// when `text` ends before it closes. Escapes are honoured; nothing else is checked.
 std::size_t json_string_length(std::string_view text);
 
+/// The length of the JSON object or array whose opening bracket is text[0], closing bracket
+/// included, or 0 when `text` ends before it closes (JsonBlockScanner's brackets: strings are
+/// skipped, nothing else is checked).
+std::size_t json_container_length(std::string_view text);
+
 }  // namespace trailsift::detail
