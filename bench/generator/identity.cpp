@@ -78,9 +78,11 @@ void fill_identity_body(const Ctx& c, Record& r) {
     case Ev::CreateUser:
     case Ev::CreateAccessKey: {
       const Principal& user = acct.users[rng.below(static_cast<std::uint32_t>(acct.users.size()))];
-      const std::string user_name =
-          r.ev == Ev::CreateUser ? fmt::format("{}-{}", rng.pick(kServiceUsers), rng.below(100))
-                                 : user.name;
+      std::string user_name = user.name;
+      if (r.ev == Ev::CreateUser) {
+        const std::uint32_t number = rng.below(100);
+        user_name = fmt::format("{}-{}", rng.pick(kServiceUsers), number);
+      }
       p.begin_object().str("userName", user_name).end_object();
       r.primary_arn = fmt::format("arn:aws:iam::{}:user/{}", acct.id, user_name);
       if (r.ev == Ev::CreateAccessKey) {
@@ -140,7 +142,8 @@ void fill_identity_body(const Ctx& c, Record& r) {
       break;
     }
     case Ev::CreateRole: {
-      const std::string name = fmt::format("{}-role-{}", rng.pick(kFunctionNames), rng.below(100));
+      const std::uint32_t number = rng.below(100);
+      const std::string name = fmt::format("{}-role-{}", rng.pick(kFunctionNames), number);
       p.begin_object().str("roleName", name);
       p.str("assumeRolePolicyDocument",
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"

@@ -11,6 +11,17 @@
 namespace trailsift::generator {
 namespace {
 
+// The order in which function arguments are evaluated is unspecified (g++ goes last to first,
+// clang first to last): two draws are never arguments of one call, so that every compiler
+// writes the same mirror. Draws are made last to first, as g++ made them for the committed
+// examples.
+
+/// `first.last`
+std::string human_name(Rng& rng) {
+  const std::string_view last = rng.pick(kLastNames);
+  return fmt::format("{}.{}", rng.pick(kFirstNames), last);
+}
+
 std::string random_ipv4(Rng& rng, IpKind kind) {
   static constexpr std::array<std::uint32_t, 24> kPublicFirst = {
       24, 38, 50, 63, 67,  71,  73,  76,  81,  84,  86,  88,
@@ -19,7 +30,9 @@ std::string random_ipv4(Rng& rng, IpKind kind) {
   std::uint32_t first = 10;
   if (kind == IpKind::kPublic) first = rng.pick(kPublicFirst);
   if (kind == IpKind::kAws) first = rng.pick(kAwsFirst);
-  return fmt::format("{}.{}.{}.{}", first, rng.below(256), rng.below(256), rng.between(1, 254));
+  const std::uint32_t fourth = rng.between(1, 254);
+  const std::uint32_t third = rng.below(256);
+  return fmt::format("{}.{}.{}.{}", first, rng.below(256), third, fourth);
 }
 
 std::string random_ipv6(Rng& rng) {
@@ -313,7 +326,7 @@ void add_crowd(World& world, Account& acct, std::uint32_t count, std::uint32_t& 
   for (std::uint32_t i = 0; i < users; ++i, ++serial) {
     Principal u;
     u.human = rng.per_mille(600);
-    u.name = u.human ? fmt::format("{}.{}{}", rng.pick(kFirstNames), rng.pick(kLastNames), serial)
+    u.name = u.human ? human_name(rng) + std::to_string(serial)
                      : fmt::format("{}-{}", rng.pick(kServiceUsers), serial);
     u.principal_id = make_id(rng, "AIDA", acct.key_infix, 21);
     u.arn = fmt::format("arn:aws:iam::{}:user/{}", acct.id, u.name);
@@ -340,10 +353,7 @@ void add_crowd(World& world, Account& acct, std::uint32_t count, std::uint32_t& 
     std::string name;
     switch (role.kind) {
       case RoleKind::kAdmin:
-      case RoleKind::kSso:
-        name = fmt::format("{}.{}{}@acme-corp.com", rng.pick(kFirstNames), rng.pick(kLastNames),
-                           serial);
-        break;
+      case RoleKind::kSso: name = fmt::format("{}{}@acme-corp.com", human_name(rng), serial); break;
       case RoleKind::kEc2: name = "i-0" + random_string(rng, kHexDigits, 16); break;
       case RoleKind::kEcs: name = random_string(rng, kHexDigits, 32); break;
       case RoleKind::kCi: name = fmt::format("GitHubActions-{}", 8'000'000'000ULL + serial); break;
@@ -377,7 +387,7 @@ World build_world(std::uint64_t seed, std::uint32_t account_count, std::uint32_t
   // A pool of unique human names shared by users and SSO sessions.
   std::vector<std::string> humans;
   while (humans.size() < 45) {
-    std::string name = fmt::format("{}.{}", rng.pick(kFirstNames), rng.pick(kLastNames));
+    std::string name = human_name(rng);
     if (std::find(humans.begin(), humans.end(), name) == humans.end())
       humans.push_back(std::move(name));
   }

@@ -18,15 +18,18 @@ std::string object_key(const Ctx& c, std::int64_t time) {
   const CivilTime t = civil_time(time);
   switch (rng.below(8)) {
     case 0: return fmt::format("uploads/{}/original.jpg", uuid_string(rng));
-    case 1:
+    case 1: {
+      const std::string uuid = uuid_string(rng);
       return fmt::format("data/year={}/month={:02}/day={:02}/part-{:05}-{}.snappy.parquet", t.year,
-                         t.month, t.day, rng.below(200), uuid_string(rng));
+                         t.month, t.day, rng.below(200), uuid);
+    }
     case 2:
       return fmt::format("logs/{}/{:02}/{:02}/app-{}.log.gz", t.year, t.month, t.day,
                          random_string(rng, kHexDigits, 8));
-    case 3:
-      return fmt::format("builds/{}/{}/artifact.zip", rng.pick(kFunctionNames),
-                         random_string(rng, kHexDigits, 12));
+    case 3: {
+      const std::string build = random_string(rng, kHexDigits, 12);
+      return fmt::format("builds/{}/{}/artifact.zip", rng.pick(kFunctionNames), build);
+    }
     case 4: return fmt::format("exports/daily/report-{}-{:02}-{:02}.csv", t.year, t.month, t.day);
     case 5: {
       const std::uint32_t n = rng.below(100000);
