@@ -38,15 +38,20 @@ void add_input_options(CLI::App& command, InputOptions& options) {
   add_reading_options(command, options);
 }
 
-void add_reading_options(CLI::App& command, InputOptions& options) {
+void add_shared_reading_options(CLI::App& command, InputOptions& options,
+                                const std::string& max_size_help) {
   command
       .add_option("--threads", options.threads,
                   fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
       ->type_name("N");
-  command
-      .add_option("--max-size", options.max_size,
-                  "Refuse an input larger than this once inflated (default: no limit)")
-      ->type_name("SIZE");
+  command.add_option("--max-size", options.max_size, max_size_help)->type_name("SIZE");
+  command.add_flag("-q,--quiet", options.quiet,
+                   "No progress line and no notes (errors are still printed)");
+}
+
+void add_reading_options(CLI::App& command, InputOptions& options) {
+  add_shared_reading_options(command, options,
+                             "Refuse an input larger than this once inflated (default: no limit)");
   command
       .add_option("--max-record", options.max_record,
                   "Skip, with an error, a single record larger than this (default 64M)")
@@ -54,7 +59,6 @@ void add_reading_options(CLI::App& command, InputOptions& options) {
   command.add_flag("--parse-all", options.parse_all,
                    "Parse every log file, also those that cannot hold an event asked for (reports "
                    "their syntax errors; slower)");
-  command.add_flag("-q,--quiet", options.quiet, "No progress line and no notes on skipped files");
 }
 
 void add_selection_options(CLI::App& command, FilterSpec& spec) {

@@ -38,6 +38,12 @@ void add_input_options(CLI::App& command, InputOptions& options);
 /// paths another way.
 void add_reading_options(CLI::App& command, InputOptions& options);
 
+/// Adds --threads, --max-size (`max_size_help` names its default) and --quiet alone: the reading
+/// options of a command that reads its inputs another way (validate reads a mirror's files whole,
+/// so it keeps a default size limit and has no --max-record or --parse-all).
+void add_shared_reading_options(CLI::App& command, InputOptions& options,
+                                const std::string& max_size_help);
+
 /// Where a parsed option's value goes, and the name it was typed with.
 struct TypedOption {
   std::string* value;

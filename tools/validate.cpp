@@ -47,9 +47,7 @@ struct ValidateOptions {
   std::string output = "table";
   bool verbose = false;
   bool strict = false;
-  bool quiet = false;
-  unsigned threads = 0;
-  std::string max_size = "2G";
+  InputOptions input;  ///< --threads, --max-size (2G by default: files are read whole), --quiet
   std::string state;
   double recheck_fraction = 0;
   std::optional<std::uint64_t> recheck_seed;
@@ -97,8 +95,8 @@ Result<ValidationSpec> validation_spec(const ValidateOptions& options) {
   if (spec.range.start && spec.range.end && *spec.range.start > *spec.range.end) {
     return make_error("", "Invalid time range specified: start-time must occur before end-time");
   }
-  spec.threads = resolve_thread_count(options.threads);
-  Result<std::uint64_t> max_size = parse_size(options.max_size);
+  spec.threads = resolve_thread_count(options.input.threads);
+  Result<std::uint64_t> max_size = parse_size(options.input.max_size);
   if (!max_size) return make_error("", "--max-size: " + max_size.error().message);
   spec.limits.max_bytes = *max_size;
   spec.exclude = options.exclude;
@@ -273,7 +271,7 @@ int write_validation_result(const ValidationRun& run, const ValidationOutput& ou
 namespace {
 
 int run_validate(const ValidateOptions& options) {
-  Reporter reporter("validate", !options.quiet);
+  Reporter reporter("validate", !options.input.quiet);
   Result<ValidationSpec> spec = validation_spec(options);
   if (!spec) {
     reporter.error(spec.error());
@@ -307,7 +305,7 @@ int run_validate(const ValidateOptions& options) {
 
   const ValidationRun run{std::move(*spec), options.strict, std::move(*report)};
   const int status = write_validation_result(
-      run, {.format = options.output, .verbose = options.verbose, .quiet = options.quiet},
+      run, {.format = options.output, .verbose = options.verbose, .quiet = options.input.quiet},
       reporter);
   if (!options.state.empty()) {
     if (Status saved = save_state(options.state, run.report.state); !saved) {
@@ -402,15 +400,9 @@ void add_validate_command(CLI::App& app, RunFn& run) {
       ->add_option("--recheck-seed", options->recheck_seed,
                    "Seed of the files --recheck-fraction picks (default: random, and reported)")
       ->type_name("N");
-  command
-      ->add_option("--threads", options->threads,
-                   fmt::format("Worker threads (default: all cores; at most {})", kMaxThreads))
-      ->type_name("N");
-  command
-      ->add_option("--max-size", options->max_size,
-                   "Refuse a file larger than this once inflated (default 2G)")
-      ->type_name("SIZE");
-  command->add_flag("-q,--quiet", options->quiet, "No progress line and no notes");
+  options->input.max_size = "2G";
+  add_shared_reading_options(*command, options->input,
+                             "Refuse a file larger than this once inflated (default 2G)");
   command->callback([options, &run] { run = [options] { return run_validate(*options); }; });
 }
 
