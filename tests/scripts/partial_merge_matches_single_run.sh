@@ -22,7 +22,7 @@ realdata=$5
 hunt_rules=$6
 sigma=$7
 seed=${8:-12}
-rounds=${TRAILSIFT_TEST_ROUNDS:-2}  # random splits of each corpus; 1 under the sanitizers
+rounds=$((${TRAILSIFT_TEST_QUICK:-0} ? 1 : 2))  # random splits of each corpus (quick: sanitizers)
 RANDOM=$seed
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
