@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "json_reading.hpp"
 #include "json_writer.hpp"
 #include "trailsift/event_format.hpp"
 
@@ -150,19 +151,9 @@ Result<Counts> counts_at(const array& items, std::size_t at) {
 }
 
 Result<std::vector<std::string>> strings_at(element value, std::string_view what) {
-  array items;
-  if (value.get_array().get(items) != simdjson::SUCCESS) {
-    return malformed(fmt::format("{} is not a list", what));
-  }
-  std::vector<std::string> strings;
-  for (element item : items) {
-    std::string_view text;
-    if (item.get_string().get(text) != simdjson::SUCCESS) {
-      return malformed(fmt::format("{} holds something other than strings", what));
-    }
-    strings.emplace_back(text);
-  }
-  return strings;
+  std::optional<std::vector<std::string>> strings = detail::string_list(value);
+  if (!strings) return malformed(fmt::format("{} is not a list of strings", what));
+  return std::move(*strings);
 }
 
 Result<StatsGroup> group_at(element value) {

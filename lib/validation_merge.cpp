@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "json_reading.hpp"
 #include "trailsift/validation.hpp"
 #include "validation_internal.hpp"
 
@@ -54,19 +55,11 @@ Result<bool> bool_of(const object& fields, std::string_view name) {
 }
 
 Result<std::vector<std::string>> strings_of(const object& fields, std::string_view name) {
-  array items;
-  if (fields[name].get_array().get(items) != simdjson::SUCCESS) {
-    return malformed(fmt::format("'{}' is not a list", name));
-  }
-  std::vector<std::string> strings;
-  for (element item : items) {
-    std::string_view text;
-    if (item.get_string().get(text) != simdjson::SUCCESS) {
-      return malformed(fmt::format("'{}' holds something other than strings", name));
-    }
-    strings.emplace_back(text);
-  }
-  return strings;
+  element value;
+  std::optional<std::vector<std::string>> strings;
+  if (fields[name].get(value) == simdjson::SUCCESS) strings = detail::string_list(value);
+  if (!strings) return malformed(fmt::format("'{}' is not a list of strings", name));
+  return std::move(*strings);
 }
 
 /// An ISO 8601 time member, or nothing for null.
