@@ -7,11 +7,11 @@
 #include "trailsift/event_format.hpp"
 #include "trailsift/text_escape.hpp"
 #include "trailsift/validation.hpp"
+#include "validation_internal.hpp"
 
 namespace trailsift {
-namespace {
 
-using detail::JsonWriter;
+namespace validation_detail {
 
 std::string_view status_word(FindingStatus status) {
   switch (status) {
@@ -34,6 +34,15 @@ std::string_view kind_word(FindingKind kind) {
   }
   return "";
 }
+
+}  // namespace validation_detail
+
+namespace {
+
+using validation_detail::kind_word;
+using validation_detail::status_word;
+
+using detail::JsonWriter;
 
 /// The status word of `status`, between `paint`'s codes for it.
 std::string painted_word(FindingStatus status, const StatusPaint& paint) {

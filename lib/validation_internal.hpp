@@ -36,6 +36,11 @@ struct ChainId {
 /// time, kind and key; the errors by path. The last step of validate_mirror, and of a merge.
 void finish_report(ValidationReport& report);
 
+/// The words of a finding's status and kind in reports (`INVALID`, `log`...), which
+/// parse_report_json reads back.
+std::string_view status_word(FindingStatus status);
+std::string_view kind_word(FindingKind kind);
+
 /// Where a digest's previousDigest* link leads: nowhere to worry about (no link, or a loaded
 /// digest), or somewhere it cannot be followed.
 enum class LinkEnd { kFollowed, kMissing, kOutside, kOtherBucket, kBeforeRange };

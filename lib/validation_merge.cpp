@@ -94,13 +94,14 @@ Result<FindingCounts> counts_of(const object& totals, std::string_view name) {
   return counts;
 }
 
+/// The value of `values` whose word (as the report writes it) the member holds.
 template <typename Enum>
 Result<Enum> word_of(const object& fields, std::string_view name,
-                     std::initializer_list<std::pair<std::string_view, Enum>> words) {
+                     std::initializer_list<Enum> values, std::string_view (*word)(Enum)) {
   Result<std::string> text = string_of(fields, name);
   if (!text) return text.error();
-  for (const auto& [word, value] : words) {
-    if (word == *text) return value;
+  for (const Enum value : values) {
+    if (word(value) == *text) return value;
   }
   return malformed(fmt::format("'{}' is not one of its words", name));
 }
@@ -109,20 +110,18 @@ Result<Finding> finding_of(element value) {
   object fields;
   if (value.get_object().get(fields) != simdjson::SUCCESS) return malformed("a finding");
   Finding finding;
-  Result<FindingKind> kind = word_of<FindingKind>(fields, "kind",
-                                                  {{"digest", FindingKind::kDigest},
-                                                   {"log", FindingKind::kLog},
-                                                   {"gap", FindingKind::kGap},
-                                                   {"chain", FindingKind::kChain},
-                                                   {"other", FindingKind::kOther}});
+  Result<FindingKind> kind =
+      word_of<FindingKind>(fields, "kind",
+                           {FindingKind::kDigest, FindingKind::kLog, FindingKind::kGap,
+                            FindingKind::kChain, FindingKind::kOther},
+                           validation_detail::kind_word);
   if (!kind) return kind.error();
   finding.kind = *kind;
-  Result<FindingStatus> status = word_of<FindingStatus>(fields, "status",
-                                                        {{"valid", FindingStatus::kValid},
-                                                         {"INVALID", FindingStatus::kInvalid},
-                                                         {"UNVERIFIED", FindingStatus::kUnverified},
-                                                         {"WARNING", FindingStatus::kWarning},
-                                                         {"note", FindingStatus::kNote}});
+  Result<FindingStatus> status = word_of<FindingStatus>(
+      fields, "status",
+      {FindingStatus::kValid, FindingStatus::kInvalid, FindingStatus::kUnverified,
+       FindingStatus::kWarning, FindingStatus::kNote},
+      validation_detail::status_word);
   if (!status) return status.error();
   finding.status = *status;
   Result<bool> backfill = bool_of(fields, "backfill");
