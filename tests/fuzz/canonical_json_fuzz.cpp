@@ -7,6 +7,8 @@
 // - After a 0xFF byte (never in JSON) comes a second document: diff_canonical_json finds no
 //   difference between the two exactly when their canonical forms are equal.
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -88,11 +90,10 @@ bool same_value(element a, element b) {
   }
 }
 
-/// An integer of 20 digits or more outside strings: the canonical form writes integers below
-/// 1e21 in full, and simdjson refuses those beyond 64 bits.
+/// An integer beyond 64 bits outside strings (below INT64_MIN, or above UINT64_MAX): the
+/// canonical form writes integers below 1e21 in full, and simdjson refuses those.
 bool has_long_integer(std::string_view json) {
   bool in_string = false;
-  std::size_t run = 0;
   for (std::size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
     if (in_string) {
@@ -101,8 +102,21 @@ bool has_long_integer(std::string_view json) {
       continue;
     }
     if (c == '"') in_string = true;
-    run = (c >= '0' && c <= '9') ? run + 1 : 0;
-    if (run >= 20) return true;
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    // A number: its whole token, then whether it is an integer that fits neither type.
+    const std::size_t end = std::min(json.find_first_of(",]} \n", i), json.size());
+    const std::string_view token = json.substr(i, end - i);
+    i = end;
+    if (token.find_first_of(".eE") != std::string_view::npos) continue;
+    std::int64_t signed_value = 0;
+    std::uint64_t unsigned_value = 0;
+    const bool fits =
+        token.front() == '-'
+            ? std::from_chars(token.data(), token.data() + token.size(), signed_value).ec ==
+                  std::errc()
+            : std::from_chars(token.data(), token.data() + token.size(), unsigned_value).ec ==
+                  std::errc();
+    if (!fits) return true;
   }
   return false;
 }
