@@ -34,6 +34,12 @@ bool is_object_line(std::string_view line) {
   return line.size() >= 2 && line.front() == '{' && line.back() == '}';
 }
 
+/// Whether `text` holds a control character other than blanks: binary data, not text.
+bool has_control_byte(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 && !is_space(c); });
+}
+
 /// What a first line that is not JSON looks like, for "holds no CloudTrail events: it ...".
 std::string describe_not_json(std::string_view start) {
   // Gzip was inflated already; other compressors are named, so that the user knows what to run.
@@ -50,10 +56,7 @@ std::string describe_not_json(std::string_view start) {
   if (line.starts_with('<')) {
     return "what looks like XML or HTML, not JSON (an S3 error page saved as an object?)";
   }
-  const auto controls = std::count_if(line.begin(), line.end(), [](char c) {
-    return (static_cast<unsigned char>(c) < 0x20 && !is_space(c));
-  });
-  if (controls > 0) return "binary data, not JSON or gzip";
+  if (has_control_byte(line)) return "binary data, not JSON or gzip";
   const char first = line.empty() ? '\0' : line.front();
   if (first == '"' || first == '-' || is_digit(first) || line.starts_with("true") ||
       line.starts_with("false") || line.starts_with("null")) {
@@ -252,11 +255,15 @@ bool JsonFramer::decide_mode(std::string_view bytes, bool end_of_input) {
     if (!complete && !end_of_input) return false;
   }
   const std::size_t first_end = bytes.find('\n', first);
-  // A first line that cannot start a JSON value and runs on past what describe_not_json()
-  // reads is not JSON whatever follows it: waiting for its end would hold a decompression
-  // bomb's zeros in memory.
+  // Binary data (control bytes) on a first line that cannot start a JSON value and runs on
+  // past what describe_not_json() reads is not JSON whatever follows it: waiting for the line's
+  // end would hold a decompression bomb's zeros in memory. (A long line of text still waits:
+  // records may follow it.)
   const std::size_t first_length = std::min(first_end, bytes.size()) - first;
-  if (!starts_json_value(c) && first_length >= kPeekLimit) return decide(Mode::kDocument);
+  if (!starts_json_value(c) && first_length >= kPeekLimit &&
+      has_control_byte(bytes.substr(first, kPeekLimit))) {
+    return decide(Mode::kDocument);
+  }
   if (first_end == std::string_view::npos) {
     if (end_of_input || too_far(bytes.size())) return decide(Mode::kDocument);
     return false;
