@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "json_scanner.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TRAILSIFT_X86_VECTORS 1
 #endif
 
 namespace trailsift::detail {
 namespace {
 
+/// Where each byte of interest is in a block; bit i stands for byte i.
 struct RawMasks {
   std::uint64_t quote = 0;
   std::uint64_t backslash = 0;
@@ -21,33 +24,67 @@ struct RawMasks {
   std::uint64_t newline = 0;
 };
 
-#if defined(__SSE2__)
-RawMasks classify(const char* block) {
+// `{` and `[` differ only in bit 0x20, as do `}` and `]`: OR-ing it in, one compare finds both.
+constexpr char kBracketCaseBit = 0x20;
+
+#if defined(TRAILSIFT_X86_VECTORS)
+RawMasks classify_baseline(const char* block) {  // SSE2: every x86-64 has it
   RawMasks masks;
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i newline = _mm_set1_epi8('\n');
-  // `{` and `[` differ only in bit 0x20, as do `}` and `]`: one compare finds both.
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i open = _mm_set1_epi8('{');
-  const __m128i close = _mm_set1_epi8('}');
   for (int lane = 0; lane < 4; ++lane) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * lane));
-    const __m128i folded = _mm_or_si128(bytes, case_bit);
-    const auto bits = [&](__m128i equal) {
-      return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(equal)))
-             << (16 * lane);
+    const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(kBracketCaseBit));
+    const int shift = 16 * lane;
+    const auto bits = [shift](__m128i equal) {
+      return std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(equal))} << shift;
     };
-    masks.quote |= bits(_mm_cmpeq_epi8(bytes, quote));
-    masks.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
-    masks.open |= bits(_mm_cmpeq_epi8(folded, open));
-    masks.close |= bits(_mm_cmpeq_epi8(folded, close));
-    masks.newline |= bits(_mm_cmpeq_epi8(bytes, newline));
+    masks.quote |= bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')));
+    masks.backslash |= bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')));
+    masks.open |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')));
+    masks.close |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+    masks.newline |= bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
   }
   return masks;
 }
+
+[[gnu::target("avx2")]] std::uint64_t movemask_avx2(__m256i equal, int shift) {
+  return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(equal))} << shift;
+}
+
+[[gnu::target("avx2")]] RawMasks classify_avx2(const char* block) {
+  RawMasks masks;
+  for (int half = 0; half < 2; ++half) {
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * half));
+    const __m256i folded = _mm256_or_si256(bytes, _mm256_set1_epi8(kBracketCaseBit));
+    const int shift = 32 * half;
+    masks.quote |= movemask_avx2(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('"')), shift);
+    masks.backslash |= movemask_avx2(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\\')), shift);
+    masks.open |= movemask_avx2(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{')), shift);
+    masks.close |= movemask_avx2(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}')), shift);
+    masks.newline |= movemask_avx2(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\n')), shift);
+  }
+  return masks;
+}
+
+[[gnu::target("avx512bw")]] RawMasks classify_avx512(const char* block) {
+  const __m512i bytes = _mm512_loadu_si512(block);
+  const __m512i folded = _mm512_or_si512(bytes, _mm512_set1_epi8(kBracketCaseBit));
+  RawMasks masks;
+  masks.quote = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('"'));
+  masks.backslash = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\\'));
+  masks.open = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
+  masks.close = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
+  masks.newline = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8('\n'));
+  return masks;
+}
+
+/// Carry-less multiplication by all ones is the prefix XOR (see prefix_xor) in one instruction.
+[[gnu::target("pclmul")]] std::uint64_t prefix_xor_clmul(std::uint64_t bits) {
+  const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<std::int64_t>(bits)),
+                                               _mm_set1_epi8(-1), 0);
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(product));
+}
 #else
-RawMasks classify(const char* block) {
+RawMasks classify_baseline(const char* block) {
   RawMasks masks;
   for (int i = 0; i < 64; ++i) {
     const std::uint64_t bit = std::uint64_t{1} << i;
@@ -77,32 +114,142 @@ std::uint64_t prefix_xor(std::uint64_t bits) {
   return bits;
 }
 
-}  // namespace
+/// The string and escape state carried from one block to the next.
+struct ScanState {
+  std::uint64_t in_string = 0;    // all ones when the last block ended inside a string
+  std::uint64_t escape_next = 0;  // 1 when the last block ended with an escaping backslash
+};
 
-BlockBits JsonBlockScanner::scan(const char* block) {
-  const RawMasks masks = classify(block);
+/// The quotes that open or close strings: those not escaped by a backslash. Backslashes are rare,
+/// so walking them one by one costs little.
+std::uint64_t unescaped_quotes(const RawMasks& masks, ScanState& state) {
   // Characters escaped by a backslash: the one after each backslash that is not itself escaped.
-  // Backslashes are rare, so walking them one by one costs little.
-  std::uint64_t escaped = escape_next_;
-  std::uint64_t escapes = masks.backslash & ~escape_next_;
-  escape_next_ = 0;
+  std::uint64_t escaped = state.escape_next;
+  std::uint64_t escapes = masks.backslash & ~state.escape_next;
+  state.escape_next = 0;
   while (escapes != 0) {
-    const int at = __builtin_ctzll(escapes);
+    const int at = std::countr_zero(escapes);
     if (at == 63) {
-      escape_next_ = 1;
+      state.escape_next = 1;
       break;
     }
     escaped |= std::uint64_t{2} << at;
     escapes &= ~(std::uint64_t{3} << at);  // the escaped byte, a backslash or not, escapes nothing
   }
-  const std::uint64_t quotes = masks.quote & ~escaped;
-  const std::uint64_t in_string = prefix_xor(quotes) ^ in_string_;
-  in_string_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
+  return masks.quote & ~escaped;
+}
+
+/// A block's bits from its masks, with `PrefixXor` (portable or one instruction).
+template <std::uint64_t (*PrefixXor)(std::uint64_t)>
+[[gnu::always_inline]] inline BlockBits block_bits(const RawMasks& masks, ScanState& state) {
+  const std::uint64_t quotes = unescaped_quotes(masks, state);
+  const std::uint64_t in_string = PrefixXor(quotes) ^ state.in_string;
+  state.in_string = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
   BlockBits bits;
   bits.open = masks.open & ~in_string;
   bits.close = masks.close & ~in_string;
   bits.quote = quotes;
   bits.newline = masks.newline;
+  return bits;
+}
+
+/// The 64-byte block of `text` at `start`: in place, or, for a short last block, a copy in
+/// `padded` filled out with blanks (a block is read whole).
+const char* block_at(std::string_view text, std::size_t start, std::array<char, 64>& padded) {
+  if (text.size() - start >= 64) return text.data() + start;
+  padded.fill(' ');
+  std::memcpy(padded.data(), text.data() + start, text.size() - start);
+  return padded.data();
+}
+
+/// json_brackets_balance, scanning blocks with `Scan` (inlined: no lambda, whose code would not be
+/// compiled for the caller's instruction set).
+template <BlockBits (*Scan)(const char*, ScanState&)>
+[[gnu::always_inline]] inline bool brackets_balance_with(std::string_view text) {
+  ScanState state;
+  std::array<char, 64> padded;
+  std::int64_t depth = 0;
+  for (std::size_t start = 0; start < text.size(); start += 64) {
+    const BlockBits bits = Scan(block_at(text, start, padded), state);
+    const int closes = std::popcount(bits.close);
+    if (depth >= closes) {  // cannot drop below zero inside this block: count, do not walk
+      depth += std::popcount(bits.open) - closes;
+      continue;
+    }
+    for (std::uint64_t marks = bits.open | bits.close; marks != 0; marks &= marks - 1) {
+      depth += (bits.open >> std::countr_zero(marks)) & 1 ? 1 : -1;
+      if (depth < 0) return false;
+    }
+  }
+  return depth == 0;
+}
+
+// One function per instruction set, each compiled for it whole (flatten): the builds target the
+// x86-64 baseline, and the best code this processor runs is chosen at run time.
+BlockBits scan_baseline(const char* block, ScanState& state) {
+  return block_bits<prefix_xor>(classify_baseline(block), state);
+}
+bool brackets_balance_baseline(std::string_view text) {
+  return brackets_balance_with<scan_baseline>(text);
+}
+
+#if defined(TRAILSIFT_X86_VECTORS)
+[[gnu::target("avx2,pclmul"), gnu::flatten]] BlockBits scan_avx2(const char* block,
+                                                                 ScanState& state) {
+  return block_bits<prefix_xor_clmul>(classify_avx2(block), state);
+}
+[[gnu::target("avx2,pclmul,popcnt"), gnu::flatten]] bool brackets_balance_avx2(
+    std::string_view text) {
+  return brackets_balance_with<scan_avx2>(text);
+}
+
+[[gnu::target("avx512bw,pclmul"), gnu::flatten]] BlockBits scan_avx512(const char* block,
+                                                                       ScanState& state) {
+  return block_bits<prefix_xor_clmul>(classify_avx512(block), state);
+}
+[[gnu::target("avx512bw,pclmul,popcnt"), gnu::flatten]] bool brackets_balance_avx512(
+    std::string_view text) {
+  return brackets_balance_with<scan_avx512>(text);
+}
+#endif
+
+using Vectors = JsonBlockScanner::Vectors;
+
+/// The best instruction set this processor has, asked once.
+Vectors best_vectors() {
+#if defined(TRAILSIFT_X86_VECTORS)
+  static const Vectors best = [] {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("pclmul") || !__builtin_cpu_supports("popcnt"))
+      return Vectors::kBaseline;
+    if (__builtin_cpu_supports("avx512bw")) return Vectors::kAvx512;
+    if (__builtin_cpu_supports("avx2")) return Vectors::kAvx2;
+    return Vectors::kBaseline;
+  }();
+  return best;
+#else
+  return Vectors::kBaseline;
+#endif
+}
+
+Vectors usable(Vectors wanted) { return std::min(wanted, best_vectors()); }
+
+}  // namespace
+
+JsonBlockScanner::JsonBlockScanner(Vectors vectors) : vectors_(usable(vectors)) {}
+
+BlockBits JsonBlockScanner::scan(const char* block) {
+  ScanState state{in_string_, escape_next_};
+  BlockBits bits;
+  switch (vectors_) {
+#if defined(TRAILSIFT_X86_VECTORS)
+    case Vectors::kAvx512: bits = scan_avx512(block, state); break;
+    case Vectors::kAvx2: bits = scan_avx2(block, state); break;
+#endif
+    default: bits = scan_baseline(block, state); break;
+  }
+  in_string_ = state.in_string;
+  escape_next_ = state.escape_next;
   return bits;
 }
 
@@ -121,17 +268,10 @@ std::size_t json_string_length(std::string_view text) {
 
 std::size_t json_container_length(std::string_view text) {
   JsonBlockScanner scanner;
+  std::array<char, 64> padded;
   std::int64_t depth = 0;
   for (std::size_t start = 0; start < text.size(); start += 64) {
-    // The last block is padded with blanks: scan() reads 64 bytes.
-    std::array<char, 64> padded;
-    const char* block = text.data() + start;
-    if (text.size() - start < 64) {
-      padded.fill(' ');
-      std::memcpy(padded.data(), block, text.size() - start);
-      block = padded.data();
-    }
-    const BlockBits bits = scanner.scan(block);
+    const BlockBits bits = scanner.scan(block_at(text, start, padded));
     for (std::uint64_t marks = bits.open | bits.close; marks != 0; marks &= marks - 1) {
       const int at = std::countr_zero(marks);
       depth += (bits.open >> at) & 1 ? 1 : -1;
@@ -139,6 +279,16 @@ std::size_t json_container_length(std::string_view text) {
     }
   }
   return 0;
+}
+
+bool json_brackets_balance(std::string_view text, JsonBlockScanner::Vectors vectors) {
+  switch (usable(vectors)) {
+#if defined(TRAILSIFT_X86_VECTORS)
+    case Vectors::kAvx512: return brackets_balance_avx512(text);
+    case Vectors::kAvx2: return brackets_balance_avx2(text);
+#endif
+    default: return brackets_balance_baseline(text);
+  }
 }
 
 }  // namespace trailsift::detail

@@ -22,6 +22,11 @@ struct BlockBits {
 /// valid JSON does not confuse it: only quotes and backslashes decide what is a string.
 class JsonBlockScanner {
  public:
+  /// The vector instructions it may use, in order: the best this processor has of them is used.
+  /// All give the same bits (the tests compare them).
+  enum class Vectors { kBaseline, kAvx2, kAvx512 };
+  explicit JsonBlockScanner(Vectors vectors = Vectors::kAvx512);
+
   /// Starts outside any string.
   void reset() {
     in_string_ = 0;
@@ -33,6 +38,7 @@ class JsonBlockScanner {
  private:
   std::uint64_t in_string_ = 0;    // all ones when the last block ended inside a string
   std::uint64_t escape_next_ = 0;  // 1 when the last block ended with an escaping backslash
+  Vectors vectors_;
 };
 
 /// The length of the JSON string whose opening quote is text[0], closing quote included, or 0
@@ -43,5 +49,10 @@ std::size_t json_string_length(std::string_view text);
 /// included, or 0 when `text` ends before it closes (JsonBlockScanner's brackets: strings are
 /// skipped, nothing else is checked).
 std::size_t json_container_length(std::string_view text);
+
+/// Whether the brackets outside strings in `text` balance: as many closed as opened, and never
+/// more closed than opened so far (JsonBlockScanner's brackets: nothing else is checked).
+bool json_brackets_balance(std::string_view text,
+                           JsonBlockScanner::Vectors vectors = JsonBlockScanner::Vectors::kAvx512);
 
 }  // namespace trailsift::detail
