@@ -73,6 +73,18 @@ struct ObjectScan {
   LookupInfo lookup;
 };
 
+/// The index of `key` in kEventStringFields, or -1. The comparisons are unrolled, each with a
+/// literal of known length: this runs for every key of every record.
+template <std::size_t... I>
+int event_string_field(std::string_view key, std::index_sequence<I...>) {
+  int found = -1;
+  (void)((key == kEventStringFields[I].first && (found = static_cast<int>(I), true)) || ...);
+  return found;
+}
+int event_string_field(std::string_view key) {
+  return event_string_field(key, std::make_index_sequence<kEventStringFields.size()>{});
+}
+
 /// A scalar as text: strings unescaped, booleans as "true"/"false", numbers as written,
 /// null and containers as empty.
 simdjson::error_code scalar_text(od::value value, std::string_view& out) {
@@ -113,23 +125,52 @@ simdjson::error_code container_json(od::value value, std::string_view& out) {
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code scan_identity(od::value value, UserIdentity& identity) {
+/// A key as written, escapes and all. Only blanks and the colon lie between its closing quote and
+/// its value (simdjson has checked), so its end is found a step or two back from the value's start,
+/// without scanning the key or unescaping it into the parser's buffer: this runs for every key.
+std::string_view written_key(od::field& field, od::value& value) {
+  const char* start = field.key().raw();
+  const char* end = value.raw_json_token().data();
+  while (*--end != '"') {
+  }
+  return {start, static_cast<std::size_t>(end - start)};
+}
+
+/// Keys are matched as written. One with an escape (`event\u004eame`) is matched again unescaped,
+/// as jq reads it, when it matched nothing as written: no key we look for holds a backslash.
+bool may_match_unescaped(std::string_view written_key) {
+  return written_key.find('\\') != std::string_view::npos;
+}
+
+/// The index of `key` in kIdentityFields, or -1.
+int identity_field(std::string_view key) {
+  for (std::size_t i = 0; i < kIdentityFields.size(); ++i) {
+    if (key == kIdentityFields[i].first) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+simdjson::error_code scan_identity(od::value identity_value, UserIdentity& identity) {
   identity = {};  // a repeated userIdentity replaces the first, as in jq
   od::json_type type;
-  if (auto error = value.type().get(type)) return error;
+  if (auto error = identity_value.type().get(type)) return error;
   if (type != od::json_type::object) return simdjson::SUCCESS;
   od::object object;
-  if (auto error = value.get_object().get(object)) return error;
+  if (auto error = identity_value.get_object().get(object)) return error;
   for (auto field_result : object) {
-    od::field field;
-    if (auto error = std::move(field_result).get(field)) return error;
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return error;
-    for (const auto& [name, member] : kIdentityFields) {
-      if (key == name) {
-        if (auto error = scalar_text(field.value(), identity.*member)) return error;
-        break;
-      }
+    if (auto error = field_result.error()) return error;
+    od::field& field = field_result.value_unsafe();  // checked; copying it costs more than the rest
+    od::value& value = field.value();
+    std::string_view key = written_key(field, value);
+    int index = identity_field(key);
+    if (index < 0 && may_match_unescaped(key)) {
+      if (auto error = field.unescaped_key().get(key)) return error;
+      index = identity_field(key);
+    }
+    if (index >= 0) {
+      if (auto error =
+              scalar_text(value, identity.*kIdentityFields[static_cast<std::size_t>(index)].second))
+        return error;
     }
   }
   return simdjson::SUCCESS;
@@ -387,6 +428,7 @@ struct EventReader::Impl {
   ByteBuffer inner_text;  // a record carried as a string or an EventBridge detail, padded
   RecordBatch framed;     // a whole input that had to be framed after all
   ByteBuffer alone;       // a record parsed on its own, padded
+  ByteBuffer spare;       // the last whole input's memory, for the next (see read_all)
 
   // The read in progress.
   std::string_view name;
@@ -407,6 +449,7 @@ struct EventReader::Impl {
   od::document* current_document = nullptr;
 
   ReadReport read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor);
+  ReadReport read_all(InputSplitter& splitter, const EventVisitor& visitor);
   void read_whole(const RecordBatch::Impl& batch);
   /// True when `bytes`, a whole input, is a CloudTrail log file without a required literal.
   bool cannot_match(std::string_view bytes) const;
@@ -418,6 +461,10 @@ struct EventReader::Impl {
 
   simdjson::error_code scan_object(od::object& object, Event& event, ObjectScan& scan,
                                    bool allow_wrapper);
+  /// Reads one field of a record (or wrapper) into `event` and `scan`; `known` says whether the
+  /// key is one it looks for.
+  simdjson::error_code read_field(std::string_view key, od::value& value, Event& event,
+                                  ObjectScan& scan, bool allow_wrapper, bool& known);
   simdjson::error_code read_array(od::array& array);
   simdjson::error_code read_element(od::value element, const char* start);
   void deliver(Event& event, const ObjectScan& scan, std::string_view json);
@@ -458,81 +505,85 @@ struct EventReader::Impl {
 
 simdjson::error_code EventReader::Impl::scan_object(od::object& object, Event& event,
                                                     ObjectScan& scan, bool allow_wrapper) {
-  const auto note_key = [&](int bit, std::string_view key) {
-    const std::uint32_t mask = std::uint32_t{1} << bit;
-    if ((scan.seen & mask) && scan.duplicate.empty()) scan.duplicate = key;
-    scan.seen |= mask;
-  };
   for (auto field_result : object) {
     if (halted()) return simdjson::SUCCESS;
-    od::field field;
-    if (auto error = std::move(field_result).get(field)) return error;
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return error;
-    od::value value = field.value();
-
-    bool known = false;
-    for (std::size_t i = 0; i < kEventStringFields.size(); ++i) {
-      if (key == kEventStringFields[i].first) {
-        if (auto error = scalar_text(value, event.*kEventStringFields[i].second)) return error;
-        note_key(static_cast<int>(i), kEventStringFields[i].first);
-        known = true;
-        break;
-      }
+    if (auto error = field_result.error()) return error;
+    od::field& field = field_result.value_unsafe();  // checked; copying it costs more than the rest
+    od::value& value = field.value();
+    std::string_view key = written_key(field, value);
+    bool known = true;
+    if (auto error = read_field(key, value, event, scan, allow_wrapper, known)) return error;
+    if (!known && may_match_unescaped(key)) {
+      if (auto error = field.unescaped_key().get(key)) return error;
+      if (auto error = read_field(key, value, event, scan, allow_wrapper, known)) return error;
     }
-    if (known) {
-      scan.record_fields = true;
-      continue;
-    }
-    simdjson::error_code error = simdjson::SUCCESS;
-    if (key == "userIdentity") {
-      scan.record_fields = true;
-      note_key(kUserIdentityBit, "userIdentity");
-      error = scan_identity(value, event.user_identity);
-    } else if (key == "resources") {
-      note_key(kResourcesBit, "resources");
-      error = container_json(value, event.resources_json);
-    } else if (key == "requestParameters") {
-      note_key(kRequestParametersBit, "requestParameters");
-      error = container_json(value, event.request_parameters_json);
-    } else if (key == "responseElements") {
-      note_key(kResponseElementsBit, "responseElements");
-      error = container_json(value, event.response_elements_json);
-    } else if (allow_wrapper && detail::is_wrapper_key(key)) {
-      if (scan.wrapper) {
-        add_error(fmt::format("a second array of records ('{}') in the same object: both are "
-                              "read, but JSON tools such as jq keep only the last",
-                              key),
-                  value.raw_json_token().data());
-      }
-      scan.wrapper = true;
-      od::array array;
-      if (value.get_array().get(array) == simdjson::SUCCESS) {
-        error = read_array(array);
-      } else {
-        add_error(fmt::format("{} is not an array", key), value.raw_json_token().data());
-      }
-    } else if (key == "CloudTrailEvent") {
-      error = optional_string(value, scan.cloudtrail_event);
-    } else if (key == "message") {
-      error = optional_string(value, scan.message);
-    } else if (key == "detail-type") {
-      std::optional<std::string_view> text;
-      error = optional_string(value, text);
-      scan.detail_type = text.value_or("");
-    } else if (key == "detail") {
-      error = container_json(value, scan.detail);
-    } else if (key == "Username") {
-      scan.lookup.has_username = scalar_text(value, scan.lookup.username) == simdjson::SUCCESS &&
-                                 !scan.lookup.username.empty();
-    } else if (key == "Resources") {
-      error = container_json(value, scan.lookup.resources_json);
-    } else if (is_digest_key(key)) {
-      scan.digest = true;
-    }
-    if (error) return error;
   }
   return simdjson::SUCCESS;
+}
+
+simdjson::error_code EventReader::Impl::read_field(std::string_view key, od::value& value,
+                                                   Event& event, ObjectScan& scan,
+                                                   bool allow_wrapper, bool& known) {
+  const auto note_key = [&](int bit, std::string_view key_name) {
+    const std::uint32_t mask = std::uint32_t{1} << bit;
+    if ((scan.seen & mask) && scan.duplicate.empty()) scan.duplicate = key_name;
+    scan.seen |= mask;
+  };
+  if (const int index = event_string_field(key); index >= 0) {
+    const auto& [field_name, member] = kEventStringFields[static_cast<std::size_t>(index)];
+    note_key(index, field_name);
+    scan.record_fields = true;
+    return scalar_text(value, event.*member);
+  }
+  simdjson::error_code error = simdjson::SUCCESS;
+  if (key == "userIdentity") {
+    scan.record_fields = true;
+    note_key(kUserIdentityBit, "userIdentity");
+    error = scan_identity(value, event.user_identity);
+  } else if (key == "resources") {
+    note_key(kResourcesBit, "resources");
+    error = container_json(value, event.resources_json);
+  } else if (key == "requestParameters") {
+    note_key(kRequestParametersBit, "requestParameters");
+    error = container_json(value, event.request_parameters_json);
+  } else if (key == "responseElements") {
+    note_key(kResponseElementsBit, "responseElements");
+    error = container_json(value, event.response_elements_json);
+  } else if (allow_wrapper && detail::is_wrapper_key(key)) {
+    if (scan.wrapper) {
+      add_error(fmt::format("a second array of records ('{}') in the same object: both are "
+                            "read, but JSON tools such as jq keep only the last",
+                            key),
+                value.raw_json_token().data());
+    }
+    scan.wrapper = true;
+    od::array array;
+    if (value.get_array().get(array) == simdjson::SUCCESS) {
+      error = read_array(array);
+    } else {
+      add_error(fmt::format("{} is not an array", key), value.raw_json_token().data());
+    }
+  } else if (key == "CloudTrailEvent") {
+    error = optional_string(value, scan.cloudtrail_event);
+  } else if (key == "message") {
+    error = optional_string(value, scan.message);
+  } else if (key == "detail-type") {
+    std::optional<std::string_view> text;
+    error = optional_string(value, text);
+    scan.detail_type = text.value_or("");
+  } else if (key == "detail") {
+    error = container_json(value, scan.detail);
+  } else if (key == "Username") {
+    scan.lookup.has_username = scalar_text(value, scan.lookup.username) == simdjson::SUCCESS &&
+                               !scan.lookup.username.empty();
+  } else if (key == "Resources") {
+    error = container_json(value, scan.lookup.resources_json);
+  } else if (is_digest_key(key)) {
+    scan.digest = true;
+  } else {
+    known = false;
+  }
+  return error;
 }
 
 simdjson::error_code EventReader::Impl::read_array(od::array& array) {
@@ -669,30 +720,6 @@ void EventReader::Impl::deliver_inner(std::string_view text, std::string_view wh
 
 // -- The fast path -------------------------------------------------------------------------------
 
-namespace {
-
-/// Whether the brackets outside strings in `json` balance: never more closed than opened, and
-/// as many of each. `json` must be followed by ByteBuffer::kPadding readable bytes.
-bool brackets_balance(std::string_view json) {
-  detail::JsonBlockScanner scanner;
-  std::int64_t depth = 0;
-  for (std::size_t at = 0; at < json.size(); at += 64) {
-    detail::BlockBits bits = scanner.scan(json.data() + at);
-    if (json.size() - at < 64) {  // the padding after the end is not part of the document
-      const std::uint64_t inside = (std::uint64_t{1} << (json.size() - at)) - 1;
-      bits.open &= inside;
-      bits.close &= inside;
-    }
-    for (std::uint64_t both = bits.open | bits.close; both != 0; both &= both - 1) {
-      depth += (bits.open & both & -both) != 0 ? 1 : -1;
-      if (depth < 0) return false;
-    }
-  }
-  return depth == 0;
-}
-
-}  // namespace
-
 bool EventReader::Impl::try_fast_path(std::string_view bytes) {
   fast_path = true;
   gave_up = false;
@@ -745,7 +772,7 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
   }
   // On-Demand validates only what it reads: a skipped value followed by `":{...}` and one
   // closing bracket too many can pass it. The brackets must balance, as the framer counts them.
-  if (clean && !brackets_balance(json)) clean = false;
+  if (clean && !detail::json_brackets_balance(json)) clean = false;
   fast_path = false;
   if (clean && !gave_up) {
     for (Event& event : pending) {
@@ -1038,18 +1065,21 @@ EventReader::~EventReader() = default;
 EventReader::EventReader(EventReader&&) noexcept = default;
 EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 
-namespace {
-ReadReport read_all(InputSplitter& splitter, EventReader& reader, const EventVisitor& visit) {
-  ReadReport report;
+ReadReport EventReader::Impl::read_all(InputSplitter& splitter, const EventVisitor& visitor) {
+  // A whole input is read into the memory of the last one: no growing as it comes in, and no
+  // fresh pages for each file of a bucket mirror.
+  splitter.impl_->window = std::move(spare);
+  splitter.impl_->window.resize(0);
+  ReadReport all;
   while (true) {
     RecordBatch batch = splitter.next();
-    report.append(reader.read_batch(batch, visit));
-    if (batch.last() || report.stopped) break;
+    all.append(read_batch(*batch.impl_, visitor));
+    if (batch.impl_->whole) spare = std::move(batch.impl_->bytes);
+    if (batch.last() || all.stopped) break;
   }
-  report.finish();
-  return report;
+  all.finish();
+  return all;
 }
-}  // namespace
 
 ReadReport EventReader::read_file(const std::string& path, const EventVisitor& visit,
                                   std::string_view name) {
@@ -1059,14 +1089,14 @@ ReadReport EventReader::read_file(const std::string& path, const EventVisitor& v
     report.errors.push_back(splitter.error());
     return report;
   }
-  return read_all(*splitter, *this, visit);
+  return impl_->read_all(*splitter, visit);
 }
 
 ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes,
                                    const EventVisitor& visit, std::size_t raw_chunk) {
   InputSplitter splitter =
       InputSplitter::from_memory(std::string(name), bytes, impl_->limits, raw_chunk);
-  return read_all(splitter, *this, visit);
+  return impl_->read_all(splitter, visit);
 }
 
 ReadReport EventReader::read_batch(const RecordBatch& batch, const EventVisitor& visit) {

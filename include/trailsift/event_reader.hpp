@@ -89,6 +89,7 @@ class InputSplitter {
   RecordBatch next();
 
  private:
+  friend class EventReader;
   struct Impl;
   explicit InputSplitter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -117,6 +117,41 @@ TEST_CASE("lookup-events output gives the inner record and its own Username", "[
   }
 }
 
+TEST_CASE("Keys with escapes are read as jq reads them", "[event_reader]") {
+  // Keys are matched as written first (the fast way), then unescaped when they hold an escape.
+  const std::string record =
+      R"({"event\u004eame":"DeleteBucket","userIdentity":{"type":"IAMUser","user\u004eame":"bob"}})";
+  const std::string repeated = R"({"eventName":"A","event\u004eame":"B"})";
+  for (const std::string& input :
+       {R"({"Re\u0063ords":[)" + record + "," + repeated + "]}", record + "\n" + repeated + "\n"}) {
+    const auto got = read_all(input);
+    INFO(input);
+    CHECK(got.names == std::vector<std::string>{"DeleteBucket", "B"});
+    CHECK(got.usernames == std::vector<std::string>{"bob", ""});
+    REQUIRE(got.report.errors.size() == 1);  // the second record's key, twice
+    CHECK(got.report.errors[0].message.find("'eventName' appears twice") != std::string::npos);
+  }
+}
+
+TEST_CASE("One reader reads input after input, each on its own", "[event_reader]") {
+  // The reader keeps the memory of one whole input for the next: nothing of it may show.
+  EventReader reader;
+  std::vector<std::string> json;
+  const auto collect = [&](const Event& event) {
+    json.emplace_back(event.json);
+    return Visit::kContinue;
+  };
+  reader.read_bytes("long", records_file({kRecordA, kRecordB, kRecordA}), collect);
+  json.clear();
+  const auto report = reader.read_bytes("short", gzip(records_file({kRecordB})), collect);
+  CHECK(report.ok());
+  CHECK(json == std::vector<std::string>{std::string(kRecordB)});
+  json.clear();
+  const auto cut = reader.read_bytes("cut", R"({"Records":[)" + std::string(kRecordB), collect);
+  CHECK_FALSE(cut.ok());
+  CHECK(json == std::vector<std::string>{std::string(kRecordB)});
+}
+
 TEST_CASE("A record that is not an object is reported; its neighbours are read", "[event_reader]") {
   const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" +
                             std::string(kRecordB) + "]}");
