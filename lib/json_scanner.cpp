@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "json_scanner.hpp"
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "vectors.hpp"
+
+#if defined(TRAILSIFT_X86_VECTORS)
 #include <immintrin.h>
-#define TRAILSIFT_X86_VECTORS 1
 #endif
 
 namespace trailsift::detail {
@@ -213,30 +213,9 @@ bool brackets_balance_baseline(std::string_view text) {
 }
 #endif
 
-using Vectors = JsonBlockScanner::Vectors;
-
-/// The best instruction set this processor has, asked once.
-Vectors best_vectors() {
-#if defined(TRAILSIFT_X86_VECTORS)
-  static const Vectors best = [] {
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("pclmul") || !__builtin_cpu_supports("popcnt"))
-      return Vectors::kBaseline;
-    if (__builtin_cpu_supports("avx512bw")) return Vectors::kAvx512;
-    if (__builtin_cpu_supports("avx2")) return Vectors::kAvx2;
-    return Vectors::kBaseline;
-  }();
-  return best;
-#else
-  return Vectors::kBaseline;
-#endif
-}
-
-Vectors usable(Vectors wanted) { return std::min(wanted, best_vectors()); }
-
 }  // namespace
 
-JsonBlockScanner::JsonBlockScanner(Vectors vectors) : vectors_(usable(vectors)) {}
+JsonBlockScanner::JsonBlockScanner(Vectors vectors) : vectors_(usable_vectors(vectors)) {}
 
 BlockBits JsonBlockScanner::scan(const char* block) {
   ScanState state{in_string_, escape_next_};
@@ -281,8 +260,8 @@ std::size_t json_container_length(std::string_view text) {
   return 0;
 }
 
-bool json_brackets_balance(std::string_view text, JsonBlockScanner::Vectors vectors) {
-  switch (usable(vectors)) {
+bool json_brackets_balance(std::string_view text, Vectors vectors) {
+  switch (usable_vectors(vectors)) {
 #if defined(TRAILSIFT_X86_VECTORS)
     case Vectors::kAvx512: return brackets_balance_avx512(text);
     case Vectors::kAvx2: return brackets_balance_avx2(text);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "vectors.hpp"
+
 namespace trailsift::detail {
 
 /// What one 64-byte block holds: bit i stands for byte i.
@@ -22,9 +24,8 @@ struct BlockBits {
 /// valid JSON does not confuse it: only quotes and backslashes decide what is a string.
 class JsonBlockScanner {
  public:
-  /// The vector instructions it may use, in order: the best this processor has of them is used.
-  /// All give the same bits (the tests compare them).
-  enum class Vectors { kBaseline, kAvx2, kAvx512 };
+  /// Uses the best vector instructions this processor has, up to `vectors`. All give the same
+  /// bits (the tests compare them).
   explicit JsonBlockScanner(Vectors vectors = Vectors::kAvx512);
 
   /// Starts outside any string.
@@ -52,7 +53,6 @@ std::size_t json_container_length(std::string_view text);
 
 /// Whether the brackets outside strings in `text` balance: as many closed as opened, and never
 /// more closed than opened so far (JsonBlockScanner's brackets: nothing else is checked).
-bool json_brackets_balance(std::string_view text,
-                           JsonBlockScanner::Vectors vectors = JsonBlockScanner::Vectors::kAvx512);
+bool json_brackets_balance(std::string_view text, Vectors vectors = Vectors::kAvx512);
 
 }  // namespace trailsift::detail

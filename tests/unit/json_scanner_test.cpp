@@ -15,7 +15,7 @@ using trailsift::detail::json_brackets_balance;
 using trailsift::detail::json_container_length;
 using trailsift::detail::json_string_length;
 using trailsift::detail::JsonBlockScanner;
-using Vectors = JsonBlockScanner::Vectors;
+using trailsift::detail::Vectors;
 
 namespace {
 

@@ -7,18 +7,28 @@
 #include <catch2/catch.hpp>
 
 using trailsift::detail::find_literal;
+using trailsift::detail::find_literal_ignoring_case;
+using trailsift::detail::Vectors;
+
+namespace {
+// Each instruction set the processor has (a later one falls back to the best it has).
+constexpr Vectors kEveryVectors[] = {Vectors::kBaseline, Vectors::kAvx2, Vectors::kAvx512};
+}  // namespace
 
 TEST_CASE("find_literal finds what std::string_view::find finds, at every position") {
   std::mt19937 random(7);
   std::uniform_int_distribution<int> letter('a', 'c');  // few letters: many near misses
   for (int round = 0; round < 2000; ++round) {
-    std::string text(random() % 200, ' ');
+    std::string text(random() % 300, ' ');
     for (char& c : text) c = static_cast<char>(letter(random));
     std::string needle(1 + random() % 6, ' ');
     for (char& c : needle) c = static_cast<char>(letter(random));
     const std::size_t from = text.empty() ? 0 : random() % (text.size() + 2);
-    INFO("text '" << text << "', needle '" << needle << "', from " << from);
-    REQUIRE(find_literal(text, needle, from) == std::string_view(text).find(needle, from));
+    for (const Vectors vectors : kEveryVectors) {
+      INFO("text '" << text << "', needle '" << needle << "', from " << from);
+      REQUIRE(find_literal(text, needle, from, vectors) ==
+              std::string_view(text).find(needle, from));
+    }
   }
 }
 
@@ -43,14 +53,15 @@ TEST_CASE("find_literal_ignoring_case folds ASCII letters only") {
     return text;
   };
   for (int round = 0; round < 2000; ++round) {
-    std::string text(random() % 200, ' ');
+    std::string text(random() % 300, ' ');
     for (char& c : text) c = alphabet[pick(random)];
     std::string needle(1 + random() % 5, ' ');
     for (char& c : needle) c = alphabet[pick(random)];
-    INFO("text '" << text << "', needle '" << needle << "'");
-    REQUIRE(trailsift::detail::find_literal_ignoring_case(text, needle) ==
-            std::string_view(fold(text)).find(fold(needle)));
+    for (const Vectors vectors : kEveryVectors) {
+      INFO("text '" << text << "', needle '" << needle << "'");
+      REQUIRE(find_literal_ignoring_case(text, needle, 0, vectors) ==
+              std::string_view(fold(text)).find(fold(needle)));
+    }
   }
-  CHECK(trailsift::detail::find_literal_ignoring_case(std::string(40, '-') + "CONSOLElogin",
-                                                      "consoleLogin") == 40);
+  CHECK(find_literal_ignoring_case(std::string(40, '-') + "CONSOLElogin", "consoleLogin") == 40);
 }
