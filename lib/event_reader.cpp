@@ -205,6 +205,7 @@ struct BatchItem {
   std::uint64_t line = 0;
   std::size_t pos = 0;  // in the batch's bytes (kRecord, kBroken)
   std::optional<Error> error;
+  bool unparsed = false;  // a record without a required literal: counted, not held or parsed
 };
 
 }  // namespace
@@ -224,15 +225,21 @@ struct RecordBatch::Impl {
   bool in_run = false;
 
   /// Copies a framed value out of `window` (which starts at input offset `window_offset`).
-  void add(FrameItem&& item, std::string_view window, std::uint64_t window_offset) {
+  void add(FrameItem&& item, std::string_view window, std::uint64_t window_offset,
+           bool unparsed = false) {
     BatchItem entry;
     entry.kind = item.kind;
     entry.offset = item.offset;
     entry.length = item.length;
     entry.line = item.line;
+    entry.unparsed = unparsed;
     const auto text = [&] { return window.substr(item.offset - window_offset, item.length); };
     switch (item.kind) {
       case FrameItem::Kind::kRecord:
+        if (unparsed) {
+          close_run();
+          break;
+        }
         bytes.append(in_run ? "," : "[");
         in_run = true;
         entry.pos = bytes.size();
@@ -451,8 +458,16 @@ struct EventReader::Impl {
   ReadReport read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor);
   ReadReport read_all(InputSplitter& splitter, const EventVisitor& visitor);
   void read_whole(const RecordBatch::Impl& batch);
-  /// True when `bytes`, a whole input, is a CloudTrail log file without a required literal.
-  bool cannot_match(std::string_view bytes) const;
+  /// What the required literals say of `bytes`, a whole input (see set_required_literals).
+  enum class Screen {
+    kParseAll,  // no literals asked for, not a CloudTrail log file, or \u escapes of them
+    kNoneHeld,  // a log file without any: no record of it can match
+    kSomeHeld,  // a log file with some: only its records that hold one can match
+  };
+  Screen screen(std::string_view bytes);
+  /// kSomeHeld: where the literals are in the input, as [begin, end) in order of their begins.
+  std::vector<std::pair<std::size_t, std::size_t>> literal_hits;
+  std::vector<FrameItem> frame_items;  // a whole input framed after all
   bool try_fast_path(std::string_view bytes);
   void read_items(const RecordBatch::Impl& batch);
   void parse_run(const RecordBatch::Impl& batch, std::size_t begin, std::size_t end,
@@ -797,15 +812,19 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
 void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   const std::string_view bytes = batch.bytes.view();
   if (trim(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes).empty()) return;
-  if (cannot_match(bytes)) {
+  const Screen screened = screen(bytes);
+  if (screened == Screen::kNoneHeld) {
     report->unparsed = true;
     return;
   }
   detail::JsonFramer framer(limits);
-  std::vector<FrameItem> items;
+  std::vector<FrameItem>& items = frame_items;
+  items.clear();
   // The framer decides whether the input is line-delimited; only documents take the fast path.
+  // A log file that holds a required literal is framed, so that only the records holding one
+  // are parsed, as grep prints only the lines that match.
   const bool lines = detail::JsonFramer::looks_line_delimited(bytes, limits);
-  if (!lines && try_fast_path(bytes)) return;
+  if (!lines && screened == Screen::kParseAll && try_fast_path(bytes)) return;
   framer.frame(bytes, 0, true, items);
   RecordBatch::Impl& units = *framed.impl_;
   units.bytes.resize(0);
@@ -813,23 +832,43 @@ void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   units.in_run = false;
   units.name = batch.name;
   units.first_record = 0;
-  for (FrameItem& item : items) units.add(std::move(item), bytes, 0);
+  auto hit = literal_hits.begin();  // records and hits both come in input order
+  for (FrameItem& item : items) {
+    bool unparsed = false;
+    if (screened == Screen::kSomeHeld && item.kind == FrameItem::Kind::kRecord) {
+      const std::size_t begin = item.offset;
+      const std::size_t end = begin + item.length;
+      while (hit != literal_hits.end() && hit->first < begin) ++hit;
+      unparsed = std::none_of(hit, literal_hits.end(), [&](const auto& found) {
+        return found.first < end && found.second <= end;
+      });
+    }
+    units.add(std::move(item), bytes, 0, unparsed);
+  }
   units.close_run();
   if (!framer.not_json().empty() && report->records == 0) report->not_events = framer.not_json();
   read_items(units);
 }
 
-bool EventReader::Impl::cannot_match(std::string_view bytes) const {
-  if (required_literals.empty()) return false;
+EventReader::Impl::Screen EventReader::Impl::screen(std::string_view bytes) {
+  if (required_literals.empty()) return Screen::kParseAll;
   // Only what CloudTrail delivers: other shapes may hold their records in strings, or not be
   // event files at all, which a skipped parse would not say.
   std::string_view start = bytes.substr(0, 64);
   if (start.starts_with("\xEF\xBB\xBF")) start.remove_prefix(3);
   start = trim(start);
-  if (!start.starts_with("{\"Records\":[") && !start.starts_with("{\"Records\" : [")) return false;
-  for (const std::string& literal : required_literals) {
-    if (detail::find_literal_ignoring_case(bytes, literal) != std::string_view::npos) return false;
+  if (!start.starts_with("{\"Records\":[") && !start.starts_with("{\"Records\" : [")) {
+    return Screen::kParseAll;
   }
+  literal_hits.clear();
+  for (const std::string& literal : required_literals) {
+    for (std::size_t at = detail::find_literal_ignoring_case(bytes, literal);
+         at != std::string_view::npos;
+         at = detail::find_literal_ignoring_case(bytes, literal, at + 1)) {
+      literal_hits.emplace_back(at, at + literal.size());
+    }
+  }
+  std::sort(literal_hits.begin(), literal_hits.end());
   // A literal may still be there, written with \u escapes (CloudTrail writes some characters,
   // such as '=', that way): not when no escape writes one of its characters.
   for (std::size_t at = detail::find_literal(bytes, "\\u"); at != std::string_view::npos;
@@ -838,11 +877,11 @@ bool EventReader::Impl::cannot_match(std::string_view bytes) const {
     const std::string_view hex = bytes.substr(at + 2, 4);
     if (hex.size() < 4 ||
         std::from_chars(hex.data(), hex.data() + 4, code, 16).ptr != hex.data() + 4) {
-      return false;  // not an escape after all (an escaped backslash before a u?): parse
+      return Screen::kParseAll;  // not an escape after all (an escaped backslash before a u?)
     }
-    if (code < literal_characters.size() && literal_characters[code]) return false;
+    if (code < literal_characters.size() && literal_characters[code]) return Screen::kParseAll;
   }
-  return true;
+  return literal_hits.empty() ? Screen::kNoneHeld : Screen::kSomeHeld;
 }
 
 // -- Framed input --------------------------------------------------------------------------------
@@ -860,8 +899,16 @@ void EventReader::Impl::read_items(const RecordBatch::Impl& batch) {
     line = item.line;
     switch (item.kind) {
       case FrameItem::Kind::kRecord: {
+        if (item.unparsed) {
+          ++report->records;
+          ++report->unparsed_records;
+          break;
+        }
         std::size_t end = i + 1;
-        while (end < batch.items.size() && batch.items[end].kind == FrameItem::Kind::kRecord) ++end;
+        while (end < batch.items.size() && batch.items[end].kind == FrameItem::Kind::kRecord &&
+               !batch.items[end].unparsed) {
+          ++end;
+        }
         parse_run(batch, i, end, numbers);
         i = end;
         continue;
@@ -1045,6 +1092,7 @@ void ReadReport::append(ReadReport&& next) {
   digest_objects += next.digest_objects;
   stopped = stopped || next.stopped;
   unparsed = unparsed || next.unparsed;
+  unparsed_records += next.unparsed_records;
 }
 
 void ReadReport::finish() {

@@ -114,11 +114,7 @@ std::uint64_t prefix_xor(std::uint64_t bits) {
   return bits;
 }
 
-/// The string and escape state carried from one block to the next.
-struct ScanState {
-  std::uint64_t in_string = 0;    // all ones when the last block ended inside a string
-  std::uint64_t escape_next = 0;  // 1 when the last block ended with an escaping backslash
-};
+using ScanState = JsonBlockScanner::State;
 
 /// The quotes that open or close strings: those not escaped by a backslash. Backslashes are rare,
 /// so walking them one by one costs little.
@@ -215,21 +211,14 @@ bool brackets_balance_baseline(std::string_view text) {
 
 }  // namespace
 
-JsonBlockScanner::JsonBlockScanner(Vectors vectors) : vectors_(usable_vectors(vectors)) {}
-
-BlockBits JsonBlockScanner::scan(const char* block) {
-  ScanState state{in_string_, escape_next_};
-  BlockBits bits;
-  switch (vectors_) {
+JsonBlockScanner::JsonBlockScanner(Vectors vectors) {
+  switch (usable_vectors(vectors)) {
 #if defined(TRAILSIFT_X86_VECTORS)
-    case Vectors::kAvx512: bits = scan_avx512(block, state); break;
-    case Vectors::kAvx2: bits = scan_avx2(block, state); break;
+    case Vectors::kAvx512: scan_block_ = scan_avx512; break;
+    case Vectors::kAvx2: scan_block_ = scan_avx2; break;
 #endif
-    default: bits = scan_baseline(block, state); break;
+    default: scan_block_ = scan_baseline; break;
   }
-  in_string_ = state.in_string;
-  escape_next_ = state.escape_next;
-  return bits;
 }
 
 std::size_t json_string_length(std::string_view text) {

@@ -29,17 +29,21 @@ class JsonBlockScanner {
   explicit JsonBlockScanner(Vectors vectors = Vectors::kAvx512);
 
   /// Starts outside any string.
-  void reset() {
-    in_string_ = 0;
-    escape_next_ = 0;
-  }
+  void reset() { state_ = {}; }
   /// Classifies the 64 bytes at `block`; all 64 must be readable.
-  BlockBits scan(const char* block);
+  BlockBits scan(const char* block) { return scan_block_(block, state_); }
+
+  /// What is carried from one block to the next.
+  struct State {
+    std::uint64_t in_string = 0;    ///< all ones when the last block ended inside a string
+    std::uint64_t escape_next = 0;  ///< 1 when the last block ended with an escaping backslash
+  };
 
  private:
-  std::uint64_t in_string_ = 0;    // all ones when the last block ended inside a string
-  std::uint64_t escape_next_ = 0;  // 1 when the last block ended with an escaping backslash
-  Vectors vectors_;
+  // The code for the chosen instruction set, called directly: its bits land where the caller
+  // wants them, with no copy on the way.
+  BlockBits (*scan_block_)(const char* block, State& state);
+  State state_;
 };
 
 /// The length of the JSON string whose opening quote is text[0], closing quote included, or 0

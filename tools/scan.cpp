@@ -282,6 +282,22 @@ struct Task {
   ScanSlot slot;
 };
 
+/// The prefilter's note: log files, and records of the other log files, left unparsed because
+/// they hold none of the values asked for (none when both are 0).
+void note_unparsed(Reporter& reporter, std::size_t files, std::uint64_t records) {
+  if (files == 0 && records == 0) return;
+  std::string what;
+  if (files > 0) what = fmt::format("{} log file{}", files, files == 1 ? "" : "s");
+  if (records > 0) {
+    what += fmt::format("{}{} record{}{}", files > 0 ? " and " : "", records,
+                        records == 1 ? "" : "s", files > 0 ? " of the others" : "");
+  }
+  const bool one = files + records == 1;
+  reporter.note(
+      fmt::format("{} not parsed: {} none of the values asked for (--parse-all parses {})", what,
+                  one ? "it holds" : "they hold", one ? "it" : "them"));
+}
+
 }  // namespace
 
 Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit,
@@ -404,6 +420,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit,
   std::uint64_t bytes_done = 0;
   std::size_t inputs_done = 0;
   std::size_t unparsed_inputs = 0;
+  std::uint64_t unparsed_records = 0;
   const auto report_error = [&](Error error, const InputFile& input) {
     if (error.path.empty()) error.path = input.path;
     reporter_->error(error);
@@ -457,6 +474,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit,
       }
       if (input_failed) ++failed_inputs_;
       if (input_totals.unparsed) ++unparsed_inputs;
+      unparsed_records += input_totals.unparsed_records;
       input_totals = {};
       input_failed = false;
       ++inputs_done;
@@ -471,13 +489,7 @@ Status Scan::run(const EventFilter& filter, const ScanVisitFn& visit,
     reporter_->error(ran.error());
     return ran;
   }
-  if (unparsed_inputs > 0 && !quiet_) {
-    reporter_->note(fmt::format(
-        "{} log file{} not parsed: {} none of the values asked for "
-        "(--parse-all parses {})",
-        unparsed_inputs, unparsed_inputs == 1 ? "" : "s",
-        unparsed_inputs == 1 ? "it holds" : "they hold", unparsed_inputs == 1 ? "it" : "them"));
-  }
+  if (!quiet_) note_unparsed(*reporter_, unparsed_inputs, unparsed_records);
   events_without_time_ = without_time.load();
   near_misses_ = near_misses.load();
   if (!quiet_) note_left_out_without_time(*reporter_, events_without_time_);

@@ -37,6 +37,9 @@ struct ReadReport {
   /// Left unparsed: a CloudTrail log file that holds none of the required literals
   /// (EventReader::set_required_literals), so no record of it can match.
   bool unparsed = false;
+  /// Records of a log file that holds some required literal, left unparsed because they hold
+  /// none: counted in `records`, never visited.
+  std::uint64_t unparsed_records = 0;
 
   bool ok() const { return errors.empty(); }
   /// Adds what the next batch of the same input gave.
@@ -126,8 +129,10 @@ class EventReader {
   /// From now on, a CloudTrail log file (`{"Records":[`, read whole) that holds none of
   /// `literals` (ASCII letters in either case: -i, and the near misses filter counts), nor a
   /// \u escape of one of their characters, is not parsed (ReadReport::unparsed), as grep skips text
-  /// without its pattern: EventFilter::required_literals() says that it holds no match. The
-  /// price: such a file's syntax errors go unreported. Empty (the default): parse everything.
+  /// without its pattern: EventFilter::required_literals() says that it holds no match. In such a
+  /// file that holds some, only the records that hold one are parsed (the others are counted in
+  /// ReadReport::unparsed_records). The price: syntax errors in what is not parsed go unreported.
+  /// Empty (the default): parse everything.
   void set_required_literals(std::vector<std::string> literals);
 
  private:

@@ -152,6 +152,43 @@ TEST_CASE("One reader reads input after input, each on its own", "[event_reader]
   CHECK(json == std::vector<std::string>{std::string(kRecordB)});
 }
 
+TEST_CASE("With required literals, a log file's records without one are counted, not parsed",
+          "[event_reader]") {
+  EventReader reader;
+  reader.set_required_literals({"deletebucket"});  // either case
+  std::vector<std::uint64_t> records;
+  const auto collect = [&](const Event& event) {
+    records.push_back(event.record);
+    return Visit::kContinue;
+  };
+  const std::string broken_b =
+      "{\"eventName\":\"ConsoleLogin\",\"x\":tru}";  // not parsed: no error
+  auto report =
+      reader.read_bytes("some.json", records_file({kRecordB, kRecordA, broken_b}), collect);
+  CHECK(records == std::vector<std::uint64_t>{2});
+  CHECK(report.records == 3);
+  CHECK(report.unparsed_records == 2);
+  CHECK_FALSE(report.unparsed);
+  CHECK(report.ok());
+
+  records.clear();  // none: the file is left whole
+  report = reader.read_bytes("none.json", records_file({kRecordB, kRecordB}), collect);
+  CHECK(records.empty());
+  CHECK(report.unparsed);
+
+  records.clear();  // a \u escape of one of the literal's letters: every record is parsed
+  const std::string escaped =
+      R"({"eventName":"Delete\u0042ucket","eventTime":"2024-03-01T12:00:00Z"})";
+  report = reader.read_bytes("escaped.json", records_file({kRecordA, kRecordB, escaped}), collect);
+  CHECK(records == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK(report.unparsed_records == 0);
+
+  records.clear();  // not a log file (NDJSON): every record is parsed
+  report = reader.read_bytes("lines.json", std::string(kRecordA) + "\n" + std::string(kRecordB),
+                             collect);
+  CHECK(records == std::vector<std::uint64_t>{1, 2});
+}
+
 TEST_CASE("A record that is not an object is reported; its neighbours are read", "[event_reader]") {
   const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" +
                             std::string(kRecordB) + "]}");
