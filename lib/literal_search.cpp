@@ -74,11 +74,15 @@ struct Avx512Lanes {
 };
 #endif
 
-/// Checks the start at `start` whole.
+/// Checks the start at `start` whole. Needles are short and candidates many: a loop, not a call.
 template <bool kFold>
 bool matches_at(std::string_view text, std::string_view needle, std::size_t start) {
-  return kFold ? equal_ignoring_case(text.data() + start, needle.data(), needle.size())
-               : std::memcmp(text.data() + start, needle.data(), needle.size()) == 0;
+  if constexpr (kFold)
+    return equal_ignoring_case(text.data() + start, needle.data(), needle.size());
+  for (std::size_t i = 0; i < needle.size(); ++i) {
+    if (text[start + i] != needle[i]) return false;
+  }
+  return true;
 }
 
 /// One start at a time: the end of the text, and processors without vectors.
