@@ -27,6 +27,7 @@
 #include "json_framer.hpp"
 #include "json_scanner.hpp"
 #include "literal_search.hpp"
+#include "read_ahead.hpp"
 
 namespace trailsift {
 namespace {
@@ -287,7 +288,8 @@ bool RecordBatch::last() const { return impl_->last; }
 struct InputSplitter::Impl {
   ReadLimits limits;
   std::optional<InputStream> stream;
-  ByteBuffer window;  // input bytes from window_offset on
+  std::unique_ptr<detail::ReadAhead> ahead;  // inflates `stream` on a thread of its own
+  ByteBuffer window;                         // input bytes from window_offset on
   std::uint64_t window_offset = 0;
   detail::JsonFramer framer;
   std::vector<FrameItem> items;
@@ -308,7 +310,8 @@ struct InputSplitter::Impl {
       window.reserve(std::max(window.size() + wanted, window.capacity() + window.capacity() / 4));
     }
     while (wanted > 0 && !end_of_input) {
-      Result<std::size_t> count = stream->read(window.data() + window.size(), wanted);
+      char* out = window.data() + window.size();
+      Result<std::size_t> count = ahead ? ahead->read(out, wanted) : stream->read(out, wanted);
       if (!count) {
         read_error = count.error();
         end_of_input = true;
@@ -333,12 +336,14 @@ struct InputSplitter::Impl {
 
   void finish_batch(RecordBatch::Impl& batch) {
     batch.close_run();
-    batch.input_bytes = stream->raw_bytes() - raw_reported;
-    raw_reported = stream->raw_bytes();
+    const std::uint64_t raw = ahead ? ahead->raw_bytes() : stream->raw_bytes();
+    batch.input_bytes = raw - raw_reported;
+    raw_reported = raw;
     const std::uint64_t inflated = batch.whole ? batch.bytes.size() : window_offset + window.size();
     batch.inflated_bytes = inflated - inflated_reported;
     inflated_reported = inflated;
     if (batch.last) {
+      if (ahead) ahead->finish();  // the stream is this thread's again
       if (read_error) batch.end_errors.push_back(*read_error);
       batch.warnings = stream->take_warnings();
       batch.not_json = framer.not_json();
@@ -363,6 +368,10 @@ struct InputSplitter::Impl {
         batch.bytes.pad_with_spaces();
         finish_batch(batch);
         return result;
+      }
+      // Not from a pipe: a thread waiting there for a writer could not be told to stop.
+      if (limits.inflate_ahead && stream->gzip() && !stream->may_wait() && !end_of_input) {
+        ahead = detail::ReadAhead::start(*stream, limits.chunk_bytes);
       }
     }
     while (true) {

@@ -211,6 +211,7 @@ struct InputStream::Impl {
   std::uint64_t inflated = 0;
   std::vector<Error> warnings;
   std::optional<Error> corrupt;  // kCorrupt: the error to give once the bytes before it are taken
+  bool may_wait = false;
 
   Error error_at(std::string message, std::uint64_t offset) const {
     Error error = make_error(path, std::move(message));
@@ -395,6 +396,8 @@ Result<InputStream> InputStream::open(const std::string& path, const ReadLimits&
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->limits = limits;
+  struct stat info {};
+  impl->may_wait = ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode);
   impl->source = std::make_unique<DescriptorSource>(fd, !from_stdin, path, copy_fd);
   return InputStream(std::move(impl));
 }
@@ -415,6 +418,7 @@ std::vector<Error> InputStream::take_warnings() { return std::exchange(impl_->wa
 const std::string& InputStream::path() const { return impl_->path; }
 void InputStream::rename(std::string name) { impl_->path = std::move(name); }
 bool InputStream::gzip() const { return impl_->gzip; }
+bool InputStream::may_wait() const { return impl_->may_wait; }
 std::uint64_t InputStream::raw_bytes() const { return impl_->position(); }
 
 namespace {}  // namespace

@@ -222,6 +222,7 @@ Result<Scan> Scan::prepare(const InputOptions& options, const TimeRange& range,
   if (!max_record) return make_error("", "--max-record: " + max_record.error().message);
   scan.limits_.max_record_bytes = static_cast<std::size_t>(*max_record);
   scan.threads_ = resolve_thread_count(options.threads);
+  scan.limits_.inflate_ahead = scan.threads_ > 1;
   scan.slot_count_ = std::size_t{4} * scan.threads_;
   scan.quiet_ = options.quiet;
   scan.parse_all_ = options.parse_all;

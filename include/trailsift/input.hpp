@@ -113,6 +113,9 @@ struct ReadLimits {
   std::size_t whole_bytes = std::size_t{8} << 20;
   /// Bytes read or inflated at a time, and the size of a batch of records cut from a large input.
   std::size_t chunk_bytes = std::size_t{1} << 20;
+  /// A gzip input too large to read whole is inflated on a thread of its own, a few chunks ahead
+  /// of the framing (the commands turn this on when they run more than one thread).
+  bool inflate_ahead = false;
 };
 
 /// True when `bytes` starts with the gzip magic number.
@@ -167,6 +170,9 @@ class InputStream {
   void rename(std::string name);
   /// True once the first bytes showed the gzip magic number.
   bool gzip() const;
+  /// True when a read may wait for a writer: a FIFO, a terminal or standard input that is not a
+  /// regular file.
+  bool may_wait() const;
   /// Raw (compressed) bytes read so far.
   std::uint64_t raw_bytes() const;
 
