@@ -109,11 +109,30 @@ simdjson::error_code scalar_text(od::value value, std::string_view& out) {
 }
 
 /// Raw JSON of an object or array value; empty for null and scalars.
+/// Whether the object whose `{` is at `open` starts as JSON says: `}`, or a key and its colon.
+/// On-Demand skips an object by counting brackets from its first member on, so one that starts
+/// with anything else (`{ec2.amazonaws.com}`) would end where the first bracket closes, earlier
+/// than the framer says it does. The input is padded, and simdjson has checked that strings close.
+bool object_starts_well(const char* open) {
+  const auto skip_blanks = [](const char* at) {
+    while (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r') ++at;
+    return at;
+  };
+  const char* at = skip_blanks(open + 1);
+  if (*at == '}') return true;
+  if (*at != '"') return false;
+  for (++at; *at != '"'; ++at) {
+    if (*at == '\\') ++at;
+  }
+  return *skip_blanks(at + 1) == ':';
+}
+
 simdjson::error_code container_json(od::value value, std::string_view& out) {
   out = {};
   od::json_type type;
   if (auto error = value.type().get(type)) return error;
   if (type == od::json_type::object) {
+    if (!object_starts_well(value.raw_json_token().data())) return simdjson::TAPE_ERROR;
     od::object object;
     if (auto error = value.get_object().get(object)) return error;
     return object.raw_json().get(out);

@@ -152,6 +152,12 @@ TEST_CASE("Every problem reads the same whatever the cuts", "[event_reader][chun
   // the framer loop on a stray '}' in an array.
   check_cuts("record ends before it starts",
              R"({"Records":[{"userIdentity":{"":},"":},"":},"":}})");
+  // Found by fuzz_event_reader_chunks: a member object that starts with no key ended early when
+  // its record was read alone, so data after it was an error in one read and not in another.
+  check_cuts("an object that starts with no key", R"({"Events":[a,{"requestParameters":{o}})");
+  check_cuts(
+      "an object that starts with no key, whole",
+      R"({"Records":[{"eventName":"A","requestParameters":{ec2.com\"}}"},{"eventName":"B"}]})");
   // Found by fuzz_event_reader: answers about a malformed record depended on buffer padding.
   check_cuts("padding",
              R"({"CloudTrailEvent":"{\"e\":\"ye\":\"t\"}"}{"CloudTrailEvent":"}loudT:eising\"}"})");
