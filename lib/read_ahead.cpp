@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 namespace trailsift::detail {
 
@@ -58,22 +59,16 @@ void ReadAhead::run() {
       chunk.bytes.resize(chunk.bytes.size() + *count);
     }
     chunk.raw_bytes = stream_.raw_bytes();
-    const bool data = chunk.bytes.size() > 0;
+    // Data and the end travel apart: the end (an empty chunk, with the error if any) comes last.
+    Chunk last;
+    if (end) {
+      last.raw_bytes = chunk.raw_bytes;
+      last.error = std::exchange(chunk.error, std::nullopt);
+    }
     {
       std::lock_guard lock(mutex_);
-      // Data and the end travel apart: the end (an empty chunk, or the error) comes last.
-      if (data) {
-        Chunk last;
-        if (end) {
-          last.raw_bytes = chunk.raw_bytes;
-          last.error = std::move(chunk.error);
-          chunk.error.reset();
-        }
-        ready_.push_back(std::move(chunk));
-        if (end) ready_.push_back(std::move(last));
-      } else {
-        ready_.push_back(std::move(chunk));
-      }
+      if (chunk.bytes.size() > 0) ready_.push_back(std::move(chunk));
+      if (end) ready_.push_back(std::move(last));
     }
     changed_.notify_all();
     if (end) return;
