@@ -27,12 +27,13 @@
 #include "json_framer.hpp"
 #include "json_scanner.hpp"
 #include "literal_search.hpp"
-#include "read_ahead.hpp"
+#include "record_batch.hpp"
 
 namespace trailsift {
 namespace {
 
 namespace od = simdjson::ondemand;
+using detail::BatchItem;
 using detail::FrameItem;
 
 constexpr std::string_view kWhitespace = " \t\r\n";
@@ -210,245 +211,6 @@ simdjson::error_code optional_string(od::value value, std::optional<std::string_
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Batches
-// ---------------------------------------------------------------------------------------------
-
-namespace {
-
-/// One framed value (or structural error) of a batch, and where its bytes are in the batch.
-struct BatchItem {
-  FrameItem::Kind kind = FrameItem::Kind::kRecord;
-  std::uint64_t offset = 0;  // in the input
-  std::uint64_t length = 0;
-  std::uint64_t line = 0;
-  std::size_t pos = 0;  // in the batch's bytes (kRecord, kBroken)
-  std::optional<Error> error;
-  bool unparsed = false;  // a record without a required literal: counted, not held or parsed
-};
-
-}  // namespace
-
-struct RecordBatch::Impl {
-  std::string name;
-  bool whole = false;  // `bytes` is the whole input
-  ByteBuffer bytes;    // whole: the input; else runs `[r1,r2]` and broken values
-  std::vector<BatchItem> items;
-  std::uint64_t first_record = 0;    // records of the input before this batch
-  std::uint64_t input_bytes = 0;     // raw bytes of the input accounted for by this batch
-  std::uint64_t inflated_bytes = 0;  // and the same, inflated
-  std::vector<Error> end_errors;     // a read error that ended the input
-  std::vector<Error> warnings;
-  std::string not_json;
-  bool last = false;
-  bool in_run = false;
-
-  /// Copies a framed value out of `window` (which starts at input offset `window_offset`).
-  void add(FrameItem&& item, std::string_view window, std::uint64_t window_offset,
-           bool unparsed = false) {
-    BatchItem entry;
-    entry.kind = item.kind;
-    entry.offset = item.offset;
-    entry.length = item.length;
-    entry.line = item.line;
-    entry.unparsed = unparsed;
-    const auto text = [&] { return window.substr(item.offset - window_offset, item.length); };
-    switch (item.kind) {
-      case FrameItem::Kind::kRecord:
-        if (unparsed) {
-          close_run();
-          break;
-        }
-        bytes.append(in_run ? "," : "[");
-        in_run = true;
-        entry.pos = bytes.size();
-        bytes.append(text());
-        break;
-      case FrameItem::Kind::kBroken:
-        close_run();
-        entry.pos = bytes.size();
-        bytes.append(text());
-        bytes.append(kSpaces);  // what the parser may look at after it is always the same
-        break;
-      case FrameItem::Kind::kOversize: close_run(); break;
-      case FrameItem::Kind::kError:
-        close_run();
-        entry.error = std::move(item.error);
-        break;
-    }
-    items.push_back(std::move(entry));
-  }
-  void close_run() {
-    if (in_run) {
-      bytes.append("]");
-      bytes.append(kSpaces);
-    }
-    in_run = false;
-  }
-  /// Spaces after each parsed document, as simdjson's padding: a malformed document's answers
-  /// must not depend on what follows it in the batch, which depends on where the input was cut.
-  static constexpr std::string_view kSpaces =
-      "                                                                ";
-  static bool counts_as_record(FrameItem::Kind kind) { return kind != FrameItem::Kind::kError; }
-};
-
-RecordBatch::RecordBatch() : impl_(std::make_unique<Impl>()) {}
-RecordBatch::~RecordBatch() = default;
-RecordBatch::RecordBatch(RecordBatch&&) noexcept = default;
-RecordBatch& RecordBatch::operator=(RecordBatch&&) noexcept = default;
-std::uint64_t RecordBatch::input_bytes() const { return impl_->input_bytes; }
-bool RecordBatch::last() const { return impl_->last; }
-
-// ---------------------------------------------------------------------------------------------
-// Splitting an input into batches
-// ---------------------------------------------------------------------------------------------
-
-struct InputSplitter::Impl {
-  ReadLimits limits;
-  std::optional<InputStream> stream;
-  std::unique_ptr<detail::ReadAhead> ahead;  // inflates `stream` on a thread of its own
-  ByteBuffer window;                         // input bytes from window_offset on
-  std::uint64_t window_offset = 0;
-  detail::JsonFramer framer;
-  std::vector<FrameItem> items;
-  std::uint64_t records = 0;       // records framed so far
-  std::uint64_t raw_reported = 0;  // raw bytes accounted for in earlier batches
-  std::uint64_t inflated_reported = 0;
-  bool started = false;
-  bool end_of_input = false;
-  std::optional<Error> read_error;
-
-  explicit Impl(const ReadLimits& read_limits) : limits(read_limits), framer(read_limits) {}
-
-  /// Reads up to `wanted` more bytes into the window; false on a read error (kept).
-  bool read_more(std::size_t wanted) {
-    // Growth by a quarter: an input read in chunks is copied a few times, not once per chunk,
-    // and a record near --max-record costs at most a quarter more than itself.
-    if (window.size() + wanted > window.capacity()) {
-      window.reserve(std::max(window.size() + wanted, window.capacity() + window.capacity() / 4));
-    }
-    while (wanted > 0 && !end_of_input) {
-      char* out = window.data() + window.size();
-      Result<std::size_t> count = ahead ? ahead->read(out, wanted) : stream->read(out, wanted);
-      if (!count) {
-        read_error = count.error();
-        end_of_input = true;
-        return false;
-      }
-      if (*count == 0) end_of_input = true;
-      window.resize(window.size() + *count);
-      wanted -= *count;
-    }
-    return true;
-  }
-
-  /// Reads the rest of an input whose records ended early (data after the document), so that
-  /// a corrupt or truncated gzip member further on is still reported, as a whole read reports it.
-  void drain() {
-    while (!end_of_input) {
-      window_offset += window.size();
-      window.resize(0);
-      read_more(limits.chunk_bytes);
-    }
-  }
-
-  void finish_batch(RecordBatch::Impl& batch) {
-    batch.close_run();
-    const std::uint64_t raw = ahead ? ahead->raw_bytes() : stream->raw_bytes();
-    batch.input_bytes = raw - raw_reported;
-    raw_reported = raw;
-    const std::uint64_t inflated = batch.whole ? batch.bytes.size() : window_offset + window.size();
-    batch.inflated_bytes = inflated - inflated_reported;
-    inflated_reported = inflated;
-    if (batch.last) {
-      if (ahead) ahead->finish();  // the stream is this thread's again
-      if (read_error) batch.end_errors.push_back(*read_error);
-      batch.warnings = stream->take_warnings();
-      batch.not_json = framer.not_json();
-    }
-  }
-
-  RecordBatch next() {
-    RecordBatch result;
-    RecordBatch::Impl& batch = *result.impl_;
-    batch.name = stream->path();
-    batch.first_record = records;
-    if (!started) {
-      started = true;
-      // Small inputs are read whole: one batch, parsed on the fast path.
-      while (!end_of_input && window.size() <= limits.whole_bytes) {
-        read_more(std::min(limits.chunk_bytes, limits.whole_bytes + 1 - window.size()));
-      }
-      if (end_of_input && !read_error && window.size() <= limits.whole_bytes) {
-        batch.whole = true;
-        batch.last = true;
-        std::swap(batch.bytes, window);
-        batch.bytes.pad_with_spaces();
-        finish_batch(batch);
-        return result;
-      }
-      // Not from a pipe: a thread waiting there for a writer could not be told to stop.
-      if (limits.inflate_ahead && stream->gzip() && !stream->may_wait() && !end_of_input) {
-        ahead = detail::ReadAhead::start(*stream, limits.chunk_bytes);
-      }
-    }
-    while (true) {
-      // A read error stops the input where it happened: records completed before it are read,
-      // the one it cut is not reported twice.
-      const bool framing_ends = end_of_input && !read_error;
-      framer.frame(window.view(), window_offset, framing_ends, items);
-      for (FrameItem& item : items) {
-        if (RecordBatch::Impl::counts_as_record(item.kind)) ++records;
-        batch.add(std::move(item), window.view(), window_offset);
-      }
-      items.clear();
-      if (framer.stopped() || end_of_input) {
-        if (!end_of_input && stream->gzip()) drain();
-        batch.last = true;
-        finish_batch(batch);
-        return result;
-      }
-      // Drop what the framer no longer needs, and read on.
-      const std::uint64_t keep = framer.keep_offset();
-      window.drop_front(static_cast<std::size_t>(keep - window_offset));
-      window_offset = keep;
-      if (batch.bytes.size() >= limits.chunk_bytes) {
-        finish_batch(batch);
-        return result;
-      }
-      read_more(limits.chunk_bytes);
-    }
-  }
-};
-
-InputSplitter::InputSplitter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-InputSplitter::InputSplitter(InputSplitter&&) noexcept = default;
-InputSplitter& InputSplitter::operator=(InputSplitter&&) noexcept = default;
-InputSplitter::~InputSplitter() = default;
-
-Result<InputSplitter> InputSplitter::open(const std::string& path, const ReadLimits& limits,
-                                          int copy_fd, std::string_view name) {
-  Result<InputStream> stream = InputStream::open(path, limits, copy_fd);
-  if (!stream) {
-    Error error = stream.error();
-    if (!name.empty()) error.path = std::string(name);
-    return error;
-  }
-  if (!name.empty()) stream->rename(std::string(name));
-  auto impl = std::make_unique<Impl>(limits);
-  impl->stream.emplace(std::move(*stream));
-  return InputSplitter(std::move(impl));
-}
-
-InputSplitter InputSplitter::from_memory(std::string name, std::string_view bytes,
-                                         const ReadLimits& limits, std::size_t raw_chunk) {
-  auto impl = std::make_unique<Impl>(limits);
-  impl->stream.emplace(InputStream::from_memory(std::move(name), bytes, limits, raw_chunk));
-  return InputSplitter(std::move(impl));
-}
-
-RecordBatch InputSplitter::next() { return impl_->next(); }
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -1144,8 +906,7 @@ EventReader& EventReader::operator=(EventReader&&) noexcept = default;
 ReadReport EventReader::Impl::read_all(InputSplitter& splitter, const EventVisitor& visitor) {
   // A whole input is read into the memory of the last one: no growing as it comes in, and no
   // fresh pages for each file of a bucket mirror.
-  splitter.impl_->window = std::move(spare);
-  splitter.impl_->window.resize(0);
+  splitter.reuse_memory(std::move(spare));
   ReadReport all;
   while (true) {
     RecordBatch batch = splitter.next();

@@ -93,6 +93,8 @@ class InputSplitter {
 
  private:
   friend class EventReader;
+  /// Reads the input into `memory` (its capacity, not its bytes): a reader's buffer reused.
+  void reuse_memory(ByteBuffer memory);
   struct Impl;
   explicit InputSplitter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
