@@ -38,7 +38,7 @@ TEST_CASE("Key order and whitespace do not count", "[canonical_json]") {
   CHECK(canonical("{ }") == "{}");
 }
 
-TEST_CASE("Keys sort by their bytes; a repeated key keeps its last value, as in jq",
+TEST_CASE("Keys sort by their bytes - a repeated key keeps its last value, as in jq",
           "[canonical_json]") {
   CHECK(canonical(R"({"eventTime":1,"eventSource":2,"eventName":3,"b":4,"B":5,"":6})") ==
         R"({"":6,"B":5,"b":4,"eventName":3,"eventSource":2,"eventTime":1})");

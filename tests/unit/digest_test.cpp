@@ -253,7 +253,7 @@ TEST_CASE("Signatures verify only with SHA256withRSA, the right key and message"
   CHECK_FALSE(PublicKey::from_der(key.pkcs1_der())->verify("to sign", sha1_signature));
 }
 
-TEST_CASE("Keyring: every list-public-keys shape; refused keys are kept with a reason",
+TEST_CASE("Keyring: every list-public-keys shape - refused keys are kept with a reason",
           "[digest]") {
   const signer::TestKey& key = test_key();
   const signer::KeyListing listing{key.pkcs1_der(), key.fingerprint(), 1406851200, 1409529600};

@@ -240,7 +240,7 @@ TEST_CASE("Records without eventID are matched by content", "[event_diff]") {
         "+ 2014-03-06T21:01:59Z alice StopInstances (none)\n");
 }
 
-TEST_CASE("Order is event time, then eventID, across batches; no time comes first",
+TEST_CASE("Order is event time, then eventID, across batches - no time comes first",
           "[event_diff]") {
   std::string left;
   for (const char* id : {"c", "a", "b"}) left += line(id, "2024-03-01T10:00:00Z", "GetObject");

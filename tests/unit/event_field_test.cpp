@@ -42,7 +42,7 @@ TEST_CASE("Named fields read what filter matches", "[event_field]") {
   CHECK(values_of("resource-name") == Values{"arn:aws:s3:::b/k", "arn:aws:s3:::b"});
 }
 
-TEST_CASE("Dotted paths; a missing field gives one empty value", "[event_field]") {
+TEST_CASE("Dotted paths - a missing field gives one empty value", "[event_field]") {
   CHECK(values_of("userIdentity.type") == Values{"AssumedRole"});
   CHECK(values_of("tags.k") == Values{"a", "b"});
   CHECK(values_of("error-code") == Values{""});

@@ -49,7 +49,7 @@ TEST_CASE("No selection selects everything", "[event_filter]") {
   CHECK(EventFilter::compile({})->matches_everything());
 }
 
-TEST_CASE("Lookup attributes: exact; ORed within; ANDed across", "[event_filter]") {
+TEST_CASE("Lookup attributes: exact - ORed within - ANDed across", "[event_filter]") {
   FilterSpec spec;
   spec.event_names = {"DeleteBucket", "GetObject"};
   CHECK(selected(spec) == Ids{"e1", "e3"});
@@ -68,7 +68,7 @@ TEST_CASE("Lookup attributes: exact; ORed within; ANDed across", "[event_filter]
   CHECK(selected(glob) == Ids{"e2", "e3"});
 }
 
-TEST_CASE("Username; access key; read-only; event id", "[event_filter]") {
+TEST_CASE("Username - access key - read-only - event id", "[event_filter]") {
   FilterSpec spec;
   spec.usernames = {"root", "job-7"};
   CHECK(selected(spec) == Ids{"e2", "e3"});
@@ -107,7 +107,7 @@ TEST_CASE("Resource name and type", "[event_filter]") {
   CHECK(selected(type) == Ids{"e1", "e3"});
 }
 
-TEST_CASE("Time range is inclusive; events without time never match one", "[event_filter]") {
+TEST_CASE("Time range is inclusive - events without time never match one", "[event_filter]") {
   FilterSpec spec;
   spec.start_time = "2024-03-01T13:00:00Z";
   CHECK(selected(spec) == Ids{"e2", "e3"});
@@ -125,7 +125,7 @@ TEST_CASE("Time range is inclusive; events without time never match one", "[even
   CHECK(compile_error(bad).starts_with("--end-time: invalid time 'soon': expected ISO 8601"));
 }
 
-TEST_CASE("Source IP: addresses; CIDR blocks; names", "[event_filter]") {
+TEST_CASE("Source IP: addresses - CIDR blocks - names", "[event_filter]") {
   FilterSpec spec;
   spec.source_ips = {"203.0.113.0/24"};
   CHECK(selected(spec) == Ids{"e1"});
@@ -141,7 +141,7 @@ TEST_CASE("Source IP: addresses; CIDR blocks; names", "[event_filter]") {
   CHECK(compile_error(spec) == "--source-ip: invalid CIDR block 'not-an-ip/8'");
 }
 
-TEST_CASE("Account; errors; event type; user agent; --match", "[event_filter]") {
+TEST_CASE("Account - errors - event type - user agent - --match", "[event_filter]") {
   FilterSpec account;
   account.accounts = {"999988887777"};  // userIdentity.accountId of a cross-account call
   CHECK(selected(account) == Ids{"e3"});

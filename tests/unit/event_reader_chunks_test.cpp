@@ -163,7 +163,7 @@ TEST_CASE("Every problem reads the same whatever the cuts", "[event_reader][chun
              R"({"CloudTrailEvent":"{\"e\":\"ye\":\"t\"}"}{"CloudTrailEvent":"}loudT:eising\"}"})");
 }
 
-TEST_CASE("Zero padding after gzip data is a warning; other data an error",
+TEST_CASE("Zero padding after gzip data is a warning - other data an error",
           "[event_reader][chunks]") {
   const std::string records = "{\"Records\":[" + std::string(kA) + "]}";
   check_cuts("gzip, zeros", gzip(records) + std::string(9, '\0'));

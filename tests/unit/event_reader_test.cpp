@@ -28,7 +28,7 @@ std::string records_file(std::initializer_list<std::string_view> records) {
 
 }  // namespace
 
-TEST_CASE("A log file's records come out byte for byte; in order", "[event_reader]") {
+TEST_CASE("A log file's records come out byte for byte - in order", "[event_reader]") {
   const auto got = read_all(records_file({kRecordA, kRecordB}));
   CHECK(got.report.ok());
   CHECK(got.report.not_events.empty());
@@ -74,7 +74,7 @@ TEST_CASE("One record on a line of its own inside Records is not NDJSON", "[even
   CHECK(got.names == std::vector<std::string>{"DeleteBucket"});
 }
 
-TEST_CASE("NDJSON errors name the line; and the other lines still count", "[event_reader]") {
+TEST_CASE("NDJSON errors name the line - and the other lines still count", "[event_reader]") {
   const std::string ndjson =
       std::string(kRecordA) + "\n{\"eventName\": broken}\n" + std::string(kRecordB) + "\n";
   const auto got = read_all(ndjson, "lines.jsonl");
@@ -89,7 +89,7 @@ TEST_CASE("NDJSON errors name the line; and the other lines still count", "[even
             "commas, braces, missing keys, etc.");
 }
 
-TEST_CASE("Pretty-printed records are made compact for output; strings untouched",
+TEST_CASE("Pretty-printed records are made compact for output - strings untouched",
           "[event_reader]") {
   const std::string pretty =
       "[\n {\n  \"eventName\" : \"A B\",\n  \"n\": 1.50,\n  \"s\": \"x\\u003dy\"\n }\n]";
@@ -189,7 +189,8 @@ TEST_CASE("With required literals, a log file's records without one are counted,
   CHECK(records == std::vector<std::uint64_t>{1, 2});
 }
 
-TEST_CASE("A record that is not an object is reported; its neighbours are read", "[event_reader]") {
+TEST_CASE("A record that is not an object is reported - its neighbours are read",
+          "[event_reader]") {
   const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" +
                             std::string(kRecordB) + "]}");
   CHECK(got.names == std::vector<std::string>{"DeleteBucket", "ConsoleLogin"});
@@ -283,7 +284,7 @@ TEST_CASE("A visitor can stop the read", "[event_reader]") {
   CHECK(report.events == 2);
 }
 
-TEST_CASE("Gzip: multi-member; truncated; trailing garbage; size cap", "[event_reader][input]") {
+TEST_CASE("Gzip: multi-member - truncated - trailing garbage - size cap", "[event_reader][input]") {
   const std::string text = records_file({kRecordA});
   const std::string compressed = gzip(text);
   SECTION("members are concatenated as gzip -d does") {

@@ -123,11 +123,12 @@ TEST_CASE("Overview: totals, read/write split, errors", "[event_stats]") {
   CHECK(totals.errors == 1);
 }
 
-TEST_CASE("Overview: top values by count, then value; errors only in error-code", "[event_stats]") {
+TEST_CASE("Overview: top values by count, then value - errors only in error-code",
+          "[event_stats]") {
   const EventStats stats = stats_of(spec_by("", 3600), kEvents);
   const auto lists = stats.top_lists(2);
   REQUIRE(lists.size() == trailsift::overview_field_names().size());
-  auto list = [&](std::string_view field) {
+  auto list = [&](std::string_view field) -> const trailsift::StatsTopList& {
     for (const auto& candidate : lists) {
       if (candidate.field == field) return candidate;
     }

@@ -68,7 +68,7 @@ TEST_CASE("User name follows the console's rules", "[event]") {
   CHECK(username_of(R"({"accountId":"1"})").empty());
 }
 
-TEST_CASE("Resources: ARNs with types; then request identifiers", "[event]") {
+TEST_CASE("Resources: ARNs with types - then request identifiers", "[event]") {
   const auto resources = resources_of(
       R"({"eventName":"GetObject","resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"},{"ARNPrefix":"arn:aws:s3:::b/logs/"}],"requestParameters":{"bucketName":"b","key":"k","instancesSet":{"items":[{"instanceId":"i-1"}]},"policyArn":"arn:aws:iam::aws:policy/X","maxResults":5}})");
   const std::vector<std::pair<std::string, std::string>> expected = {
@@ -94,7 +94,7 @@ TEST_CASE("Resources of lookup-events output are its own list", "[event]") {
       });
 }
 
-TEST_CASE("Values at a dotted path; through arrays", "[event]") {
+TEST_CASE("Values at a dotted path - through arrays", "[event]") {
   constexpr std::string_view kRecord =
       R"({"eventName":"ConsoleLogin","additionalEventData":{"MFAUsed":"No","n":3},"resources":[{"type":"A"},{"type":"B"}],"flag":true,"obj":{"a": 1}})";
   CHECK(values_at(kRecord, "additionalEventData.MFAUsed") == std::vector<std::string>{"No"});

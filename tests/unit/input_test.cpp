@@ -47,7 +47,7 @@ TEST_CASE("Event file names", "[input]") {
   }
 }
 
-TEST_CASE("Directories are walked in byte order; digests and other files skipped", "[input]") {
+TEST_CASE("Directories are walked in byte order - digests and other files skipped", "[input]") {
   TempDir dir;
   dir.write("b/2.json");
   dir.write("b/10.json.gz");
@@ -66,7 +66,7 @@ TEST_CASE("Directories are walked in byte order; digests and other files skipped
                                           "b/10.json.gz", "b/2.json"});
 }
 
-TEST_CASE("Named files are read whatever their name; missing paths are errors", "[input]") {
+TEST_CASE("Named files are read whatever their name - missing paths are errors", "[input]") {
   TempDir dir;
   dir.write("events.txt");
   const std::string missing = (dir.path / "missing.json").string();
@@ -79,7 +79,7 @@ TEST_CASE("Named files are read whatever their name; missing paths are errors", 
   CHECK(expand_inputs({}).files.at(0).path == "-");
 }
 
-TEST_CASE("read_input inflates by magic number; not by name", "[input]") {
+TEST_CASE("read_input inflates by magic number - not by name", "[input]") {
   TempDir dir;
   dir.write("plain.json.gz", "not gzip");
   dir.write("packed.json", trailsift::test::gzip("inflated"));
@@ -308,7 +308,7 @@ TEST_CASE("InputStream: zero padding after gzip data is a warning, other data an
       fmt::format("in: byte {}: unexpected data after the end of the gzip stream", packed.size()));
 }
 
-TEST_CASE("InputStream: truncated gzip data is an error; --max-size stops as soon as crossed",
+TEST_CASE("InputStream: truncated gzip data is an error - --max-size stops as soon as crossed",
           "[input]") {
   const std::string packed = trailsift::test::gzip(std::string(100000, 'a'));
   auto truncated = stream_all(packed.substr(0, packed.size() - 5));

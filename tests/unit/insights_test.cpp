@@ -162,7 +162,8 @@ const Insight* find_insight(const InsightsReport& report, InsightType type) {
 
 }  // namespace
 
-TEST_CASE("A steady rate makes no insight; ten times it for half an hour makes one", "[insights]") {
+TEST_CASE("A steady rate makes no insight - ten times it for half an hour makes one",
+          "[insights]") {
   CHECK(poisson_series(2, 10).windows().empty());
   CHECK(poisson_series(0.05, 10).windows().empty());
 
@@ -215,7 +216,7 @@ TEST_CASE("The working day, the weekend and a nightly job are the baseline", "[i
   CHECK(series.windows().empty());
 }
 
-TEST_CASE("The first day only builds the baseline; a burst at the end is still open",
+TEST_CASE("The first day only builds the baseline - a burst at the end is still open",
           "[insights]") {
   const std::int64_t early = kMonday + 6 * 60;
   CHECK(poisson_series(1, 3, early, early + 60, 20).windows().empty());

@@ -27,7 +27,7 @@ TEST_CASE("Addresses: dotted quads and IPv6, nothing else", "[ip_address]") {
   CHECK_FALSE(parse_ip_address(std::string(100, '1')));
 }
 
-TEST_CASE("Networks: the prefix's bits and no more; IPv4 apart from IPv6", "[ip_address]") {
+TEST_CASE("Networks: the prefix's bits and no more - IPv4 apart from IPv6", "[ip_address]") {
   CHECK(in("10.0.0.0/8", "10.255.1.2"));
   CHECK_FALSE(in("10.0.0.0/8", "11.0.0.1"));
   CHECK(in("192.168.1.0/25", "192.168.1.127"));

@@ -48,7 +48,7 @@ TEST_CASE("run_in_order with nothing to do returns at once", "[parallel]") {
   CHECK_FALSE(called);
 }
 
-TEST_CASE("The thread count is clamped to kMaxThreads; 0 means the hardware's", "[parallel]") {
+TEST_CASE("The thread count is clamped to kMaxThreads - 0 means the hardware's", "[parallel]") {
   CHECK(trailsift::resolve_thread_count(0) == trailsift::default_thread_count());
   CHECK(trailsift::default_thread_count() >= 1);
   CHECK(trailsift::default_thread_count() <= trailsift::kMaxThreads);

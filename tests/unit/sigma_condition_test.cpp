@@ -53,7 +53,7 @@ TEST_CASE("and, or, not: not binds tightest, then and, then or", "[sigma_conditi
   CHECK(ids("not not sel_a") == Ids{"a", "ab", "ac", "abc"});
 }
 
-TEST_CASE("Keywords of conditions in any case; identifiers in theirs", "[sigma_condition]") {
+TEST_CASE("Keywords of conditions in any case - identifiers in theirs", "[sigma_condition]") {
   CHECK(ids("sel_a AND NOT sel_b") == Ids{"a", "ac"});
   CHECK(problem("SEL_A").ends_with("unknown search identifier 'SEL_A'"));
 }

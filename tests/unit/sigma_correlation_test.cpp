@@ -112,7 +112,7 @@ TEST_CASE("event_count: gt, lt, eq and a range", "[sigma_correlation]") {
         Found{R"(correlated userIdentity.userName="bob" 2 00:00:00..00:05:00 ["b1","b2"])"});
 }
 
-TEST_CASE("value_count: distinct values; events without the field do not count",
+TEST_CASE("value_count: distinct values - events without the field do not count",
           "[sigma_correlation]") {
   const std::string rules = with_correlation(
       "    type: value_count\n    rules: [failed_login]\n    group-by: [userIdentity.userName]\n"
@@ -145,7 +145,7 @@ TEST_CASE("temporal: every rule within the timespan, in any order", "[sigma_corr
               R"(correlated userIdentity.userName="bob" 2 00:00:00..00:05:00 ["b1","b2"])"});
 }
 
-TEST_CASE("temporal_ordered: the rules in their order; ties in input order",
+TEST_CASE("temporal_ordered: the rules in their order - ties in input order",
           "[sigma_correlation]") {
   const std::string rules = with_correlation(
       "    type: temporal_ordered\n    rules: [failed_login, successful_login]\n"

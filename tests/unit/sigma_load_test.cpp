@@ -63,7 +63,7 @@ TEST_CASE("Levels", "[sigma_load]") {
   CHECK(trailsift::sigma_level_name(SigmaLevel::kCritical) == "critical");
 }
 
-TEST_CASE("Several documents in a file; metadata read", "[sigma_load]") {
+TEST_CASE("Several documents in a file - metadata read", "[sigma_load]") {
   const auto rules =
       compile_rules(rule("one", "level: high\nstatus: stable\ntags:\n    - attack.t1078\n") +
                     "---\n" + rule("two", "") + "---\n");

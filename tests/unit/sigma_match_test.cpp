@@ -27,7 +27,7 @@ Ids ids(std::string_view detection) {
 
 }  // namespace
 
-TEST_CASE("null: absent, null or an empty array; '' only the empty string", "[sigma_match]") {
+TEST_CASE("null: absent, null or an empty array - '' only the empty string", "[sigma_match]") {
   CHECK(ids("    selection:\n        userIdentity.userName: null\n") == Ids{"m2", "m4", "m5"});
   CHECK(ids("    selection:\n        errorCode: null\n") == Ids{"m1", "m2", "m3", "m4", "m5"});
   CHECK(ids("    selection:\n        requestParameters.tags: ~\n") ==
@@ -50,7 +50,7 @@ TEST_CASE("Keywords: any string value of the record contains one", "[sigma_match
   CHECK(ids("    selection:\n        - 'evi?ence'\n        - 'nothing'\n") == Ids{"m2"});
 }
 
-TEST_CASE("Paths go through arrays, element by element; every dot splits", "[sigma_match]") {
+TEST_CASE("Paths go through arrays, element by element - every dot splits", "[sigma_match]") {
   CHECK(ids("    selection:\n        resources.ARN|endswith: user/carol\n") == Ids{"m1"});
   CHECK(ids("    selection:\n        resources.ARN: 'arn:aws:iam::1:user/*'\n") == Ids{"m1"});
   CHECK(ids("    selection:\n        additionalEventData.nested.x: deep\n") == Ids{"m1"});
@@ -66,7 +66,7 @@ TEST_CASE("An object is compared as compact JSON", "[sigma_match]") {
   CHECK(ids("    selection:\n        responseElements|contains: 'bob'\n") == Ids{"m1"});
 }
 
-TEST_CASE("Maps AND their fields; a list of maps ORs them", "[sigma_match]") {
+TEST_CASE("Maps AND their fields - a list of maps ORs them", "[sigma_match]") {
   CHECK(ids("    selection:\n        - eventName: GetObject\n          eventSource: "
             "iam.amazonaws.com\n"
             "        - userIdentity.type: Root\n") == Ids{"m3"});

@@ -34,7 +34,7 @@ std::string problem(std::string_view selection) {
 
 }  // namespace
 
-TEST_CASE("Plain values: the whole value, any case; lists OR, maps AND", "[sigma_values]") {
+TEST_CASE("Plain values: the whole value, any case - lists OR, maps AND", "[sigma_values]") {
   CHECK(ids("    selection:\n        eventName: createaccesskey\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        eventName: Create\n").empty());
   CHECK(ids("    selection:\n        eventName: [ListBuckets, RunInstances]\n") == Ids{"e2", "e4"});
@@ -59,7 +59,8 @@ TEST_CASE("Wildcards: * any run, ? one character (UTF-8)", "[sigma_values]") {
   CHECK(ids("    selection:\n        userAgent: '*a*?*3.?1'\n") == Ids{"e1"});
 }
 
-TEST_CASE("Escapes: \\* and \\? literal, \\\\ one backslash, a lone \\ itself", "[sigma_values]") {
+TEST_CASE("Escapes: an escaped * or ? is literal, two backslashes are one, a lone one itself",
+          "[sigma_values]") {
   // e2's userAgent is C:\Windows\*star?
   CHECK(ids("    selection:\n        userAgent: 'C:\\Windows\\\\\\*star\\?'\n") == Ids{"e2"});
   CHECK(ids("    selection:\n        userAgent: 'C:\\Windows\\\\*'\n") == Ids{"e2"});
@@ -83,7 +84,7 @@ TEST_CASE("all: every value must match", "[sigma_values]") {
   CHECK(ids("    selection:\n        userAgent|contains: [aws-cli, Ruby]\n") == Ids{"e1"});
 }
 
-TEST_CASE("re: RE2, case-sensitive, unanchored; i, m and s", "[sigma_values]") {
+TEST_CASE("re: RE2, case-sensitive, unanchored - i, m and s", "[sigma_values]") {
   CHECK(ids("    selection:\n        eventName|re: '^Create.*Key$'\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        eventName|re: 'Access'\n") == Ids{"e1"});
   CHECK(ids("    selection:\n        eventName|re: '^create'\n").empty());
@@ -118,7 +119,7 @@ TEST_CASE("cidr: IPv4 and IPv6 blocks", "[sigma_values]") {
             .ends_with("'sourceIPAddress|cidr': invalid CIDR block '10.0.0.0/40'"));
 }
 
-TEST_CASE("exists: present, even null; or absent", "[sigma_values]") {
+TEST_CASE("exists: present, even null - or absent", "[sigma_values]") {
   CHECK(ids("    selection:\n        errorMessage|exists: true\n") == Ids{"e3"});
   CHECK(ids("    selection:\n        readOnly|exists: false\n") == Ids{"e3", "e4"});
   CHECK(ids("    selection:\n        userIdentity.userName|exists: true\n") ==
@@ -127,7 +128,7 @@ TEST_CASE("exists: present, even null; or absent", "[sigma_values]") {
             .ends_with("exists takes true or false"));
 }
 
-TEST_CASE("neq: a value different from every value; nothing when absent", "[sigma_values]") {
+TEST_CASE("neq: a value different from every value - nothing when absent", "[sigma_values]") {
   CHECK(ids("    selection:\n        userIdentity.type|neq: IAMUser\n") == Ids{"e2", "e3"});
   CHECK(ids("    selection:\n        eventName|neq: [createaccesskey, ListBuckets]\n") ==
         Ids{"e3", "e4"});

@@ -34,7 +34,7 @@ TEST_CASE("Not a time: nothing is guessed", "[time]") {
   }
 }
 
-TEST_CASE("Time arguments: dates bound whole days; epoch seconds; clear errors", "[time]") {
+TEST_CASE("Time arguments: dates bound whole days - epoch seconds - clear errors", "[time]") {
   CHECK(*parse_time_argument("2024-03-01", RangeEnd::kStart) == 1709251200);
   CHECK(*parse_time_argument("2024-03-01", RangeEnd::kEnd) == 1709251200 + 86399);
   CHECK(*parse_time_argument("1709294400", RangeEnd::kStart) == 1709294400);
@@ -47,7 +47,7 @@ TEST_CASE("Time arguments: dates bound whole days; epoch seconds; clear errors",
         "(2024-03-01) or epoch seconds (1709294400)");
 }
 
-TEST_CASE("Time arguments: the forms the AWS CLI accepts; no zone is UTC", "[time]") {
+TEST_CASE("Time arguments: the forms the AWS CLI accepts - no zone is UTC", "[time]") {
   // Expected values from `date -u -d 2016-01-29T19:00:00Z +%s` and `date -u -d '2024-03-01 10:00Z'
   // +%s`.
   for (const char* text : {"20160129T19:00:00Z", "20160129T190000Z", "2016-01-29T190000Z",

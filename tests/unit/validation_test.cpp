@@ -365,7 +365,7 @@ TEST_CASE("No digest at all fails --strict: an empty folder, or one whose AWSLog
   CHECK(report.failed(true));
 }
 
-TEST_CASE("A link to a folder inside the mirror is walked; its files are read through it",
+TEST_CASE("A link to a folder inside the mirror is walked - its files are read through it",
           "[validation]") {
   Mirror mirror;
   const ChainSpec chain = chain_in("us-east-1");
@@ -383,7 +383,8 @@ TEST_CASE("A link to a folder inside the mirror is walked; its files are read th
   CHECK_FALSE(report->failed(true));
 }
 
-TEST_CASE("Text reports escape control characters in keys; JSON keeps them exact", "[validation]") {
+TEST_CASE("Text reports escape control characters in keys - JSON keeps them exact",
+          "[validation]") {
   Mirror mirror;
   mirror.hourly(chain_in("us-east-1"), 1);
   mirror.put("x\tvalid\n\x1b[2J.json", "{}");
