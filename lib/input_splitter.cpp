@@ -70,6 +70,26 @@ struct InputSplitter::Impl {
     }
   }
 
+  /// Where the window is to start once framed: what the framer still needs, and the byte before
+  /// it, which the `[` of a run taken in place (hand_over_window) overwrites.
+  std::uint64_t kept_offset() const {
+    const std::uint64_t keep = framer.keep_offset();
+    return keep > window_offset ? keep - 1 : keep;
+  }
+
+  /// Gives the window's records to `batch` in place (RecordBatch::Impl::take_records); the
+  /// window goes on in new memory from kept_offset().
+  void hand_over_window(RecordBatch::Impl& batch, bool framing_done) {
+    const std::uint64_t end = window_offset + window.size();
+    const std::uint64_t rest_offset = framing_done ? end : kept_offset();
+    ByteBuffer rest;  // room for the next read, and for the `]` after the records it completes
+    rest.reserve(static_cast<std::size_t>(end - rest_offset) + limits.chunk_bytes + 1);
+    rest.assign(window.view().substr(static_cast<std::size_t>(rest_offset - window_offset)));
+    batch.take_records(std::move(window), window_offset, items);
+    window = std::move(rest);
+    window_offset = rest_offset;
+  }
+
   void finish_batch(RecordBatch::Impl& batch) {
     batch.close_run();
     const std::uint64_t raw = ahead ? ahead->raw_bytes() : stream->raw_bytes();
@@ -115,19 +135,29 @@ struct InputSplitter::Impl {
       // the one it cut is not reported twice.
       const bool framing_ends = end_of_input && !read_error;
       framer.frame(window.view(), window_offset, framing_ends, items);
+      const bool framing_done = framer.stopped() || end_of_input;
+      if (batch.can_take(window, window_offset, items)) {
+        records += items.size();
+        hand_over_window(batch, framing_done);
+        items.clear();
+        if (!framing_done) {
+          finish_batch(batch);
+          return result;
+        }
+      }
       for (FrameItem& item : items) {
         if (RecordBatch::Impl::counts_as_record(item.kind)) ++records;
         batch.add(std::move(item), window.view(), window_offset);
       }
       items.clear();
-      if (framer.stopped() || end_of_input) {
+      if (framing_done) {
         if (!end_of_input && stream->gzip()) drain();
         batch.last = true;
         finish_batch(batch);
         return result;
       }
       // Drop what the framer no longer needs, and read on.
-      const std::uint64_t keep = framer.keep_offset();
+      const std::uint64_t keep = kept_offset();
       window.drop_front(static_cast<std::size_t>(keep - window_offset));
       window_offset = keep;
       if (batch.bytes.size() >= limits.chunk_bytes) {

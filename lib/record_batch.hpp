@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +79,48 @@ struct RecordBatch::Impl {
         break;
     }
     items.push_back(std::move(entry));
+  }
+  /// Whether take_records can take `window` (input bytes from `window_offset` on) for `records`:
+  /// a batch not yet started, records only, each with a byte before it, and room for the `]`.
+  bool can_take(const ByteBuffer& window, std::uint64_t window_offset,
+                const std::vector<detail::FrameItem>& records) const {
+    if (!items.empty() || records.empty()) return false;
+    std::uint64_t previous_end = window_offset;
+    for (const detail::FrameItem& item : records) {
+      if (item.kind != detail::FrameItem::Kind::kRecord || item.offset <= previous_end) {
+        return false;
+      }
+      previous_end = item.offset + item.length;
+    }
+    return previous_end - window_offset < window.capacity();
+  }
+  /// Takes `window` as this batch's bytes, without copying the records: the bytes around them
+  /// become the `[`, `,` and `]` of one run (and simdjson's padding after it), in place. Only
+  /// when can_take; whatever else the window held is overwritten.
+  void take_records(ByteBuffer&& window, std::uint64_t window_offset,
+                    const std::vector<detail::FrameItem>& records) {
+    char* data = window.data();
+    const auto pos = [&](std::uint64_t offset) {
+      return static_cast<std::size_t>(offset - window_offset);
+    };
+    std::size_t separator = pos(records.front().offset) - 1;
+    data[separator] = '[';
+    for (const detail::FrameItem& item : records) {
+      if (&item != &records.front()) {
+        std::memset(data + separator, ' ', pos(item.offset) - separator);
+        data[separator] = ',';
+      }
+      detail::BatchItem& entry = items.emplace_back();
+      entry.offset = item.offset;
+      entry.length = item.length;
+      entry.line = item.line;
+      entry.pos = pos(item.offset);
+      separator = pos(item.offset + item.length);
+    }
+    data[separator] = ']';
+    window.resize(separator + 1);
+    window.pad_with_spaces();
+    bytes = std::move(window);
   }
   void close_run() {
     if (in_run) {
