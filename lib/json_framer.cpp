@@ -468,8 +468,15 @@ void JsonFramer::step_value(bool end_of_input, std::vector<FrameItem>& out) {
     const std::uint64_t in_block =
         length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1;
     const std::uint64_t newlines = mode_ == Mode::kLines ? bits.newline & in_block : 0;
-    std::uint64_t marks = (is_string ? bits.quote : bits.open | bits.close) & in_block;
-    std::uint64_t events = marks | newlines;
+    // Most blocks of a record cannot close it: more brackets are open than the block closes, so
+    // only their counts matter (as in json_brackets_balance). A short last block is padded with
+    // blanks: its counts are those of its bytes.
+    std::uint64_t events = 0;
+    if (!is_string && newlines == 0 && depth_ > bits.closes) {
+      depth_ += bits.opens - bits.closes;
+    } else {
+      events = ((is_string ? bits.quote : bits.open | bits.close) & in_block) | newlines;
+    }
     while (events != 0) {
       const int at = __builtin_ctzll(events);
       const std::uint64_t bit = std::uint64_t{1} << at;

@@ -146,6 +146,8 @@ template <std::uint64_t (*PrefixXor)(std::uint64_t)>
   bits.close = masks.close & ~in_string;
   bits.quote = quotes;
   bits.newline = masks.newline;
+  bits.opens = std::popcount(bits.open);
+  bits.closes = std::popcount(bits.close);
   return bits;
 }
 
@@ -167,9 +169,8 @@ template <BlockBits (*Scan)(const char*, ScanState&)>
   std::int64_t depth = 0;
   for (std::size_t start = 0; start < text.size(); start += 64) {
     const BlockBits bits = Scan(block_at(text, start, padded), state);
-    const int closes = std::popcount(bits.close);
-    if (depth >= closes) {  // cannot drop below zero inside this block: count, do not walk
-      depth += std::popcount(bits.open) - closes;
+    if (depth >= bits.closes) {  // cannot drop below zero inside this block: count, do not walk
+      depth += bits.opens - bits.closes;
       continue;
     }
     for (std::uint64_t marks = bits.open | bits.close; marks != 0; marks &= marks - 1) {
@@ -190,8 +191,8 @@ bool brackets_balance_baseline(std::string_view text) {
 }
 
 #if defined(TRAILSIFT_X86_VECTORS)
-[[gnu::target("avx2,pclmul"), gnu::flatten]] BlockBits scan_avx2(const char* block,
-                                                                 ScanState& state) {
+[[gnu::target("avx2,pclmul,popcnt"), gnu::flatten]] BlockBits scan_avx2(const char* block,
+                                                                        ScanState& state) {
   return block_bits<prefix_xor_clmul>(classify_avx2(block), state);
 }
 [[gnu::target("avx2,pclmul,popcnt"), gnu::flatten]] bool brackets_balance_avx2(
@@ -199,8 +200,8 @@ bool brackets_balance_baseline(std::string_view text) {
   return brackets_balance_with<scan_avx2>(text);
 }
 
-[[gnu::target("avx512bw,pclmul"), gnu::flatten]] BlockBits scan_avx512(const char* block,
-                                                                       ScanState& state) {
+[[gnu::target("avx512bw,pclmul,popcnt"), gnu::flatten]] BlockBits scan_avx512(const char* block,
+                                                                              ScanState& state) {
   return block_bits<prefix_xor_clmul>(classify_avx512(block), state);
 }
 [[gnu::target("avx512bw,pclmul,popcnt"), gnu::flatten]] bool brackets_balance_avx512(

@@ -17,6 +17,8 @@ struct BlockBits {
   std::uint64_t close = 0;    ///< `}` and `]` outside strings
   std::uint64_t quote = 0;    ///< quotes that open or close a string (not escaped ones)
   std::uint64_t newline = 0;  ///< `\n`, inside strings too (raw newlines there are invalid JSON)
+  int opens = 0;   ///< bits set in `open`: counted with the block's instruction set (popcnt)
+  int closes = 0;  ///< bits set in `close`
 };
 
 /// Classifies JSON text block by block, carrying string and escape state from one block to the

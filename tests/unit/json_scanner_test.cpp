@@ -2,6 +2,7 @@
 #include "json_scanner.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <random>
 #include <string>
@@ -90,6 +91,8 @@ TEST_CASE("Every instruction set classifies blocks alike", "[json_scanner]") {
     JsonBlockScanner avx512(Vectors::kAvx512);
     for (std::size_t start = 0; start + 64 <= text.size(); start += 64) {
       const BlockBits expected = baseline.scan(text.data() + start);
+      CHECK(expected.opens == std::popcount(expected.open));
+      CHECK(expected.closes == std::popcount(expected.close));
       for (JsonBlockScanner* scanner : {&avx2, &avx512}) {
         const BlockBits bits = scanner->scan(text.data() + start);
         INFO("round " << round << ", block at " << start);
@@ -97,6 +100,8 @@ TEST_CASE("Every instruction set classifies blocks alike", "[json_scanner]") {
         CHECK(bits.close == expected.close);
         CHECK(bits.quote == expected.quote);
         CHECK(bits.newline == expected.newline);
+        CHECK(bits.opens == expected.opens);
+        CHECK(bits.closes == expected.closes);
       }
     }
   }
