@@ -245,18 +245,24 @@ struct EventReader::Impl {
   std::uint64_t doc_offset = 0;
   od::document* current_document = nullptr;
 
-  ReadReport read_batch(const RecordBatch::Impl& batch, const EventVisitor& visitor);
+  ReadReport read_batch(RecordBatch::Impl& batch, const EventVisitor& visitor);
   ReadReport read_all(InputSplitter& splitter, const EventVisitor& visitor);
   void read_whole(const RecordBatch::Impl& batch);
-  /// What the required literals say of `bytes`, a whole input (see set_required_literals).
+  /// What the required literals say of `bytes`, a whole input or a batch of a CloudTrail log
+  /// file's records (see set_required_literals).
   enum class Screen {
     kParseAll,  // no literals asked for, not a CloudTrail log file, or \u escapes of them
-    kNoneHeld,  // a log file without any: no record of it can match
-    kSomeHeld,  // a log file with some: only its records that hold one can match
+    kNoneHeld,  // none there: no record in `bytes` can match
+    kSomeHeld,  // some: only the records that hold one can match
   };
-  Screen screen(std::string_view bytes);
-  /// kSomeHeld: where the literals are in the input, as [begin, end) in order of their begins.
+  Screen screen(std::string_view bytes, bool log_file);
+  /// kSomeHeld: where the literals are in `bytes`, as [begin, end) in order of their begins.
   std::vector<std::pair<std::size_t, std::size_t>> literal_hits;
+  std::size_t next_hit = 0;  // the first of literal_hits not before the record last asked about
+  /// Whether bytes [begin, end) of the screened bytes hold a whole literal; asked in order.
+  bool holds_literal(std::size_t begin, std::size_t end);
+  /// Marks the records of a batch of a log file's records that hold no literal as unparsed.
+  void screen_batch(RecordBatch::Impl& batch);
   std::vector<FrameItem> frame_items;  // a whole input framed after all
   bool try_fast_path(std::string_view bytes);
   void read_items(const RecordBatch::Impl& batch);
@@ -602,7 +608,7 @@ bool EventReader::Impl::try_fast_path(std::string_view bytes) {
 void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   const std::string_view bytes = batch.bytes.view();
   if (trim(bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes).empty()) return;
-  const Screen screened = screen(bytes);
+  const Screen screened = screen(bytes, detail::starts_as_log_file(bytes));
   if (screened == Screen::kNoneHeld) {
     report->unparsed = true;
     return;
@@ -622,17 +628,9 @@ void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   units.in_run = false;
   units.name = batch.name;
   units.first_record = 0;
-  auto hit = literal_hits.begin();  // records and hits both come in input order
   for (FrameItem& item : items) {
-    bool unparsed = false;
-    if (screened == Screen::kSomeHeld && item.kind == FrameItem::Kind::kRecord) {
-      const std::size_t begin = item.offset;
-      const std::size_t end = begin + item.length;
-      while (hit != literal_hits.end() && hit->first < begin) ++hit;
-      unparsed = std::none_of(hit, literal_hits.end(), [&](const auto& found) {
-        return found.first < end && found.second <= end;
-      });
-    }
+    const bool unparsed = screened == Screen::kSomeHeld && item.kind == FrameItem::Kind::kRecord &&
+                          !holds_literal(item.offset, item.offset + item.length);
     units.add(std::move(item), bytes, 0, unparsed);
   }
   units.close_run();
@@ -640,17 +638,12 @@ void EventReader::Impl::read_whole(const RecordBatch::Impl& batch) {
   read_items(units);
 }
 
-EventReader::Impl::Screen EventReader::Impl::screen(std::string_view bytes) {
-  if (required_literals.empty()) return Screen::kParseAll;
+EventReader::Impl::Screen EventReader::Impl::screen(std::string_view bytes, bool log_file) {
   // Only what CloudTrail delivers: other shapes may hold their records in strings, or not be
   // event files at all, which a skipped parse would not say.
-  std::string_view start = bytes.substr(0, 64);
-  if (start.starts_with("\xEF\xBB\xBF")) start.remove_prefix(3);
-  start = trim(start);
-  if (!start.starts_with("{\"Records\":[") && !start.starts_with("{\"Records\" : [")) {
-    return Screen::kParseAll;
-  }
+  if (required_literals.empty() || !log_file) return Screen::kParseAll;
   literal_hits.clear();
+  next_hit = 0;
   for (const std::string& literal : required_literals) {
     for (std::size_t at = detail::find_literal_ignoring_case(bytes, literal);
          at != std::string_view::npos;
@@ -672,6 +665,25 @@ EventReader::Impl::Screen EventReader::Impl::screen(std::string_view bytes) {
     if (code < literal_characters.size() && literal_characters[code]) return Screen::kParseAll;
   }
   return literal_hits.empty() ? Screen::kNoneHeld : Screen::kSomeHeld;
+}
+
+bool EventReader::Impl::holds_literal(std::size_t begin, std::size_t end) {
+  while (next_hit < literal_hits.size() && literal_hits[next_hit].first < begin) ++next_hit;
+  for (std::size_t i = next_hit; i < literal_hits.size() && literal_hits[i].first < end; ++i) {
+    if (literal_hits[i].second <= end) return true;
+  }
+  return false;
+}
+
+void EventReader::Impl::screen_batch(RecordBatch::Impl& batch) {
+  const Screen screened = screen(batch.bytes.view(), batch.log_file);
+  if (screened == Screen::kParseAll) return;
+  for (BatchItem& item : batch.items) {
+    if (item.kind == FrameItem::Kind::kRecord && !item.unparsed) {
+      item.unparsed =
+          screened == Screen::kNoneHeld || !holds_literal(item.pos, item.pos + item.length);
+    }
+  }
 }
 
 // -- Framed input --------------------------------------------------------------------------------
@@ -839,8 +851,7 @@ void EventReader::Impl::parse_alone(const RecordBatch::Impl& batch, const BatchI
   doc_end = nullptr;
 }
 
-ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch,
-                                         const EventVisitor& visitor) {
+ReadReport EventReader::Impl::read_batch(RecordBatch::Impl& batch, const EventVisitor& visitor) {
   ReadReport result;
   name = batch.name;
   visit = &visitor;
@@ -856,6 +867,7 @@ ReadReport EventReader::Impl::read_batch(const RecordBatch::Impl& batch,
   if (batch.whole) {
     read_whole(batch);
   } else {
+    screen_batch(batch);
     read_items(batch);
     if (!batch.not_json.empty() && batch.first_record == 0 && result.records == 0) {
       result.not_events = batch.not_json;
@@ -936,7 +948,7 @@ ReadReport EventReader::read_bytes(std::string_view name, std::string_view bytes
   return impl_->read_all(splitter, visit);
 }
 
-ReadReport EventReader::read_batch(const RecordBatch& batch, const EventVisitor& visit) {
+ReadReport EventReader::read_batch(RecordBatch& batch, const EventVisitor& visit) {
   return impl_->read_batch(*batch.impl_, visit);
 }
 

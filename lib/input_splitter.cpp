@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "json_framer.hpp"
@@ -32,6 +33,8 @@ struct InputSplitter::Impl {
   std::uint64_t records = 0;       // records framed so far
   std::uint64_t raw_reported = 0;  // raw bytes accounted for in earlier batches
   std::uint64_t inflated_reported = 0;
+  std::string head;  // the input's first bytes, for starts_as_log_file
+  std::optional<bool> log_file;
   bool started = false;
   bool end_of_input = false;
   std::optional<Error> read_error;
@@ -54,6 +57,9 @@ struct InputSplitter::Impl {
         return false;
       }
       if (*count == 0) end_of_input = true;
+      if (head.size() < detail::kLogFileStart) {
+        head.append(out, std::min(*count, detail::kLogFileStart - head.size()));
+      }
       window.resize(window.size() + *count);
       wanted -= *count;
     }
@@ -92,6 +98,12 @@ struct InputSplitter::Impl {
 
   void finish_batch(RecordBatch::Impl& batch) {
     batch.close_run();
+    // Batches cut before the input's first 64 bytes were read are not screened: the same
+    // records come out, only parsed.
+    if (!log_file && (head.size() >= detail::kLogFileStart || end_of_input)) {
+      log_file = detail::starts_as_log_file(head);
+    }
+    batch.log_file = log_file.value_or(false);
     const std::uint64_t raw = ahead ? ahead->raw_bytes() : stream->raw_bytes();
     batch.input_bytes = raw - raw_reported;
     raw_reported = raw;

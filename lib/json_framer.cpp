@@ -128,6 +128,13 @@ std::size_t wrapper_array_start(std::string_view text, bool& complete, std::stri
 
 }  // namespace
 
+bool starts_as_log_file(std::string_view bytes) {
+  std::string_view start = bytes.substr(0, kLogFileStart);
+  if (start.starts_with("\xEF\xBB\xBF")) start.remove_prefix(3);
+  start = trim(start);
+  return start.starts_with("{\"Records\":[") || start.starts_with("{\"Records\" : [");
+}
+
 bool is_wrapper_key(std::string_view key) {
   return key == "Records" || key == "Events" || key == "events" || key == "logEvents";
 }

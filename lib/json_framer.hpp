@@ -148,6 +148,13 @@ class JsonFramer {
   bool element_expected_ = true;           // after `[` or `,`: an element (or `]`) comes next
 };
 
+/// Bytes at the start of an input that starts_as_log_file looks at.
+constexpr std::size_t kLogFileStart = 64;
+/// Whether an input whose first kLogFileStart bytes (or all, if fewer) are `bytes` starts as
+/// CloudTrail writes its log files, `{"Records":[`: the only shape whose records are screened
+/// for required literals (see EventReader::set_required_literals).
+bool starts_as_log_file(std::string_view bytes);
+
 /// True for the keys whose array holds the records of a top-level object.
 bool is_wrapper_key(std::string_view key);
 

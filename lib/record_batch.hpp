@@ -44,6 +44,7 @@ struct RecordBatch::Impl {
   std::string not_json;
   bool last = false;
   bool in_run = false;
+  bool log_file = false;  // a streamed input that starts_as_log_file (known from 64 bytes on)
 
   /// Copies a framed value out of `window` (which starts at input offset `window_offset`).
   void add(detail::FrameItem&& item, std::string_view window, std::uint64_t window_offset,

@@ -126,7 +126,9 @@ class EventReader {
 
   /// Reads one batch of an input: its records are numbered as in the whole input. The report is
   /// that batch's share; append the reports of an input's batches in order and finish() them.
-  ReadReport read_batch(const RecordBatch& batch, const EventVisitor& visit);
+  /// Records of a log file that hold none of the required literals are marked in the batch and
+  /// counted, not parsed.
+  ReadReport read_batch(RecordBatch& batch, const EventVisitor& visit);
 
   /// From now on, a CloudTrail log file (`{"Records":[`, read whole) that holds none of
   /// `literals` (ASCII letters in either case: -i, and the near misses filter counts), nor a

@@ -189,6 +189,44 @@ TEST_CASE("With required literals, a log file's records without one are counted,
   CHECK(records == std::vector<std::uint64_t>{1, 2});
 }
 
+TEST_CASE("With required literals, a log file read in chunks is screened batch by batch",
+          "[event_reader]") {
+  const std::string broken_b = "{\"eventName\":\"ConsoleLogin\",\"x\":tru}";
+  const std::string escaped =
+      R"({"eventName":"Delete\u0042ucket","eventTime":"2024-03-01T12:00:00Z"})";
+  for (const std::size_t chunk : {std::size_t{64}, std::size_t{150}, std::size_t{4096}}) {
+    INFO("chunks of " << chunk);
+    trailsift::ReadLimits limits;
+    limits.whole_bytes = 0;  // never read whole
+    limits.chunk_bytes = chunk;
+    EventReader reader(limits);
+    reader.set_required_literals({"deletebucket"});
+    std::vector<std::uint64_t> records;
+    const auto collect = [&](const Event& event) {
+      records.push_back(event.record);
+      return Visit::kContinue;
+    };
+    auto report = reader.read_bytes(
+        "some.json", records_file({kRecordB, kRecordA, broken_b, kRecordB, kRecordA}), collect);
+    CHECK(records == std::vector<std::uint64_t>{2, 5});
+    CHECK(report.records == 5);
+    CHECK(report.unparsed_records == 3);
+    CHECK(report.ok());
+
+    records.clear();  // the batch with the escape is parsed whole: its record is found
+    report =
+        reader.read_bytes("escaped.json", records_file({kRecordB, kRecordB, escaped}), collect);
+    CHECK(std::find(records.begin(), records.end(), 3) != records.end());
+    CHECK(report.records == 3);
+
+    records.clear();  // not a log file (NDJSON): every record is parsed
+    report = reader.read_bytes(
+        "lines.json", std::string(kRecordB) + "\n" + std::string(kRecordA) + "\n", collect);
+    CHECK(records == std::vector<std::uint64_t>{1, 2});
+    CHECK(report.unparsed_records == 0);
+  }
+}
+
 TEST_CASE("A record that is not an object is reported - its neighbours are read",
           "[event_reader]") {
   const auto got = read_all(R"({"Records":[)" + std::string(kRecordA) + R"(,5,"x",)" +
