@@ -421,8 +421,6 @@ bool InputStream::gzip() const { return impl_->gzip; }
 bool InputStream::may_wait() const { return impl_->may_wait; }
 std::uint64_t InputStream::raw_bytes() const { return impl_->position(); }
 
-namespace {}  // namespace
-
 namespace {
 
 bool all_digits(std::string_view text, std::size_t length) {

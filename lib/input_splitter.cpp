@@ -148,23 +148,22 @@ struct InputSplitter::Impl {
       const bool framing_ends = end_of_input && !read_error;
       framer.frame(window.view(), window_offset, framing_ends, items);
       const bool framing_done = framer.stopped() || end_of_input;
-      if (batch.can_take(window, window_offset, items)) {
+      const bool taken = batch.can_take(window, window_offset, items);
+      if (taken) {
         records += items.size();
         hand_over_window(batch, framing_done);
-        items.clear();
-        if (!framing_done) {
-          finish_batch(batch);
-          return result;
+      } else {
+        for (FrameItem& item : items) {
+          if (RecordBatch::Impl::counts_as_record(item.kind)) ++records;
+          batch.add(std::move(item), window.view(), window_offset);
         }
-      }
-      for (FrameItem& item : items) {
-        if (RecordBatch::Impl::counts_as_record(item.kind)) ++records;
-        batch.add(std::move(item), window.view(), window_offset);
       }
       items.clear();
       if (framing_done) {
         if (!end_of_input && stream->gzip()) drain();
         batch.last = true;
+      }
+      if (framing_done || taken) {
         finish_batch(batch);
         return result;
       }
